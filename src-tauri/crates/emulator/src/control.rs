@@ -1,0 +1,282 @@
+//! The control API under `/__emulator/`: what tests use to arrange a world (accounts, sites,
+//! keys), break it (faults) and look inside it (request log, stored files with SHA-256).
+//! Off the Wix paths, unauthenticated (loopback only), never called by Wixdrop itself.
+//! Every route and its JSON is documented in the crate README.
+
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use time::OffsetDateTime;
+
+use crate::faults::FaultSpec;
+use crate::sites::site_json;
+use crate::state::AppState;
+use crate::store::Permissions;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/__emulator/health",
+            get(|| async { Json(json!({ "ok": true })) }),
+        )
+        .route("/__emulator/seed", get(seed))
+        .route("/__emulator/accounts", post(create_account))
+        .route("/__emulator/sites", post(create_site))
+        .route("/__emulator/sites/{site_id}/files", get(site_files))
+        .route("/__emulator/keys", post(mint_key))
+        .route("/__emulator/keys/{key_id}/revoke", post(revoke_key))
+        .route("/__emulator/log", get(read_log).delete(clear_log))
+        .route(
+            "/__emulator/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route(
+            "/__emulator/faults/{id}",
+            axum::routing::delete(remove_fault),
+        )
+        .route("/__emulator/config", put(set_config))
+        .route("/__emulator/files/{file_id}/status", post(set_status))
+}
+
+fn fail(status: StatusCode, msg: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": msg.into() }))).into_response()
+}
+
+/// Parses a control body; the control API answers bad input with `{"error": …}` and 400.
+fn body<T: serde::de::DeserializeOwned>(raw: &[u8]) -> Result<T, Response> {
+    let raw = if raw.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        raw
+    };
+    serde_json::from_slice(raw).map_err(|e| fail(StatusCode::BAD_REQUEST, e.to_string()))
+}
+
+async fn seed(State(state): State<AppState>) -> Response {
+    match state.seed.get() {
+        Some(seed) => Json(seed).into_response(),
+        None => fail(StatusCode::NOT_FOUND, "not seeded"),
+    }
+}
+
+#[derive(Deserialize)]
+struct NewAccount {
+    id: Option<String>,
+}
+
+async fn create_account(State(state): State<AppState>, raw: axum::body::Bytes) -> Response {
+    let req: NewAccount = match body(&raw) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let account = state.store().add_account(req.id);
+    Json(json!({ "account_id": account.id })).into_response()
+}
+
+#[derive(Deserialize)]
+struct NewSite {
+    account_id: String,
+    display_name: Option<String>,
+}
+
+async fn create_site(State(state): State<AppState>, raw: axum::body::Bytes) -> Response {
+    let req: NewSite = match body(&raw) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let mut store = state.store();
+    if !store.accounts.contains_key(&req.account_id) {
+        return fail(StatusCode::NOT_FOUND, "unknown account_id");
+    }
+    let n = store.sites.len() + 1;
+    let name = req.display_name.unwrap_or_else(|| format!("Site {n}"));
+    let site = store.add_site(&req.account_id, &name);
+    Json(site_json(&site, &state.base_url)).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SiteAccess {
+    All(String),
+    Selected(Vec<String>),
+}
+
+#[derive(Deserialize)]
+struct NewKey {
+    account_id: String,
+    permissions: Option<Vec<String>>,
+    site_access: Option<SiteAccess>,
+    #[serde(default)]
+    revoked: bool,
+}
+
+fn permissions(names: Option<Vec<String>>) -> Result<Permissions, String> {
+    let Some(names) = names else {
+        return Ok(Permissions::ALL);
+    };
+    let mut p = Permissions::default();
+    for name in names {
+        match name.as_str() {
+            "manage_media" | "SCOPE.DC-MEDIA.MANAGE-MEDIAMANAGER" => p.manage_media = true,
+            "read_media" | "SCOPE.DC-MEDIA.READ-MEDIAMANAGER" => p.read_media = true,
+            "read_sites" => p.read_sites = true,
+            other => return Err(format!("unknown permission {other}")),
+        }
+    }
+    Ok(p)
+}
+
+async fn mint_key(State(state): State<AppState>, raw: axum::body::Bytes) -> Response {
+    let req: NewKey = match body(&raw) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let perms = match permissions(req.permissions) {
+        Ok(p) => p,
+        Err(e) => return fail(StatusCode::BAD_REQUEST, e),
+    };
+    let access = match req.site_access {
+        None => None,
+        Some(SiteAccess::All(s)) if s == "all" => None,
+        Some(SiteAccess::All(s)) => {
+            return fail(StatusCode::BAD_REQUEST, format!("site_access {s}"))
+        }
+        Some(SiteAccess::Selected(ids)) => Some(ids),
+    };
+    if !state.store().accounts.contains_key(&req.account_id) {
+        return fail(StatusCode::NOT_FOUND, "unknown account_id");
+    }
+    let (key_id, key) = state.mint_key(&req.account_id, perms, access, req.revoked);
+    Json(json!({ "key_id": key_id, "api_key": key, "account_id": req.account_id, "permissions": perms }))
+        .into_response()
+}
+
+async fn revoke_key(State(state): State<AppState>, Path(key_id): Path<String>) -> Response {
+    let mut store = state.store();
+    match store.keys.values_mut().find(|k| k.key_id == key_id) {
+        Some(k) => {
+            k.revoked = true;
+            Json(json!({ "key_id": key_id, "revoked": true })).into_response()
+        }
+        None => fail(StatusCode::NOT_FOUND, "unknown key_id"),
+    }
+}
+
+async fn read_log(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({ "requests": state.log.to_json() }))
+}
+
+async fn clear_log(State(state): State<AppState>) -> Json<Value> {
+    state.log.clear();
+    Json(json!({ "ok": true }))
+}
+
+async fn site_files(State(state): State<AppState>, Path(site_id): Path<String>) -> Response {
+    let store = state.store();
+    if store.site(&site_id).is_none() {
+        return fail(StatusCode::NOT_FOUND, "unknown site");
+    }
+    let now = OffsetDateTime::now_utc();
+    let mut files: Vec<_> = store
+        .files
+        .values()
+        .filter(|f| f.site_id == site_id)
+        .collect();
+    files.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.id.cmp(&b.id)));
+    let list: Vec<Value> = files
+        .iter()
+        .map(|f| {
+            json!({
+                "id": f.id, "displayName": f.display_name, "parentFolderId": f.parent_folder_id,
+                "mimeType": f.mime_type, "mediaType": f.media_type, "size": f.size,
+                "sha256": f.sha256, "operationStatus": f.status(now).0,
+                "path": f.path.display().to_string(),
+            })
+        })
+        .collect();
+    Json(json!({ "files": list })).into_response()
+}
+
+async fn list_faults(State(state): State<AppState>) -> Json<Value> {
+    Json(json!({ "faults": state.faults().list() }))
+}
+
+async fn add_fault(State(state): State<AppState>, raw: axum::body::Bytes) -> Response {
+    let spec: FaultSpec = match body(&raw) {
+        Ok(s) => s,
+        Err(resp) => return resp,
+    };
+    if !(0.0..=1.0).contains(&spec.probability) {
+        return fail(StatusCode::BAD_REQUEST, "probability must be in 0..=1");
+    }
+    Json(state.faults().add(spec)).into_response()
+}
+
+async fn clear_faults(State(state): State<AppState>) -> Json<Value> {
+    state.faults().clear();
+    Json(json!({ "ok": true }))
+}
+
+async fn remove_fault(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    if state.faults().remove(&id) {
+        Json(json!({ "ok": true })).into_response()
+    } else {
+        fail(StatusCode::NOT_FOUND, "unknown fault id")
+    }
+}
+
+#[derive(Deserialize)]
+struct Config {
+    processing_delay_ms: Option<u64>,
+}
+
+async fn set_config(State(state): State<AppState>, raw: axum::body::Bytes) -> Response {
+    let req: Config = match body(&raw) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let mut store = state.store();
+    if let Some(ms) = req.processing_delay_ms {
+        store.processing_delay = Duration::from_millis(ms);
+    }
+    Json(json!({ "processing_delay_ms": store.processing_delay.as_millis() as u64 }))
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct SetStatus {
+    #[serde(rename = "operationStatus")]
+    operation_status: Option<String>,
+}
+
+async fn set_status(
+    State(state): State<AppState>,
+    Path(file_id): Path<String>,
+    raw: axum::body::Bytes,
+) -> Response {
+    let req: SetStatus = match body(&raw) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    if let Some(s) = &req.operation_status {
+        if !["PENDING", "READY", "FAILED"].contains(&s.as_str()) {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                "operationStatus must be PENDING, READY or FAILED",
+            );
+        }
+    }
+    match state.store().files.get_mut(&file_id) {
+        Some(f) => {
+            f.forced_status = req.operation_status;
+            Json(json!({ "ok": true })).into_response()
+        }
+        None => fail(StatusCode::NOT_FOUND, "unknown file id"),
+    }
+}

@@ -1,0 +1,334 @@
+//! Media Manager files (wix-api.md §4, §5, §7): generate upload URLs, list files, get one.
+//! Upload bytes arrive elsewhere (`upload.rs`, `tus.rs`); this module hands out the tickets
+//! they redeem and renders file descriptors with Wix's REST field names.
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use time::OffsetDateTime;
+
+use crate::auth::{site_level, Scope};
+use crate::error::{WixError, WixResult};
+use crate::state::AppState;
+use crate::store::{FileRecord, TicketKind, UploadTicket, MEDIA_ROOT};
+use crate::wire::{self, date, query_get, Fields};
+
+const DEFAULT_LIMIT: usize = 50;
+const MAX_LIMIT: usize = 100;
+
+/// The REST file descriptor.
+pub fn descriptor(f: &FileRecord, now: OffsetDateTime) -> Value {
+    let (status, updated) = f.status(now);
+    let url = format!("https://static.wixstatic.com/media/{}", f.id);
+    json!({
+        "id": f.id,
+        "displayName": f.display_name,
+        "url": url,
+        "parentFolderId": f.parent_folder_id,
+        "hash": f.sha256,
+        "sizeInBytes": f.size.to_string(),
+        "private": f.private,
+        "mediaType": f.media_type,
+        "mimeType": f.mime_type,
+        "operationStatus": status,
+        "thumbnailUrl": url,
+        "labels": f.labels,
+        "createdDate": date(f.created),
+        "updatedDate": date(updated),
+        "siteId": f.site_id,
+        "state": "OK",
+    })
+}
+
+/// Checks the generate body (§4.1 / §5) and records the ticket; returns its token.
+fn make_ticket(
+    state: &AppState,
+    site_id: &str,
+    body: &[u8],
+    kind: TicketKind,
+) -> WixResult<String> {
+    let body = wire::json_object(body)?;
+    let mut f = Fields::new(&body, "");
+    let mime_type = f.required_string("mimeType", 255);
+    let file_name = f.string("fileName", 200);
+    let size = f.int64("sizeInBytes");
+    let parent = f.string("parentFolderId", 1000);
+    let private = f.bool("private").unwrap_or(false);
+    let labels = f.strings("labels", 100, 200);
+    let file_path = f.string("filePath", 1000);
+    let _ = f.object("externalInfo");
+    if kind == TicketKind::Resumable {
+        if let Some(p) = f.string("uploadProtocol", 20) {
+            if p != "TUS" {
+                f.violations.push(crate::error::FieldViolation {
+                    field: "uploadProtocol".into(),
+                    description: "must be TUS".into(),
+                    rule: "INVALID_ENUM_VALUE",
+                });
+            }
+        }
+    }
+    if size.is_some_and(|s| s < 0) {
+        f.violations.push(crate::error::FieldViolation {
+            field: "sizeInBytes".into(),
+            description: "must not be negative".into(),
+            rule: "MIN",
+        });
+    }
+    if mime_type.as_deref().map(crate::mime::essence).as_deref() == Some("text/html") {
+        f.violations.push(crate::error::FieldViolation {
+            field: "mimeType".into(),
+            description: "text/html is not a supported media type".into(),
+            rule: "INVALID_ARGUMENT",
+        });
+    }
+    f.finish()?;
+    let mime_type = crate::mime::essence(&mime_type.unwrap_or_default());
+    let parent = parent
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| MEDIA_ROOT.to_owned());
+    let mut store = state.store();
+    if !store.folder_exists(site_id, &parent) {
+        return Err(WixError::not_found(
+            "FOLDER_NOT_FOUND",
+            format!("Folder {parent} not found"),
+        ));
+    }
+    let parent = match file_path {
+        Some(path) => store.ensure_path(site_id, &parent, &path),
+        None => parent,
+    };
+    let token = store.hex(24);
+    store.tickets.insert(
+        token.clone(),
+        UploadTicket {
+            kind,
+            site_id: site_id.to_owned(),
+            file_name,
+            mime_type,
+            parent_folder_id: parent,
+            private,
+            labels,
+            used: false,
+            tus_upload: None,
+        },
+    );
+    Ok(token)
+}
+
+pub async fn generate_upload_url(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> WixResult<Json<Value>> {
+    let ctx = site_level(&state, &headers, Scope::ManageMedia)?;
+    let token = make_ticket(&state, &ctx.site_id, &body, TicketKind::Plain)?;
+    Ok(Json(
+        json!({ "uploadUrl": format!("{}/upload/{token}", state.base_url) }),
+    ))
+}
+
+pub async fn generate_resumable_upload_url(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> WixResult<Json<Value>> {
+    let ctx = site_level(&state, &headers, Scope::ManageMedia)?;
+    let token = make_ticket(&state, &ctx.site_id, &body, TicketKind::Resumable)?;
+    Ok(Json(json!({
+        "uploadProtocol": "TUS",
+        "uploadUrl": format!("{}/tus/v1/files", state.base_url),
+        "uploadToken": token,
+    })))
+}
+
+#[derive(Serialize, Deserialize)]
+struct ListCursor {
+    parent: String,
+    types: Vec<String>,
+    private: Option<bool>,
+    field: String,
+    asc: bool,
+    offset: usize,
+}
+
+const MEDIA_TYPES: &[&str] = &[
+    "IMAGE", "VIDEO", "AUDIO", "DOCUMENT", "VECTOR", "ARCHIVE", "MODEL3D", "OTHER", "UNKNOWN",
+];
+
+fn list_cursor(pairs: &[(String, String)]) -> WixResult<ListCursor> {
+    let parent = query_get(pairs, "parentFolderId")
+        .unwrap_or(MEDIA_ROOT)
+        .to_owned();
+    let mut types = Vec::new();
+    for (_, v) in pairs.iter().filter(|(k, _)| k == "mediaTypes") {
+        for t in v.split(',').filter(|t| !t.is_empty()) {
+            if !MEDIA_TYPES.contains(&t) {
+                return Err(WixError::invalid(
+                    "mediaTypes",
+                    "unknown media type",
+                    "INVALID_ENUM_VALUE",
+                ));
+            }
+            types.push(t.to_owned());
+        }
+    }
+    let private = match query_get(pairs, "private") {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(_) => {
+            return Err(WixError::invalid(
+                "private",
+                "must be true or false",
+                "FORMAT",
+            ))
+        }
+    };
+    let field = query_get(pairs, "sort.fieldName")
+        .unwrap_or("updatedDate")
+        .to_owned();
+    if !["displayName", "updatedDate", "sizeInBytes"].contains(&field.as_str()) {
+        return Err(WixError::invalid(
+            "sort.fieldName",
+            "must be displayName, updatedDate or sizeInBytes",
+            "INVALID_ENUM_VALUE",
+        ));
+    }
+    let asc = match query_get(pairs, "sort.order") {
+        None | Some("DESC") => false,
+        Some("ASC") => true,
+        Some(_) => {
+            return Err(WixError::invalid(
+                "sort.order",
+                "must be ASC or DESC",
+                "INVALID_ENUM_VALUE",
+            ))
+        }
+    };
+    Ok(ListCursor {
+        parent,
+        types,
+        private,
+        field,
+        asc,
+        offset: 0,
+    })
+}
+
+fn paging(pairs: &[(String, String)]) -> WixResult<(usize, Option<String>)> {
+    let limit = match query_get(pairs, "paging.limit") {
+        None => None,
+        Some(s) => Some(
+            s.parse::<i64>()
+                .map_err(|_| WixError::invalid("paging.limit", "must be an integer", "FORMAT"))?,
+        ),
+    };
+    let cursor = query_get(pairs, "paging.cursor")
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned);
+    Ok((wire::limit(limit, DEFAULT_LIMIT, MAX_LIMIT), cursor))
+}
+
+/// `{ "cursors": { "next"? }, "total" }`, Wix's `nextCursor`.
+pub fn next_cursor(next: Option<String>, total: usize) -> Value {
+    match next {
+        Some(next) => json!({ "cursors": { "next": next }, "total": total }),
+        None => json!({ "cursors": {}, "total": total }),
+    }
+}
+
+pub async fn list_files(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> WixResult<Json<Value>> {
+    let ctx = site_level(&state, &headers, Scope::ReadMedia)?;
+    let pairs = wire::query_pairs(query.as_deref());
+    let (limit, cursor) = paging(&pairs)?;
+    let q = match cursor {
+        Some(c) => wire::decode_cursor::<ListCursor>(&c, "paging.cursor")?,
+        None => list_cursor(&pairs)?,
+    };
+    let now = OffsetDateTime::now_utc();
+    let mut files: Vec<Value> = {
+        let store = state.store();
+        store
+            .files
+            .values()
+            .filter(|f| f.site_id == ctx.site_id && f.parent_folder_id == q.parent)
+            .filter(|f| q.types.is_empty() || q.types.iter().any(|t| t == f.media_type))
+            .filter(|f| q.private.is_none_or(|p| p == f.private))
+            .map(|f| descriptor(f, now))
+            .collect()
+    };
+    files.sort_by(|a, b| {
+        let ord = match q.field.as_str() {
+            "sizeInBytes" => {
+                let n = |v: &Value| {
+                    v["sizeInBytes"]
+                        .as_str()
+                        .and_then(|s| s.parse::<u64>().ok())
+                };
+                n(a).cmp(&n(b))
+            }
+            field => a[field].as_str().cmp(&b[field].as_str()),
+        };
+        let ord = if q.asc { ord } else { ord.reverse() };
+        ord.then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
+    });
+    let total = files.len();
+    let page: Vec<Value> = files.into_iter().skip(q.offset).take(limit).collect();
+    let end = q.offset + page.len();
+    let next = (end < total).then(|| wire::encode_cursor(&ListCursor { offset: end, ..q }));
+    Ok(Json(
+        json!({ "files": page, "nextCursor": next_cursor(next, total) }),
+    ))
+}
+
+/// Accepts a plain file id or a `wix:image://v1/<id>/<name>#…` media URL.
+fn file_id_from(raw: &str) -> &str {
+    match raw.split_once("://v1/") {
+        Some((_, rest)) => rest.split(['/', '#']).next().unwrap_or(rest),
+        None => raw,
+    }
+}
+
+pub async fn get_file_by_id(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> WixResult<Json<Value>> {
+    let ctx = site_level(&state, &headers, Scope::ReadMedia)?;
+    let pairs = wire::query_pairs(query.as_deref());
+    let Some(raw) = query_get(&pairs, "fileId").filter(|s| !s.is_empty()) else {
+        return Err(WixError::invalid("fileId", "is required", "REQUIRED_FIELD"));
+    };
+    let id = file_id_from(raw);
+    let store = state.store();
+    match store.files.get(id).filter(|f| f.site_id == ctx.site_id) {
+        Some(f) => Ok(Json(
+            json!({ "file": descriptor(f, OffsetDateTime::now_utc()) }),
+        )),
+        None => Err(WixError::app(
+            StatusCode::NOT_FOUND,
+            "FILE_NOT_FOUND",
+            format!("File {id} not found"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn media_url_ids() {
+        assert_eq!(super::file_id_from("abc~mv2.jpg"), "abc~mv2.jpg");
+        assert_eq!(
+            super::file_id_from("wix:image://v1/abc~mv2.jpg/a.jpg#originWidth=1"),
+            "abc~mv2.jpg"
+        );
+    }
+}

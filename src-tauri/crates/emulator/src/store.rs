@@ -1,0 +1,246 @@
+//! The emulator's whole world in one place: accounts, sites, keys, folders, files, upload
+//! tickets. Plain data behind one `std::sync::Mutex` that is never held across an `.await`;
+//! file bytes live on disk (see `body.rs`), never here.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use rand::rngs::StdRng;
+use rand::{Rng, RngCore};
+use time::OffsetDateTime;
+
+/// The system folder every site has (wix-api.md §7).
+pub const MEDIA_ROOT: &str = "media-root";
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    pub display_name: String,
+    pub created: OffsetDateTime,
+    pub updated: OffsetDateTime,
+    pub published: bool,
+    pub premium: bool,
+    /// The `<hex6>` every file id of this site starts with.
+    pub file_prefix: String,
+}
+
+/// The three permissions the emulator knows (wix-api.md §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Permissions {
+    pub manage_media: bool,
+    pub read_media: bool,
+    pub read_sites: bool,
+}
+
+impl Permissions {
+    pub const ALL: Permissions = Permissions {
+        manage_media: true,
+        read_media: true,
+        read_sites: true,
+    };
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyRecord {
+    pub key_id: String,
+    pub account_id: String,
+    pub permissions: Permissions,
+    /// `None`: all sites of the account; `Some`: only these.
+    pub site_access: Option<Vec<String>>,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Folder {
+    pub id: String,
+    pub site_id: String,
+    pub display_name: String,
+    pub parent_folder_id: String,
+    pub created: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct FileRecord {
+    pub id: String,
+    pub site_id: String,
+    pub display_name: String,
+    pub parent_folder_id: String,
+    pub mime_type: String,
+    pub media_type: &'static str,
+    pub size: u64,
+    pub sha256: String,
+    pub private: bool,
+    pub labels: Vec<String>,
+    pub created: OffsetDateTime,
+    /// When a PENDING video/audio turns READY; `None` means READY at once.
+    pub ready_at: Option<OffsetDateTime>,
+    /// Set through the control API (`FAILED`, `READY`, `PENDING`).
+    pub forced_status: Option<String>,
+    pub path: PathBuf,
+}
+
+impl FileRecord {
+    /// The status now, and the time it last changed.
+    pub fn status(&self, now: OffsetDateTime) -> (&str, OffsetDateTime) {
+        if let Some(forced) = &self.forced_status {
+            return (forced, self.created);
+        }
+        match self.ready_at {
+            Some(at) if now < at => ("PENDING", self.created),
+            Some(at) => ("READY", at),
+            None => ("READY", self.created),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketKind {
+    Plain,
+    Resumable,
+}
+
+/// What a generate-(resumable-)upload-url call promised; redeemed once by the upload.
+#[derive(Debug, Clone)]
+pub struct UploadTicket {
+    pub kind: TicketKind,
+    pub site_id: String,
+    pub file_name: Option<String>,
+    pub mime_type: String,
+    pub parent_folder_id: String,
+    pub private: bool,
+    pub labels: Vec<String>,
+    pub used: bool,
+    /// The most recent tus upload created with this token.
+    pub tus_upload: Option<String>,
+}
+
+pub struct Store {
+    pub rng: StdRng,
+    pub accounts: HashMap<String, Account>,
+    pub sites: Vec<Site>,
+    /// Keyed by the full key string: a key is valid only if minted here.
+    pub keys: HashMap<String, KeyRecord>,
+    pub folders: HashMap<String, Folder>,
+    pub files: HashMap<String, FileRecord>,
+    pub tickets: HashMap<String, UploadTicket>,
+    pub processing_delay: Duration,
+    pub clock_base: OffsetDateTime,
+}
+
+impl Store {
+    pub fn new(rng: StdRng, processing_delay: Duration) -> Self {
+        Store {
+            rng,
+            accounts: HashMap::new(),
+            sites: Vec::new(),
+            keys: HashMap::new(),
+            folders: HashMap::new(),
+            files: HashMap::new(),
+            tickets: HashMap::new(),
+            processing_delay,
+            clock_base: OffsetDateTime::now_utc(),
+        }
+    }
+
+    pub fn uuid(&mut self) -> String {
+        let mut bytes = [0u8; 16];
+        self.rng.fill_bytes(&mut bytes);
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string()
+    }
+
+    pub fn hex(&mut self, n_bytes: usize) -> String {
+        let mut bytes = vec![0u8; n_bytes];
+        self.rng.fill_bytes(&mut bytes);
+        hex::encode(bytes)
+    }
+
+    pub fn random_bytes(&mut self, n: usize) -> Vec<u8> {
+        let mut bytes = vec![0u8; n];
+        self.rng.fill_bytes(&mut bytes);
+        bytes
+    }
+
+    pub fn add_account(&mut self, id: Option<String>) -> Account {
+        let id = id.unwrap_or_else(|| self.uuid());
+        let account = Account { id: id.clone() };
+        self.accounts.insert(id, account.clone());
+        account
+    }
+
+    pub fn add_site(&mut self, account_id: &str, display_name: &str) -> Site {
+        let n = self.sites.len() as i64;
+        // Spread creation dates so sorting by date is observable.
+        let created = self.clock_base - time::Duration::days(30 - n.min(29));
+        let slug: String = display_name
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let site = Site {
+            id: self.uuid(),
+            account_id: account_id.to_owned(),
+            name: slug,
+            display_name: display_name.to_owned(),
+            created,
+            updated: created + time::Duration::hours(1),
+            published: self.rng.random_bool(0.5),
+            premium: false,
+            file_prefix: self.hex(3),
+        };
+        self.sites.push(site.clone());
+        site
+    }
+
+    pub fn site(&self, id: &str) -> Option<&Site> {
+        self.sites.iter().find(|s| s.id == id)
+    }
+
+    pub fn folder_exists(&self, site_id: &str, folder_id: &str) -> bool {
+        folder_id == MEDIA_ROOT
+            || self
+                .folders
+                .get(folder_id)
+                .is_some_and(|f| f.site_id == site_id)
+    }
+
+    pub fn add_folder(&mut self, site_id: &str, display_name: &str, parent: &str) -> Folder {
+        let folder = Folder {
+            id: self.hex(16),
+            site_id: site_id.to_owned(),
+            display_name: display_name.to_owned(),
+            parent_folder_id: parent.to_owned(),
+            created: OffsetDateTime::now_utc(),
+        };
+        self.folders.insert(folder.id.clone(), folder.clone());
+        folder
+    }
+
+    /// Walks `file_path` (`/videos/2024/december`) below `parent`, creating missing folders;
+    /// returns the id of the deepest one.
+    pub fn ensure_path(&mut self, site_id: &str, parent: &str, file_path: &str) -> String {
+        let mut current = parent.to_owned();
+        for part in file_path.split('/').filter(|p| !p.is_empty()) {
+            let existing = self
+                .folders
+                .values()
+                .filter(|f| f.site_id == site_id && f.parent_folder_id == current)
+                .find(|f| f.display_name == part)
+                .map(|f| f.id.clone());
+            current = match existing {
+                Some(id) => id,
+                None => self.add_folder(site_id, part, &current).id,
+            };
+        }
+        current
+    }
+}
