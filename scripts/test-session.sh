@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The body of scripts/test.sh, run inside dbus-run-session + xvfb-run. Not meant to be run alone.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+ART="${WIXDROP_TEST_ARTIFACTS:-$PWD/target/test-artifacts}"
+rm -rf "$ART"; mkdir -p "$ART"
+export WIXDROP_TEST_ARTIFACTS="$ART"
+LOG="$ART/test-output.log"
+: > "$LOG"
+failed_steps=()
+
+say() { printf '\n\033[1;34m==> %s\033[0m\n' "$*" | tee -a "$LOG"; }
+run_step() { # run_step NAME CMD... — run, tee output to the log, remember failures
+  local name=$1; shift
+  say "$name"
+  local start=$SECONDS
+  if "$@" 2>&1 | tee -a "$LOG"; then
+    printf '    (%s: %ss)\n' "$name" $((SECONDS - start)) | tee -a "$LOG"
+  else
+    failed_steps+=("$name")
+    printf '    (%s FAILED after %ss)\n' "$name" $((SECONDS - start)) | tee -a "$LOG"
+  fi
+}
+
+# A throwaway, unlocked Secret Service: tests never see the user's real keychain.
+KR_HOME=$(mktemp -d)
+eval "$(echo -n wixdrop-test | HOME=$KR_HOME gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
+export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
+
+# Every test gets WIXDROP_HOME from its harness; this default keeps stray runs out of ~.
+export WIXDROP_HOME="$ART/home"
+export RUST_BACKTRACE=1
+export CARGO_TERM_COLOR=never
+
+run_step "UI: type check" npm --prefix ui run --silent check
+run_step "UI: unit tests (Vitest)" npm --prefix ui test --silent
+run_step "UI: production build" npm --prefix ui run --silent build
+run_step "Rust: tests of every crate" cargo test --workspace --features tauri/custom-protocol
+run_step "Generated TypeScript types are committed" scripts/check-bindings.sh
+run_step "Build the app and the CLI for end-to-end tests" cargo build --workspace --bins --features tauri/custom-protocol
+export WIXDROP_APP_BIN="$PWD/target/debug/wixdrop-desktop"
+export WIXDROP_CLI_BIN="$PWD/target/debug/wixdrop"
+export WIX_EMULATOR_BIN="$PWD/target/debug/wix-emulator"
+run_step "End-to-end and emulator-client tests (pytest)" target/pyenv/bin/pytest -q -p no:cacheprovider tests/
+
+# One line that sums every runner's counts.
+read -r passed failed < <(python3 scripts/summarize-tests.py "$LOG")
+echo
+echo "Artifacts (screenshots, logs): $ART"
+if [ ${#failed_steps[@]} -gt 0 ]; then
+  echo "Failed steps: ${failed_steps[*]}"
+  [ "$failed" -gt 0 ] || failed=${#failed_steps[@]}
+  echo "Total: $passed passed, $failed failed"
+  exit 1
+fi
+echo "Total: $passed passed, 0 failed"

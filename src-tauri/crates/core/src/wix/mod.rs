@@ -1,0 +1,7 @@
+//! The Wix REST client: one shared HTTP client, Wix's auth headers, Wix's error bodies.
+
+pub mod client;
+pub mod error;
+
+pub use client::{Scope, WixClient};
+pub use error::{ApiError, Diagnosis, ErrorKind, FieldViolation, WixError};

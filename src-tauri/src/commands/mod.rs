@@ -1,0 +1,3 @@
+//! Thin adapters from IPC to `wixdrop-core`, one file per feature.
+
+pub mod app;

@@ -1,0 +1,3 @@
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+fn main() { wixdrop_desktop_lib::run() }

@@ -1,0 +1,168 @@
+"""A minimal W3C WebDriver client for driving the real Wixdrop window through tauri-driver.
+
+It keeps ONE HTTP/1.1 connection open for the whole session: tauri-driver drops 30-50 % of
+requests that arrive on fresh connections (see shared/platform-notes.md section 4).
+"""
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+W3C_ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+
+
+class WebDriverError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listening on port {port} after {timeout}s")
+
+
+def find_tauri_driver() -> str:
+    found = shutil.which("tauri-driver") or str(Path.home() / ".cargo/bin/tauri-driver")
+    if not Path(found).exists():
+        raise RuntimeError("tauri-driver is not installed; run scripts/setup.sh --test")
+    return found
+
+
+class Session:
+    """One app window under WebDriver. Use as a context manager."""
+
+    def __init__(self, app: str, env: dict[str, str], log_path: Path):
+        self.port = free_port()
+        native = shutil.which("WebKitWebDriver")
+        if not native:
+            raise RuntimeError("WebKitWebDriver is not installed (Debian package webkit2gtk-driver)")
+        self.log = open(log_path, "ab")
+        self.driver = subprocess.Popen(
+            [find_tauri_driver(), "--port", str(self.port), "--native-port", str(free_port()), "--native-driver", native],
+            env={**os.environ, **env},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_port(self.port)
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=90)
+        caps = {"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}}
+        value = self._request("POST", "/session", caps)
+        self.id = value["sessionId"]
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _request(self, method: str, path: str, body: dict | None = None):
+        data = json.dumps(body if body is not None else {}) if method == "POST" else None
+        headers = {"Content-Type": "application/json", "Connection": "keep-alive"}
+        self.conn.request(method, path, body=data, headers=headers)
+        resp = self.conn.getresponse()
+        raw = resp.read()
+        try:
+            payload = json.loads(raw or b"{}")
+        except ValueError:
+            raise WebDriverError(f"{method} {path}: HTTP {resp.status}, not JSON: {raw[:200]!r}")
+        value = payload.get("value")
+        if resp.status >= 400:
+            raise WebDriverError(f"{method} {path}: HTTP {resp.status}: {value}")
+        return value
+
+    def _s(self, path: str) -> str:
+        return f"/session/{self.id}{path}"
+
+    def close(self) -> None:
+        try:
+            self._request("DELETE", self._s(""))
+        except Exception:
+            pass
+        self.conn.close()
+        self.driver.terminate()
+        try:
+            self.driver.wait(10)
+        except subprocess.TimeoutExpired:
+            self.driver.kill()
+        self.log.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- commands ---------------------------------------------------------------------------
+    def js(self, script: str, *args):
+        return self._request("POST", self._s("/execute/sync"), {"script": script, "args": list(args)})
+
+    def find_all(self, css: str) -> list[str]:
+        found = self._request("POST", self._s("/elements"), {"using": "css selector", "value": css})
+        return [e[W3C_ELEMENT] for e in found]
+
+    def wait(self, css: str, timeout: float = 15.0) -> str:
+        """Wait until an element matching `css` exists and is displayed; return it."""
+        deadline = time.time() + timeout
+        while True:
+            for el in self.find_all(css):
+                if self._request("GET", self._s(f"/element/{el}/displayed")):
+                    return el
+            if time.time() > deadline:
+                raise TimeoutError(f"no visible element matches {css!r} after {timeout}s")
+            time.sleep(0.15)
+
+    def wait_gone(self, css: str, timeout: float = 15.0) -> None:
+        deadline = time.time() + timeout
+        while self.find_all(css):
+            if time.time() > deadline:
+                raise TimeoutError(f"{css!r} still present after {timeout}s")
+            time.sleep(0.15)
+
+    def wait_text(self, css: str, needle: str, timeout: float = 15.0) -> str:
+        deadline = time.time() + timeout
+        last = ""
+        while time.time() < deadline:
+            for el in self.find_all(css):
+                last = self.text(el)
+                if needle in last:
+                    return last
+            time.sleep(0.15)
+        raise TimeoutError(f"{css!r} never contained {needle!r}; last text: {last[:300]!r}")
+
+    def click(self, css: str, timeout: float = 15.0) -> None:
+        self.click_el(self.wait(css, timeout))
+
+    def click_el(self, el: str) -> None:
+        self._request("POST", self._s(f"/element/{el}/click"))
+
+    def text(self, el: str) -> str:
+        return self._request("GET", self._s(f"/element/{el}/text"))
+
+    def type(self, css: str, text: str, clear: bool = True) -> None:
+        el = self.wait(css)
+        if clear:
+            self._request("POST", self._s(f"/element/{el}/clear"))
+        self._request("POST", self._s(f"/element/{el}/value"), {"text": text})
+
+    def title(self) -> str:
+        return self._request("GET", self._s("/title"))
+
+    def screenshot(self, path: Path) -> Path:
+        png = base64.b64decode(self._request("GET", self._s("/screenshot")))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(png)
+        return path
+
