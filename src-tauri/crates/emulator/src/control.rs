@@ -49,6 +49,7 @@ fn fail(status: StatusCode, msg: impl Into<String>) -> Response {
 }
 
 /// Parses a control body; the control API answers bad input with `{"error": …}` and 400.
+#[allow(clippy::result_large_err)] // an early-return response, axum style
 fn body<T: serde::de::DeserializeOwned>(raw: &[u8]) -> Result<T, Response> {
     let raw = if raw.iter().all(u8::is_ascii_whitespace) {
         b"{}".as_slice()

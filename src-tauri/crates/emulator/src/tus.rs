@@ -107,6 +107,7 @@ fn tus_error(err: WixError) -> Response {
     resp
 }
 
+#[allow(clippy::result_large_err)] // an early-return response, axum style
 fn check_version(headers: &HeaderMap) -> Result<(), Response> {
     let ok = headers
         .get("tus-resumable")

@@ -16,20 +16,33 @@ async fn many_concurrent_uploads() {
         tasks.push(tokio::spawn(async move {
             let data = bytes(50_000 + i as usize * 997, i);
             if i % 2 == 0 {
-                let f = env.upload_plain(&format!("f{i}.png"), "image/png", data.clone()).await;
+                let f = env
+                    .upload_plain(&format!("f{i}.png"), "image/png", data.clone())
+                    .await;
                 (f["id"].as_str().unwrap().to_owned(), sha256_hex(&data))
             } else {
-                let (url, token) = env.resumable(&format!("f{i}.mp4"), "video/mp4", data.len()).await;
-                let loc = env.tus_create(&url, &token, &format!("f{i}.mp4"), "video/mp4", data.len()).await;
+                let (url, token) = env
+                    .resumable(&format!("f{i}.mp4"), "video/mp4", data.len())
+                    .await;
+                let loc = env
+                    .tus_create(&url, &token, &format!("f{i}.mp4"), "video/mp4", data.len())
+                    .await;
                 let mut off = 0;
                 for chunk in data.chunks(16_384) {
-                    let r = env.tus_patch(&loc, off, chunk.to_vec()).send().await.unwrap();
+                    let r = env
+                        .tus_patch(&loc, off, chunk.to_vec())
+                        .send()
+                        .await
+                        .unwrap();
                     assert_eq!(r.status(), 204);
                     off += chunk.len() as u64;
                 }
                 let (status, body) = env.finalize(&url, &token, &format!("f{i}.mp4")).await;
                 assert_eq!(status, 200, "{body}");
-                (body["file"]["id"].as_str().unwrap().to_owned(), sha256_hex(&data))
+                (
+                    body["file"]["id"].as_str().unwrap().to_owned(),
+                    sha256_hex(&data),
+                )
             }
         }));
     }
@@ -57,8 +70,16 @@ async fn large_upload_streams_to_disk() {
     const CHUNK: usize = 1024 * 1024;
     let env = start().await;
     let before = vm_hwm_kib();
-    let resp = env.site_req(Method::POST, "/site-media/v1/files/generate-upload-url").json(&json!({"mimeType": "video/mp4"})).send().await.unwrap();
-    let url = resp.json::<serde_json::Value>().await.unwrap()["uploadUrl"].as_str().unwrap().to_owned();
+    let resp = env
+        .site_req(Method::POST, "/site-media/v1/files/generate-upload-url")
+        .json(&json!({"mimeType": "video/mp4"}))
+        .send()
+        .await
+        .unwrap();
+    let url = resp.json::<serde_json::Value>().await.unwrap()["uploadUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let block = std::sync::Arc::new(bytes(CHUNK, 7));
     let body_block = block.clone();
     let stream = futures_util::stream::iter(0..SIZE / CHUNK as u64)
@@ -80,9 +101,15 @@ async fn large_upload_streams_to_disk() {
         sha2::Digest::update(&mut hasher, block.as_slice());
     }
     let stored = env.stored(env.site()).await;
-    assert_eq!(stored[0]["sha256"], hex::encode(sha2::Digest::finalize(hasher)));
+    assert_eq!(
+        stored[0]["sha256"],
+        hex::encode(sha2::Digest::finalize(hasher))
+    );
     if let (Some(before), Some(after)) = (before, vm_hwm_kib()) {
         let grown_mib = (after.saturating_sub(before)) / 1024;
-        assert!(grown_mib < 128, "peak memory grew by {grown_mib} MiB for a 512 MiB upload");
+        assert!(
+            grown_mib < 128,
+            "peak memory grew by {grown_mib} MiB for a 512 MiB upload"
+        );
     }
 }

@@ -7,7 +7,12 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 fn names(v: &Value) -> Vec<String> {
-    v["sites"].as_array().unwrap().iter().map(|s| s["displayName"].as_str().unwrap().to_owned()).collect()
+    v["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["displayName"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[tokio::test]
@@ -19,11 +24,24 @@ async fn empty_body_lists_seeded_sites() {
     assert_eq!(body["pagingMetadata"]["count"], 3);
     assert_eq!(body["pagingMetadata"]["hasNext"], false);
     let site = &body["sites"][0];
-    for field in ["id", "name", "displayName", "createdDate", "updatedDate", "viewUrl", "ownerAccountId"] {
+    for field in [
+        "id",
+        "name",
+        "displayName",
+        "createdDate",
+        "updatedDate",
+        "viewUrl",
+        "ownerAccountId",
+    ] {
         assert!(site[field].is_string(), "{field} in {site}");
     }
     assert_eq!(site["ownerAccountId"], env.account());
-    let mut ids: Vec<String> = body["sites"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().into()).collect();
+    let mut ids: Vec<String> = body["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().into())
+        .collect();
     let mut seeded: Vec<String> = env.emu.seed().sites.iter().map(|s| s.id.clone()).collect();
     ids.sort();
     seeded.sort();
@@ -48,20 +66,30 @@ async fn empty_request_body_is_accepted() {
 async fn filter_by_id_and_name() {
     let env = start().await;
     let target = &env.emu.seed().sites[1];
-    let (_, body) = env.query_sites(json!({"query": {"filter": {"id": target.id}}})).await;
+    let (_, body) = env
+        .query_sites(json!({"query": {"filter": {"id": target.id}}}))
+        .await;
     assert_eq!(names(&body), vec![target.display_name.clone()]);
-    let (_, body) = env.query_sites(json!({"query": {"filter": {"id": {"$in": [target.id, "nope"]}}}})).await;
+    let (_, body) = env
+        .query_sites(json!({"query": {"filter": {"id": {"$in": [target.id, "nope"]}}}}))
+        .await;
     assert_eq!(names(&body).len(), 1);
-    let (_, body) = env.query_sites(json!({"query": {"filter": {"name": {"$eq": "demo-blog"}}}})).await;
+    let (_, body) = env
+        .query_sites(json!({"query": {"filter": {"name": {"$eq": "demo-blog"}}}}))
+        .await;
     assert_eq!(names(&body), vec!["Demo Blog"]);
-    let (_, body) = env.query_sites(json!({"query": {"filter": {"searchPhrase": "store"}}})).await;
+    let (_, body) = env
+        .query_sites(json!({"query": {"filter": {"searchPhrase": "store"}}}))
+        .await;
     assert_eq!(names(&body), vec!["Demo Store"]);
 }
 
 #[tokio::test]
 async fn unsupported_filter_is_a_validation_error() {
     let env = start().await;
-    let (status, body) = env.query_sites(json!({"query": {"filter": {"bogus": 1}}})).await;
+    let (status, body) = env
+        .query_sites(json!({"query": {"filter": {"bogus": 1}}}))
+        .await;
     assert_eq!(status, 400);
     assert_eq!(violated_fields(&body), vec!["query.filter.bogus"]);
 }
@@ -72,7 +100,10 @@ async fn sort_by_display_name() {
     let (_, body) = env
         .query_sites(json!({"query": {"sort": [{"fieldName": "displayName", "order": "ASC"}]}}))
         .await;
-    assert_eq!(names(&body), vec!["Demo Blog", "Demo Portfolio", "Demo Store"]);
+    assert_eq!(
+        names(&body),
+        vec!["Demo Blog", "Demo Portfolio", "Demo Store"]
+    );
     let (status, body) = env
         .query_sites(json!({"query": {"sort": [{"fieldName": "displayName", "order": "UP"}]}}))
         .await;
@@ -84,7 +115,12 @@ async fn sort_by_display_name() {
 async fn cursor_paging_walks_all_sites() {
     let env = start().await;
     for i in 0..4 {
-        env.control(Method::POST, "/__emulator/sites", Some(json!({"account_id": env.account(), "display_name": format!("Extra {i}")}))).await;
+        env.control(
+            Method::POST,
+            "/__emulator/sites",
+            Some(json!({"account_id": env.account(), "display_name": format!("Extra {i}")})),
+        )
+        .await;
     }
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
@@ -93,7 +129,9 @@ async fn cursor_paging_walks_all_sites() {
         if let Some(c) = &cursor {
             paging["cursor"] = json!(c);
         }
-        let (status, body) = env.query_sites(json!({"query": {"cursorPaging": paging}})).await;
+        let (status, body) = env
+            .query_sites(json!({"query": {"cursorPaging": paging}}))
+            .await;
         assert_eq!(status, 200, "{body}");
         seen.extend(names(&body));
         let meta = &body["pagingMetadata"];
@@ -113,7 +151,9 @@ async fn cursor_paging_walks_all_sites() {
 #[tokio::test]
 async fn legacy_paging_limit_is_accepted() {
     let env = start().await;
-    let (status, body) = env.query_sites(json!({"query": {"paging": {"limit": 1}}})).await;
+    let (status, body) = env
+        .query_sites(json!({"query": {"paging": {"limit": 1}}}))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(names(&body).len(), 1);
     assert_eq!(body["pagingMetadata"]["hasNext"], true);
@@ -122,7 +162,9 @@ async fn legacy_paging_limit_is_accepted() {
 #[tokio::test]
 async fn bad_cursor_is_a_validation_error() {
     let env = start().await;
-    let (status, body) = env.query_sites(json!({"query": {"cursorPaging": {"cursor": "!!"}}})).await;
+    let (status, body) = env
+        .query_sites(json!({"query": {"cursorPaging": {"cursor": "!!"}}}))
+        .await;
     assert_eq!(status, 400);
     assert_eq!(violated_fields(&body), vec!["query.cursorPaging.cursor"]);
 }
@@ -130,10 +172,17 @@ async fn bad_cursor_is_a_validation_error() {
 #[tokio::test]
 async fn at_most_1000_sites() {
     let env = start().await;
-    let account = env.control(Method::POST, "/__emulator/accounts", Some(json!({}))).await;
+    let account = env
+        .control(Method::POST, "/__emulator/accounts", Some(json!({})))
+        .await;
     let account = account["account_id"].as_str().unwrap().to_owned();
     for i in 0..1003 {
-        env.control(Method::POST, "/__emulator/sites", Some(json!({"account_id": account, "display_name": format!("S{i:04}")}))).await;
+        env.control(
+            Method::POST,
+            "/__emulator/sites",
+            Some(json!({"account_id": account, "display_name": format!("S{i:04}")})),
+        )
+        .await;
     }
     let key = env.mint(json!({"account_id": account})).await;
     let mut total = 0;

@@ -18,9 +18,15 @@ pub async fn start() -> Env {
 }
 
 pub async fn start_with(delay: Duration) -> Env {
-    let opts = Options { processing_delay: delay, ..Options::default() };
+    let opts = Options {
+        processing_delay: delay,
+        ..Options::default()
+    };
     let emu = Emulator::start(opts).await.expect("emulator starts");
-    Env { emu, http: Client::new() }
+    Env {
+        emu,
+        http: Client::new(),
+    }
 }
 
 impl Env {
@@ -72,12 +78,17 @@ impl Env {
             req = req.json(&body);
         }
         let resp = req.send().await.unwrap();
-        assert!(resp.status().is_success(), "control {path}: {}", resp.status());
+        assert!(
+            resp.status().is_success(),
+            "control {path}: {}",
+            resp.status()
+        );
         resp.json().await.unwrap()
     }
 
     pub async fn fault(&self, spec: Value) -> Value {
-        self.control(Method::POST, "/__emulator/faults", Some(spec)).await
+        self.control(Method::POST, "/__emulator/faults", Some(spec))
+            .await
     }
 
     /// Mints a key for the seeded account.
@@ -86,13 +97,21 @@ impl Env {
         if body.get("account_id").is_none() {
             body["account_id"] = json!(self.account());
         }
-        let v = self.control(Method::POST, "/__emulator/keys", Some(body)).await;
+        let v = self
+            .control(Method::POST, "/__emulator/keys", Some(body))
+            .await;
         v["api_key"].as_str().unwrap().to_owned()
     }
 
     /// The control API's listing of a site's stored files.
     pub async fn stored(&self, site: &str) -> Vec<Value> {
-        let v = self.control(Method::GET, &format!("/__emulator/sites/{site}/files"), None).await;
+        let v = self
+            .control(
+                Method::GET,
+                &format!("/__emulator/sites/{site}/files"),
+                None,
+            )
+            .await;
         v["files"].as_array().unwrap().clone()
     }
 
@@ -125,26 +144,42 @@ impl Env {
     /// generate-resumable-upload-url; returns (uploadUrl, uploadToken).
     pub async fn resumable(&self, name: &str, mime: &str, size: usize) -> (String, String) {
         let (status, gen) = json_of(
-            self.site_req(Method::POST, "/site-media/v1/files/generate-resumable-upload-url")
-                .json(&json!({ "mimeType": mime, "fileName": name, "sizeInBytes": size.to_string() }))
-                .send()
-                .await
-                .unwrap(),
+            self.site_req(
+                Method::POST,
+                "/site-media/v1/files/generate-resumable-upload-url",
+            )
+            .json(&json!({ "mimeType": mime, "fileName": name, "sizeInBytes": size.to_string() }))
+            .send()
+            .await
+            .unwrap(),
         )
         .await;
         assert_eq!(status, 200, "{gen}");
         assert_eq!(gen["uploadProtocol"], "TUS");
-        (gen["uploadUrl"].as_str().unwrap().into(), gen["uploadToken"].as_str().unwrap().into())
+        (
+            gen["uploadUrl"].as_str().unwrap().into(),
+            gen["uploadToken"].as_str().unwrap().into(),
+        )
     }
 
     /// tus POST; returns the absolute Location.
-    pub async fn tus_create(&self, upload_url: &str, token: &str, name: &str, mime: &str, len: usize) -> String {
+    pub async fn tus_create(
+        &self,
+        upload_url: &str,
+        token: &str,
+        name: &str,
+        mime: &str,
+        len: usize,
+    ) -> String {
         let resp = self
             .http
             .post(upload_url)
             .header("Tus-Resumable", "1.0.0")
             .header("Upload-Length", len.to_string())
-            .header("Upload-Metadata", metadata(&[("filename", name), ("contentType", mime), ("token", token)]))
+            .header(
+                "Upload-Metadata",
+                metadata(&[("filename", name), ("contentType", mime), ("token", token)]),
+            )
             .send()
             .await
             .unwrap();
@@ -163,7 +198,12 @@ impl Env {
     }
 
     pub async fn tus_head(&self, location: &str) -> Response {
-        self.http.head(location).header("Tus-Resumable", "1.0.0").send().await.unwrap()
+        self.http
+            .head(location)
+            .header("Tus-Resumable", "1.0.0")
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn finalize(&self, upload_url: &str, token: &str, name: &str) -> (StatusCode, Value) {
@@ -183,7 +223,12 @@ pub fn metadata(pairs: &[(&str, &str)]) -> String {
     use base64::Engine;
     pairs
         .iter()
-        .map(|(k, v)| format!("{k} {}", base64::engine::general_purpose::STANDARD.encode(v)))
+        .map(|(k, v)| {
+            format!(
+                "{k} {}",
+                base64::engine::general_purpose::STANDARD.encode(v)
+            )
+        })
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -199,7 +244,10 @@ pub async fn json_of(resp: Response) -> (StatusCode, Value) {
 pub fn app_code(body: &Value) -> String {
     assert!(body["message"].is_string(), "no message in {body}");
     let err = &body["details"]["applicationError"];
-    assert!(err["description"].is_string(), "no applicationError in {body}");
+    assert!(
+        err["description"].is_string(),
+        "no applicationError in {body}"
+    );
     assert!(err["data"].is_object(), "no data in {body}");
     err["code"].as_str().unwrap().to_owned()
 }
@@ -207,10 +255,15 @@ pub fn app_code(body: &Value) -> String {
 /// Asserts a Wix validationError body and returns the violated fields.
 pub fn violated_fields(body: &Value) -> Vec<String> {
     assert!(body["message"].is_string(), "no message in {body}");
-    let list = body["details"]["validationError"]["fieldViolations"].as_array().expect("fieldViolations");
+    let list = body["details"]["validationError"]["fieldViolations"]
+        .as_array()
+        .expect("fieldViolations");
     list.iter()
         .map(|v| {
-            assert!(v["description"].is_string() && v["violatedRule"].is_string(), "{v}");
+            assert!(
+                v["description"].is_string() && v["violatedRule"].is_string(),
+                "{v}"
+            );
             v["field"].as_str().unwrap().to_owned()
         })
         .collect()
