@@ -216,6 +216,11 @@ async fn add_fault(State(state): State<AppState>, raw: axum::body::Bytes) -> Res
     if !(0.0..=1.0).contains(&spec.probability) {
         return fail(StatusCode::BAD_REQUEST, "probability must be in 0..=1");
     }
+    if let crate::faults::Action::Status { status, .. } = spec.fault {
+        if !(400..=599).contains(&status) {
+            return fail(StatusCode::BAD_REQUEST, "status must be 400..=599");
+        }
+    }
     Json(state.faults().add(spec)).into_response()
 }
 

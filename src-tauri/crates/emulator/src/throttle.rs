@@ -79,8 +79,9 @@ impl Wrapped {
             // Small slices keep the cap smooth instead of bursty.
             size = size.min((rate / 20).max(1) as usize);
             let due = (self.delivered + size as u64) as f64 / rate as f64;
-            let due = self.started + Duration::from_secs_f64(due);
-            tokio::time::sleep_until(due.into()).await;
+            if let Ok(due) = Duration::try_from_secs_f64(due) {
+                tokio::time::sleep_until((self.started + due).into()).await;
+            }
         }
         let piece = self.pending.split_to(size);
         self.delivered += piece.len() as u64;
