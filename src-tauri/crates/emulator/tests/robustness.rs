@@ -112,6 +112,7 @@ fn binary_prints_seed_line_and_is_deterministic() {
         "--storage-dir",
         storage,
     ]);
+    let dir_b = tempfile::tempdir().unwrap();
     let (mut b, second) = run_binary(&[
         "--port",
         "0",
@@ -121,6 +122,8 @@ fn binary_prints_seed_line_and_is_deterministic() {
         "2",
         "--processing-delay-ms",
         "10",
+        "--storage-dir",
+        dir_b.path().to_str().unwrap(),
     ]);
     assert!(first["base_url"]
         .as_str()
