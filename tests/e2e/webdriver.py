@@ -157,6 +157,13 @@ class Session:
             self._request("POST", self._s(f"/element/{el}/clear"))
         self._request("POST", self._s(f"/element/{el}/value"), {"text": text})
 
+    def set_window_rect(self, width: int, height: int, x: int | None = None, y: int | None = None) -> dict:
+        """Resize (and optionally move) the window; returns the rect the window really got."""
+        rect: dict = {"width": width, "height": height}
+        if x is not None and y is not None:
+            rect.update(x=x, y=y)
+        return self._request("POST", self._s("/window/rect"), rect)
+
     def title(self) -> str:
         return self._request("GET", self._s("/title"))
 

@@ -59,7 +59,7 @@ export interface Page {
   title: string
 }
 
-export const PAGES: Page[] = SECTIONS.flatMap((section) =>
+export const PAGES: Page[] = SECTIONS.flatMap((section): Omit<Page, 'index'>[] =>
   section.steps
     ? section.steps.map((step, i) => ({ section, stepIndex: i, step, anchor: step.id, title: step.title }))
     : [{ section, stepIndex: 0, step: null, anchor: section.id, title: section.title }],
@@ -72,4 +72,17 @@ export function sectionById(id: SectionId): Section {
 /** Every anchor the guide answers to, for tests and link checks. */
 export function allAnchors(): string[] {
   return SECTIONS.flatMap((s) => [s.id, ...(s.steps ?? []).map((st) => st.id), ...(s.items ?? [])])
+}
+
+const ITEM_TITLES: Record<string, string> = Object.fromEntries([
+  ...CREDENTIAL_ROWS.map((r) => [r.id, r.name]),
+  ['key-anatomy', 'Inside an API key'],
+  ...FIND_IDS.map((b) => [b.id, b.title]),
+  ...KEEP_SAFE.map((b) => [b.id, b.title]),
+  ...TROUBLE_ITEMS.map((t) => [t.id, t.short]),
+])
+
+/** A short title for an item anchor (the contents rail lists them under their section). */
+export function itemTitle(id: string): string {
+  return ITEM_TITLES[id] ?? id
 }

@@ -8,6 +8,7 @@ export const TROUBLE_GROUPS: TroubleGroup[] = [
     items: [
       {
         id: 'trouble-no-api-keys',
+        short: 'Can’t find API Keys',
         title: 'I can’t find API Keys',
         answer: 'API keys live in the settings of your Wix account, and only its owner or co-owners can make them.',
         points: [
@@ -20,6 +21,7 @@ export const TROUBLE_GROUPS: TroubleGroup[] = [
       },
       {
         id: 'trouble-no-code',
+        short: 'No verification code',
         title: 'The verification code never arrives',
         answer: 'The 6-digit code goes to the email address of the Wix account, which may not be the address you expect.',
         points: [
@@ -36,6 +38,7 @@ export const TROUBLE_GROUPS: TroubleGroup[] = [
     items: [
       {
         id: 'trouble-401',
+        short: '401: key not recognised',
         title: 'Wix doesn’t recognise the key (401)',
         answer: 'Wix could not match the key to anything: it is incomplete, or it no longer exists.',
         points: [
@@ -47,6 +50,7 @@ export const TROUBLE_GROUPS: TroubleGroup[] = [
       },
       {
         id: 'trouble-403',
+        short: '403: request refused',
         title: 'Wix knows the key but refuses the request (403)',
         answer: 'The key is valid, but it may not do this, or not on this account or site. There are three usual causes:',
         points: [
@@ -57,6 +61,7 @@ export const TROUBLE_GROUPS: TroubleGroup[] = [
       },
       {
         id: 'trouble-403-permission',
+        short: '403: missing permission',
         title: 'The key is missing a permission',
         answer: 'Uploading needs **Manage Media Manager**; listing your sites needs **Read Site Data**.',
         points: [
@@ -69,6 +74,7 @@ export const TROUBLE_GROUPS: TroubleGroup[] = [
       },
       {
         id: 'trouble-403-ids',
+        short: '403: wrong or missing ID',
         title: 'Wrong or missing account or site ID',
         answer: 'Every request carries the key plus an account ID (to list sites) or a site ID (to upload). If that ID doesn’t match, Wix says no.',
         points: [
@@ -80,6 +86,7 @@ export const TROUBLE_GROUPS: TroubleGroup[] = [
       },
       {
         id: 'trouble-403-other-account',
+        short: '403: another account’s site',
         title: 'The site belongs to another account',
         answer: 'A key only works for sites owned by the account that made it.',
         points: [
@@ -95,6 +102,7 @@ export const TROUBLE_GROUPS: TroubleGroup[] = [
     items: [
       {
         id: 'trouble-ist-prefix',
+        short: 'Key starts with IST.',
         title: 'My key starts with IST. — is that wrong?',
         answer: '**No. That is the right kind of key.** Every key made on the API Keys page begins with `IST.`, just like yours.',
         points: [
@@ -105,6 +113,7 @@ export const TROUBLE_GROUPS: TroubleGroup[] = [
       },
       {
         id: 'trouble-oauth-expired',
+        short: 'Expired OAuth token',
         title: 'I pasted an OAuth token and it expired',
         answer: 'Text that starts with `OauthNG.JWS.` is an access token a Wix app received. It lasts 4 hours and Wixdrop can’t renew it.',
         points: [
@@ -119,6 +128,7 @@ export const TROUBLE_GROUPS: TroubleGroup[] = [
     items: [
       {
         id: 'trouble-5xx',
+        short: '5xx: Wix down or busy',
         title: 'Wix is down or busy (5xx or 429)',
         answer: 'Wix had a problem on its side, or asked Wixdrop to slow down. Your key is fine.',
         points: [

@@ -78,6 +78,8 @@ export interface TroubleItem {
   id: string
   /** The symptom, in the user's words. */
   title: string
+  /** A few words for the contents rail. */
+  short: string
   /** The one-line answer. */
   answer: string
   /** Causes or steps, in order. */
