@@ -14,7 +14,12 @@ fn now() -> OffsetDateTime {
 /// A genuine-shape key for a seeded account, and that account's ID.
 fn key_for(seed: u64, iat: i64) -> (String, String) {
     let account = synth::guid(seed);
-    let key = synth::api_key(&account, &synth::guid(seed ^ 0xA5A5), &synth::guid(seed ^ 0x5A5A), iat);
+    let key = synth::api_key(
+        &account,
+        &synth::guid(seed ^ 0xA5A5),
+        &synth::guid(seed ^ 0x5A5A),
+        iat,
+    );
     (key, account)
 }
 
@@ -36,10 +41,26 @@ fn any_token() -> impl Strategy<Value = String> {
 }
 
 const LEAD: &[&str] = &[
-    " ", "\n", "\r\n", "\t", "\u{FEFF}", "\u{200B}", "\"", "'", "`", "\u{201C}", "Bearer ", "bearer\t", "BEARER:",
-    "Authorization: ", "authorization:Bearer ", "\"Authorization\": ",
+    " ",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u{FEFF}",
+    "\u{200B}",
+    "\"",
+    "'",
+    "`",
+    "\u{201C}",
+    "Bearer ",
+    "bearer\t",
+    "BEARER:",
+    "Authorization: ",
+    "authorization:Bearer ",
+    "\"Authorization\": ",
 ];
-const TRAIL: &[&str] = &[" ", "\n", "\r\n", "\t", "\u{200B}", "\"", "'", "`", "\u{201D}"];
+const TRAIL: &[&str] = &[
+    " ", "\n", "\r\n", "\t", "\u{200B}", "\"", "'", "`", "\u{201D}",
+];
 const INNER: &[&str] = &[" ", "\n", "\r\n", "\t", "\u{00A0}", "\u{200B}"];
 
 /// The key wrapped in leading/trailing noise, with blanks inserted at a few places inside.

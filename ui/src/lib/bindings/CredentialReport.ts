@@ -31,7 +31,7 @@ issued_at: string | null,
  */
 expires_at: string | null, 
 /**
- * Compared with the `now` given to [`inspect`]; `None` when there is no expiry.
+ * Whether the expiry is past (as of the `now` given to `inspect`); null without an expiry.
  */
 expired: boolean | null, 
 /**
@@ -43,11 +43,11 @@ site_id: string | null,
  */
 guid: string | null, 
 /**
- * True when [`clean`] had to remove anything.
+ * True when cleaning removed anything (whitespace, quotes, a Bearer prefix).
  */
 cleaned: boolean, 
 /**
- * Most serious first (see [`Problem`]'s order).
+ * Most serious first: truncated, too_short, malformed, then what cleaning removed.
  */
 problems: Array<CredentialProblem>, 
 /**

@@ -19,7 +19,8 @@ const API_KEY_KID: &str = "PozH_aC2";
 /// Shorter than this is not any Wix credential (a GUID is 36, a key several hundred).
 const MIN_LEN: usize = 24;
 
-const GET_KEY: &str = "Create an API key in the Wix API Keys Manager (manage.wix.com/account/api-keys) \
+const GET_KEY: &str =
+    "Create an API key in the Wix API Keys Manager (manage.wix.com/account/api-keys) \
 and paste that instead: it is a long text that starts with IST.";
 
 #[derive(Default)]
@@ -122,7 +123,11 @@ fn api_key(body: &str, now: OffsetDateTime) -> Verdict {
             Some("get-api-key"),
         )
     } else {
-        let what = if jws.malformed { "has characters or parts a key never has" } else { "is incomplete" };
+        let what = if jws.malformed {
+            "has characters or parts a key never has"
+        } else {
+            "is incomplete"
+        };
         Verdict::new(
             Kind::WixApiKey,
             "Incomplete Wix API key",
@@ -152,8 +157,16 @@ fn oauth_access_token(body: &str, now: OffsetDateTime) -> Verdict {
         (Some(t), _) => format!(" This one expires {}.", minute(t)),
         _ => String::new(),
     };
-    let site = facts.site_id.as_ref().map(|s| format!(" It belongs to site {s}.")).unwrap_or_default();
-    let headline = if facts.expired == Some(true) { "Expired OAuth access token" } else { "OAuth access token" };
+    let site = facts
+        .site_id
+        .as_ref()
+        .map(|s| format!(" It belongs to site {s}."))
+        .unwrap_or_default();
+    let headline = if facts.expired == Some(true) {
+        "Expired OAuth access token"
+    } else {
+        "OAuth access token"
+    };
     let mut v = Verdict::new(
         Kind::OauthAccessToken,
         headline,
@@ -175,7 +188,9 @@ fn jws_token(body: &str, now: OffsetDateTime) -> Verdict {
     let mut facts = timed_facts(&jws, now);
     let data = jws.data();
     let (kind, headline, what) = match &data {
-        Data::Object(d) if d.contains_key("tenant") || jws.header_str("kid") == Some(API_KEY_KID) => {
+        Data::Object(d)
+            if d.contains_key("tenant") || jws.header_str("kid") == Some(API_KEY_KID) =>
+        {
             let k = key_facts(&jws, now);
             facts.account_id = k.account_id;
             facts.key_id = k.key_id;
@@ -189,7 +204,11 @@ fn jws_token(body: &str, now: OffsetDateTime) -> Verdict {
                     .to_owned(),
             )
         }
-        Data::Object(d) if ["metaSiteId", "collectionId", "owner"].iter().any(|k| d.contains_key(*k)) => {
+        Data::Object(d)
+            if ["metaSiteId", "collectionId", "owner"]
+                .iter()
+                .any(|k| d.contains_key(*k)) =>
+        {
             facts.site_id = text_at(d, &["metaSiteId"]);
             (
                 Kind::MemberSession,
@@ -244,7 +263,11 @@ fn id_not_key(s: &str) -> Option<Verdict> {
         v.facts.site_id = Some(guid);
         v
     } else {
-        let source = if bare { "This is an ID" } else { "This holds an ID" };
+        let source = if bare {
+            "This is an ID"
+        } else {
+            "This holds an ID"
+        };
         let mut v = Verdict::new(
             Kind::IdNotKey,
             "An ID, not a key",
@@ -270,7 +293,8 @@ fn unrecognized(s: &str, original: &str, now: OffsetDateTime) -> Verdict {
     let reason = if s.is_empty() {
         "Nothing was pasted.".to_owned()
     } else if s.contains("IST.eyJ") {
-        "There is extra text before the key. Paste only the key itself, from IST. to the end.".to_owned()
+        "There is extra text before the key. Paste only the key itself, from IST. to the end."
+            .to_owned()
     } else if jwt::looks_like_jwt(s) {
         let jws = jwt::parse(s);
         let k = key_facts(&jws, now);
@@ -294,7 +318,12 @@ fn unrecognized(s: &str, original: &str, now: OffsetDateTime) -> Verdict {
             .to_owned()
     } else if s.contains("api-keys") || s.starts_with("http") || s.contains("wix.com") {
         "This is a web address, not a key.".to_owned()
-    } else if original.split(is_noise_space).filter(|w| !w.is_empty()).count() >= 3 {
+    } else if original
+        .split(is_noise_space)
+        .filter(|w| !w.is_empty())
+        .count()
+        >= 3
+    {
         "This looks like ordinary text, not a key.".to_owned()
     } else if chars < 64 {
         "This does not look like a Wix credential; it may be a password or another service's \
@@ -305,7 +334,11 @@ fn unrecognized(s: &str, original: &str, now: OffsetDateTime) -> Verdict {
     };
     let mut v = Verdict::new(
         Kind::Unrecognized,
-        if s.is_empty() { "Nothing pasted" } else { "Not recognized" },
+        if s.is_empty() {
+            "Nothing pasted"
+        } else {
+            "Not recognized"
+        },
         format!("{reason} {GET_KEY}"),
         Some("get-api-key"),
     );
@@ -322,7 +355,10 @@ fn key_facts(jws: &Jws, now: OffsetDateTime) -> Facts {
             f.account_id = text_at(&d, &["tenant", "id"]);
         }
         f.key_id = text_at(&d, &["id"]);
-        f.identity = match (text_at(&d, &["identity", "type"]), text_at(&d, &["identity", "id"])) {
+        f.identity = match (
+            text_at(&d, &["identity", "type"]),
+            text_at(&d, &["identity", "id"]),
+        ) {
             (Some(t), Some(id)) => Some(format!("{t}:{id}")),
             (Some(t), None) => Some(t),
             (None, Some(id)) => Some(id),
@@ -404,7 +440,10 @@ mod tests {
     fn guid_search() {
         let g = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
         assert_eq!(find_guid(g).map(|x| x.1), Some(g));
-        assert_eq!(find_guid(&format!("https://manage.wix.com/dashboard/{g}/home")).map(|x| x.0), Some(33));
+        assert_eq!(
+            find_guid(&format!("https://manage.wix.com/dashboard/{g}/home")).map(|x| x.0),
+            Some(33)
+        );
         assert!(find_guid(&format!("a{g}")).is_none());
         assert!(find_guid("é0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f").is_none());
         assert!(find_guid("").is_none());

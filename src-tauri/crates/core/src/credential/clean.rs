@@ -10,14 +10,20 @@ use std::collections::BTreeSet;
 use super::{Cleaned, Problem};
 
 /// Quote characters stripped from both ends (independently: a cut-off closing quote counts).
-const QUOTES: &[char] = &['"', '\'', '`', '\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}', '\u{00AB}', '\u{00BB}'];
+const QUOTES: &[char] = &[
+    '"', '\'', '`', '\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}', '\u{00AB}', '\u{00BB}',
+];
 
 /// Prefixes a token can start with, for telling `BearerIST.…` (no space) apart from text.
 const TOKEN_STARTS: &[&str] = &["IST.", "OauthNG.", "JWS.", "eyJ"];
 
 /// Whitespace plus the invisible characters editors and chat apps insert.
 pub(super) fn is_noise_space(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+        )
 }
 
 /// Clean pasted text: surrounding whitespace and quotes, a leading `Authorization:` and/or
@@ -40,7 +46,10 @@ pub fn clean(text: &str) -> Cleaned {
         }
         value = next;
     }
-    Cleaned { value, problems: found.into_iter().collect() }
+    Cleaned {
+        value,
+        problems: found.into_iter().collect(),
+    }
 }
 
 /// Peel whitespace, quotes and header/`Bearer` prefixes off the ends until none is left.
@@ -60,7 +69,7 @@ fn strip_outer<'a>(mut t: &'a str, found: &mut BTreeSet<Problem>) -> &'a str {
         if let Some(rest) = strip_authorization(t).or_else(|| strip_bearer(t)) {
             found.insert(Problem::BearerPrefixRemoved);
             // The blank that separated the prefix from the key belongs to the prefix.
-            t = rest.trim_start_matches(|c: char| c == ' ' || c == '\t');
+            t = rest.trim_start_matches([' ', '\t']);
         }
         if t.len() == before {
             return t;
@@ -75,7 +84,8 @@ fn strip_authorization(t: &str) -> Option<&str> {
     if !head.eq_ignore_ascii_case(NAME) {
         return None;
     }
-    let rest = t[NAME.len()..].trim_start_matches(|c: char| is_noise_space(c) || QUOTES.contains(&c));
+    let rest =
+        t[NAME.len()..].trim_start_matches(|c: char| is_noise_space(c) || QUOTES.contains(&c));
     rest.strip_prefix(':').or_else(|| rest.strip_prefix('='))
 }
 
@@ -107,7 +117,14 @@ mod tests {
     fn removes_each_kind_of_noise() {
         let c = clean("  Authorization: Bearer \"IST.a.b.c\"\n");
         assert_eq!(c.value, "IST.a.b.c");
-        assert_eq!(c.problems, vec![Problem::WhitespaceRemoved, Problem::QuotesRemoved, Problem::BearerPrefixRemoved]);
+        assert_eq!(
+            c.problems,
+            vec![
+                Problem::WhitespaceRemoved,
+                Problem::QuotesRemoved,
+                Problem::BearerPrefixRemoved
+            ]
+        );
         assert_eq!(clean("IST.a.\nb.c").value, "IST.a.b.c");
         assert_eq!(clean("bearerIST.a.b.c").value, "IST.a.b.c");
         assert_eq!(clean("'`IST.x`'").value, "IST.x");

@@ -14,7 +14,9 @@ use time::OffsetDateTime;
 /// base64url, padding optional (JWTs omit it; some copies add it).
 const B64URL: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::URL_SAFE,
-    GeneralPurposeConfig::new().with_encode_padding(false).with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
 pub(super) type Object = Map<String, Value>;
@@ -82,7 +84,10 @@ pub(super) fn parse(body: &str) -> Jws {
 
     jws.header = segments.first().and_then(|s| decode_object(s));
     jws.payload = segments.get(1).and_then(|s| decode_object(s));
-    for (segment, decoded) in segments.iter().zip([jws.header.is_some(), jws.payload.is_some()]) {
+    for (segment, decoded) in segments
+        .iter()
+        .zip([jws.header.is_some(), jws.payload.is_some()])
+    {
         if !decoded {
             note_bad_segment(&mut jws, segment);
         }
@@ -141,7 +146,8 @@ fn decode_object(segment: &str) -> Option<Object> {
 }
 
 fn is_b64url(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'='))
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'='))
 }
 
 /// The shortest signature each algorithm family produces (in bytes). RSA below 2048 bits is not
@@ -159,7 +165,10 @@ fn min_signature_len(alg: Option<&str>) -> usize {
 
 /// Byte index of a `...` or `…` (docs-style elision), which no token contains.
 fn ellipsis_at(text: &str) -> Option<usize> {
-    [text.find("..."), text.find('…')].into_iter().flatten().min()
+    [text.find("..."), text.find('…')]
+        .into_iter()
+        .flatten()
+        .min()
 }
 
 fn unix_time(v: &Value) -> Option<OffsetDateTime> {
@@ -185,7 +194,10 @@ mod tests {
         assert!(unix_time(&serde_json::json!(i64::MAX)).is_none());
         assert!(unix_time(&serde_json::json!(-1e300)).is_none());
         assert!(unix_time(&serde_json::json!("1700000000")).is_none());
-        assert_eq!(unix_time(&serde_json::json!(1.7e9)).map(|t| t.unix_timestamp()), Some(1_700_000_000));
+        assert_eq!(
+            unix_time(&serde_json::json!(1.7e9)).map(|t| t.unix_timestamp()),
+            Some(1_700_000_000)
+        );
     }
 
     #[test]

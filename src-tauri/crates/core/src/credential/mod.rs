@@ -79,7 +79,10 @@ pub enum Problem {
 impl Problem {
     /// True for the problems that make a key unusable (as opposed to noise that was cleaned).
     pub fn is_blocking(self) -> bool {
-        matches!(self, Problem::Truncated | Problem::TooShort | Problem::Malformed)
+        matches!(
+            self,
+            Problem::Truncated | Problem::TooShort | Problem::Malformed
+        )
     }
 
     /// A few plain words for lists ("whitespace removed").
@@ -149,7 +152,10 @@ impl Cleaned {
 impl fmt::Debug for Cleaned {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Cleaned")
-            .field("value", &format_args!("<redacted, {} chars>", self.value.chars().count()))
+            .field(
+                "value",
+                &format_args!("<redacted, {} chars>", self.value.chars().count()),
+            )
             .field("problems", &self.problems)
             .finish()
     }
@@ -161,12 +167,20 @@ pub fn inspect(text: &str, now: OffsetDateTime) -> CredentialReport {
     let cleaned = clean(text);
     let verdict = classify::classify(&cleaned.value, text, now);
 
-    let mut problems: Vec<Problem> = cleaned.problems.iter().chain(&verdict.problems).copied().collect();
+    let mut problems: Vec<Problem> = cleaned
+        .problems
+        .iter()
+        .chain(&verdict.problems)
+        .copied()
+        .collect();
     problems.sort();
     problems.dedup();
 
     let blocking = problems.iter().any(|p| p.is_blocking());
-    let usable = verdict.kind == Kind::WixApiKey && verdict.complete && !blocking && verdict.facts.expired != Some(true);
+    let usable = verdict.kind == Kind::WixApiKey
+        && verdict.complete
+        && !blocking
+        && verdict.facts.expired != Some(true);
 
     let mut message = verdict.message;
     if cleaned.changed() && verdict.kind == Kind::WixApiKey && usable {
@@ -218,5 +232,6 @@ pub fn fingerprint(key: &str) -> String {
 
 fn rfc3339(t: OffsetDateTime) -> Option<String> {
     // Every instant here comes from `from_unix_timestamp`, so it is already UTC ("…Z").
-    t.format(&time::format_description::well_known::Rfc3339).ok()
+    t.format(&time::format_description::well_known::Rfc3339)
+        .ok()
 }

@@ -34,7 +34,14 @@ pub fn b64url(bytes: &[u8]) -> String {
 pub fn guid(seed: u64) -> String {
     let h = Sha256::digest(seed.to_le_bytes());
     let x: String = h.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-4{}-8{}-{}", &x[0..8], &x[8..12], &x[13..16], &x[17..20], &x[20..32])
+    format!(
+        "{}-{}-4{}-8{}-{}",
+        &x[0..8],
+        &x[8..12],
+        &x[13..16],
+        &x[17..20],
+        &x[20..32]
+    )
 }
 
 /// `header.payload.signature` with `sig_len` bytes of filler signature.
@@ -44,7 +51,12 @@ pub fn jws(header: &Value, payload: &Value, sig_len: usize) -> String {
     let mut sig = Vec::with_capacity(sig_len + 32);
     let mut counter = 0u32;
     while sig.len() < sig_len {
-        sig.extend_from_slice(&Sha256::new().chain_update(&p).chain_update(counter.to_le_bytes()).finalize());
+        sig.extend_from_slice(
+            &Sha256::new()
+                .chain_update(&p)
+                .chain_update(counter.to_le_bytes())
+                .finalize(),
+        );
         counter += 1;
     }
     sig.truncate(sig_len);
@@ -63,7 +75,14 @@ pub fn api_key_payload(account_id: &str, key_id: &str, app_id: &str, iat: i64) -
 
 /// `IST.` + RS256 JWS (256-byte signature), as the API Keys Manager issues.
 pub fn api_key(account_id: &str, key_id: &str, app_id: &str, iat: i64) -> String {
-    format!("IST.{}", jws(&api_key_header(), &api_key_payload(account_id, key_id, app_id, iat), 256))
+    format!(
+        "IST.{}",
+        jws(
+            &api_key_header(),
+            &api_key_payload(account_id, key_id, app_id, iat),
+            256
+        )
+    )
 }
 
 /// `OauthNG.JWS.` + HS256 JWS, valid for 4 hours from `iat`, for site `meta_site_id`.

@@ -1,0 +1,150 @@
+//! `wixdrop key …`: Wix API keys.
+//!
+//! Only `inspect` exists so far; `add`, `list`, `verify`, `rename`, `replace` and `rm` join this
+//! enum when the vault lands. `inspect` is offline and stores nothing: it prints the same
+//! report the desktop badge shows.
+
+use clap::{Args, Subcommand};
+use time::OffsetDateTime;
+use wixdrop_core::credential::{self, CredentialReport, Kind};
+
+use crate::exit::{Exit, UsageError, EXIT_CODES_HELP};
+use crate::input;
+
+#[derive(Subcommand)]
+pub enum KeyCmd {
+    /// Say what a pasted credential is and whether it is a usable Wix API key (offline)
+    #[command(after_help = EXIT_CODES_HELP)]
+    Inspect(InspectArgs),
+}
+
+#[derive(Args)]
+pub struct InspectArgs {
+    /// Print the report as JSON (kind, usable, account_id, key_id, issued_at, expires_at,
+    /// expired, site_id, cleaned, problems, message, …)
+    #[arg(long)]
+    json: bool,
+
+    /// The key, or `-` for stdin. Reads stdin when absent, which is safer: a key typed as an
+    /// argument ends up in your shell history.
+    #[arg(value_name = "KEY")]
+    key: Option<String>,
+}
+
+pub fn run(cmd: KeyCmd) -> Exit {
+    match cmd {
+        KeyCmd::Inspect(args) => inspect(args).unwrap_or_else(Exit::from),
+    }
+}
+
+fn inspect(args: InspectArgs) -> Result<Exit, UsageError> {
+    let secret = input::read_secret(args.key.as_deref(), "key")?;
+    let report = credential::inspect(secret.expose(), OffsetDateTime::now_utc());
+    if args.json {
+        let json = serde_json::to_string_pretty(&report)
+            .map_err(|e| UsageError(format!("could not encode the report: {e}")))?;
+        println!("{json}");
+    } else {
+        let fingerprint =
+            (report.kind == Kind::WixApiKey).then(|| credential::fingerprint(secret.expose()));
+        print!("{}", human(&report, fingerprint.as_deref()));
+    }
+    Ok(if report.usable {
+        Exit::Success
+    } else {
+        Exit::No
+    })
+}
+
+/// The short human summary: headline and verdict, the facts that are known, then the advice.
+fn human(r: &CredentialReport, fingerprint: Option<&str>) -> String {
+    let verdict = if r.usable {
+        "usable (offline check; Wix confirms on first use)"
+    } else if r.kind == Kind::WixApiKey {
+        "not usable as pasted"
+    } else {
+        "not an API key"
+    };
+    let mut out = format!("{} — {verdict}\n", r.headline);
+    let date = |s: &str| s.get(..10).unwrap_or(s).to_owned();
+    let rows = [
+        ("account", r.account_id.clone()),
+        ("key id", r.key_id.clone()),
+        ("site", r.site_id.clone()),
+        ("id", r.guid.clone()),
+        ("issued", r.issued_at.as_deref().map(date)),
+        (
+            "expires",
+            r.expires_at.clone().map(|e| match r.expired {
+                Some(true) => format!("{e} (expired)"),
+                _ => e,
+            }),
+        ),
+        ("fingerprint", fingerprint.map(str::to_owned)),
+    ];
+    for (label, value) in rows {
+        if let Some(v) = value {
+            out.push_str(&format!("  {label:<12}{v}\n"));
+        }
+    }
+    if !r.problems.is_empty() {
+        let list: Vec<&str> = r.problems.iter().map(|p| p.label()).collect();
+        out.push_str(&format!("  {:<12}{}\n", "problems", list.join("; ")));
+    }
+    out.push('\n');
+    out.push_str(&wrap(&r.message, 88));
+    out.push('\n');
+    out
+}
+
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if line > 0 && line + 1 + len > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += len;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_width() {
+        let w = wrap("aaa bbb ccc ddd", 7);
+        assert_eq!(w, "aaa bbb\nccc ddd");
+    }
+
+    #[test]
+    fn human_summary_lists_facts_and_problems() {
+        let key = credential::synth::api_key(
+            &credential::synth::guid(1),
+            &credential::synth::guid(2),
+            &credential::synth::guid(3),
+            1_700_000_000,
+        );
+        let r = credential::inspect(&format!("Bearer {key}"), OffsetDateTime::now_utc());
+        let text = human(&r, Some("IST…00000000"));
+        assert!(text.starts_with("Wix API key — usable"), "{text}");
+        assert!(
+            text.contains(&format!("account     {}", credential::synth::guid(1))),
+            "{text}"
+        );
+        assert!(text.contains("issued      2023-11-14"), "{text}");
+        assert!(
+            text.contains("problems    \"Bearer\"/\"Authorization:\" prefix removed"),
+            "{text}"
+        );
+        assert!(!text.contains(&key[4..40]));
+    }
+}

@@ -1,0 +1,168 @@
+//! `wixdrop key inspect` end to end: the built binary, input on stdin or as an argument, JSON
+//! shape and exit codes. Keys are synthesized at run time in the real shape.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use wixdrop_core::credential::synth;
+
+fn key() -> String {
+    synth::api_key(
+        &synth::guid(11),
+        &synth::guid(12),
+        &synth::guid(13),
+        1_700_000_000,
+    )
+}
+
+fn wixdrop(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wixdrop"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wixdrop");
+    // The command may exit before reading (usage errors): a broken pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    child.wait_with_output().unwrap()
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {out:?}"))
+}
+
+/// Neither stdout nor stderr may carry the secret parts of the key.
+fn assert_no_leak(out: &Output, key: &str) {
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for part in key.split('.').skip(2) {
+        assert!(
+            !all.contains(&part[..part.len().min(30)]),
+            "output leaks the key"
+        );
+    }
+}
+
+#[test]
+fn genuine_key_on_stdin_is_usable() {
+    let k = key();
+    let out = wixdrop(&["key", "inspect", "--json"], format!("{k}\n").as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v = json_of(&out);
+    for field in [
+        "kind",
+        "usable",
+        "account_id",
+        "key_id",
+        "issued_at",
+        "expires_at",
+        "expired",
+        "site_id",
+        "cleaned",
+        "problems",
+        "message",
+    ] {
+        assert!(v.get(field).is_some(), "missing {field}: {v}");
+    }
+    assert_eq!(v["kind"], "wix_api_key");
+    assert_eq!(v["usable"], true);
+    assert_eq!(v["account_id"], synth::guid(11));
+    assert_eq!(v["key_id"], synth::guid(12));
+    assert_eq!(v["issued_at"], "2023-11-14T22:13:20Z");
+    assert_eq!(v["expires_at"], Value::Null);
+    assert_eq!(v["expired"], Value::Null);
+    assert_eq!(v["cleaned"], true);
+    assert_eq!(v["problems"], serde_json::json!(["whitespace_removed"]));
+    assert_no_leak(&out, &k);
+}
+
+#[test]
+fn key_as_argument_and_dash_for_stdin() {
+    let k = key();
+    let out = wixdrop(&["key", "inspect", "--json", &format!("Bearer {k}")], b"");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        json_of(&out)["problems"],
+        serde_json::json!(["bearer_prefix_removed"])
+    );
+    let out = wixdrop(&["key", "inspect", "-", "--json"], k.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(json_of(&out)["cleaned"], false);
+}
+
+#[test]
+fn unusable_credentials_exit_1_with_a_report() {
+    let k = key();
+    let cut = &k[..k.len() - 5];
+    let out = wixdrop(&["key", "inspect", "--json"], cut.as_bytes());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let v = json_of(&out);
+    assert_eq!(v["kind"], "wix_api_key");
+    assert_eq!(v["usable"], false);
+    assert_eq!(v["problems"], serde_json::json!(["truncated"]));
+
+    let token = synth::oauth_access_token(&synth::guid(14), 1_700_000_000);
+    let out = wixdrop(&["key", "inspect", "--json"], token.as_bytes());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let v = json_of(&out);
+    assert_eq!(v["kind"], "oauth_access_token");
+    assert_eq!(v["expired"], true);
+    assert_eq!(v["site_id"], synth::guid(14));
+    assert_no_leak(&out, &token);
+
+    let out = wixdrop(&["key", "inspect", "--json"], synth::guid(15).as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json_of(&out)["kind"], "id_not_key");
+}
+
+#[test]
+fn human_summary() {
+    let k = key();
+    let out = wixdrop(&["key", "inspect"], format!("\"{k}\"").as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(text.starts_with("Wix API key — usable"), "{text}");
+    assert!(text.contains(&synth::guid(11)), "{text}");
+    assert!(text.contains("2023-11-14"), "{text}");
+    assert!(text.contains("quotes removed"), "{text}");
+    assert!(text.contains("IST…"), "shows the fingerprint: {text}");
+    assert_no_leak(&out, &k);
+}
+
+#[test]
+fn bad_input_exits_2() {
+    for (args, stdin) in [
+        (&["key", "inspect"][..], &b""[..]),
+        (&["key", "inspect", "--json"][..], &b" \n\t\n"[..]),
+        (&["key", "inspect", "-"][..], &b"\xff\xfe not utf-8"[..]),
+        (&["key", "inspect", ""][..], &b""[..]),
+        (&["key", "inspect", "--bogus"][..], &b""[..]),
+        (&["key"][..], &b""[..]),
+    ] {
+        let out = wixdrop(args, stdin);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(!out.stderr.is_empty(), "{args:?} explains itself on stderr");
+    }
+    let out = wixdrop(&["key", "inspect"], b"");
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no key given"));
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let out = wixdrop(&["key", "inspect", "--help"], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        help.contains("Exit status:")
+            && help.contains("0  success")
+            && help.contains("2  bad usage"),
+        "{help}"
+    );
+}
