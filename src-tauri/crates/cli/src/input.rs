@@ -44,6 +44,15 @@ fn read_stdin(what: &str) -> Result<String, UsageError> {
             "stdin holds more than 1 MiB: that is not a {what}"
         )));
     }
-    String::from_utf8(bytes)
-        .map_err(|_| UsageError(format!("stdin is not text (UTF-8), so it is not a {what}")))
+    let mut text = String::from_utf8(bytes)
+        .map_err(|_| UsageError(format!("stdin is not text (UTF-8), so it is not a {what}")))?;
+    // The line ending that `echo`, a pipe or the Enter key adds is not part of the paste, so it
+    // is not reported as "whitespace removed" (any other blank still is).
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    Ok(text)
 }

@@ -60,7 +60,7 @@ fn inspect(args: InspectArgs) -> Result<Exit, UsageError> {
 fn human(r: &CredentialReport, fingerprint: Option<&str>) -> String {
     let verdict = if r.usable {
         "usable (offline check; Wix confirms on first use)"
-    } else if r.kind == Kind::WixApiKey {
+    } else if r.kind == Kind::WixApiKey || r.account_id.is_some() {
         "not usable as pasted"
     } else {
         "not an API key"

@@ -77,9 +77,19 @@ fn genuine_key_on_stdin_is_usable() {
     assert_eq!(v["issued_at"], "2023-11-14T22:13:20Z");
     assert_eq!(v["expires_at"], Value::Null);
     assert_eq!(v["expired"], Value::Null);
+    // The newline a pipe adds is not reported; other blanks are.
+    assert_eq!(v["cleaned"], false);
+    assert_eq!(v["problems"], serde_json::json!([]));
+    assert_no_leak(&out, &k);
+
+    let out = wixdrop(
+        &["key", "inspect", "--json"],
+        format!("  {k} \r\n\n").as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v = json_of(&out);
     assert_eq!(v["cleaned"], true);
     assert_eq!(v["problems"], serde_json::json!(["whitespace_removed"]));
-    assert_no_leak(&out, &k);
 }
 
 #[test]

@@ -197,7 +197,7 @@ fn jws_token(body: &str, now: OffsetDateTime) -> Verdict {
             facts.identity = k.identity;
             (
                 Kind::JwsToken,
-                "Changed API key",
+                "Altered API key",
                 "This looks like the inside of a Wix API key, but it starts with JWS. instead of \
                  IST. Real Wix API keys start with IST.: copy the key again exactly as the API \
                  Keys Manager shows it, without editing its beginning."
@@ -272,8 +272,8 @@ fn id_not_key(s: &str) -> Option<Verdict> {
             Kind::IdNotKey,
             "An ID, not a key",
             format!(
-                "{source} ({guid}): an account ID, site ID or app ID, not a key. IDs are public \
-                 labels and cannot unlock anything. {GET_KEY}"
+                "{source} ({guid}): an account ID, site ID or app ID, not an API key. \
+                 {GET_KEY}"
             ),
             Some("find-ids"),
         );
