@@ -1,7 +1,7 @@
 //! tauri-build: embeds the config and declares our commands, so the capability file can allow
 //! each one by name (`allow-app-info` …) instead of everything at once.
 
-const COMMANDS: &[&str] = &["app_info", "save_settings"];
+const COMMANDS: &[&str] = &["app_info", "save_settings", "inspect_credential"];
 
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");

@@ -19,7 +19,11 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
-        .invoke_handler(tauri::generate_handler![commands::app::app_info, commands::app::save_settings])
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::app::save_settings,
+            commands::keys::inspect_credential,
+        ])
         .run(tauri::generate_context!())
         .expect("error while running Wixdrop");
 }

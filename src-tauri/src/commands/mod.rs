@@ -1,3 +1,4 @@
 //! Thin adapters from IPC to `wixdrop-core`, one file per feature.
 
 pub mod app;
+pub mod keys;

@@ -5,10 +5,11 @@ import { getCurrentWebview } from '@tauri-apps/api/webview'
 import { open as openDialog } from '@tauri-apps/plugin-dialog'
 import { openUrl } from '@tauri-apps/plugin-opener'
 import type { AppInfo } from '../lib/bindings/AppInfo'
+import type { CredentialReport } from '../lib/bindings/CredentialReport'
 import type { IpcError } from '../lib/bindings/IpcError'
 import type { Settings } from '../lib/bindings/Settings'
 
-export type { AppInfo, IpcError, Settings }
+export type { AppInfo, CredentialReport, IpcError, Settings }
 
 /** Errors from commands arrive as `{kind, message}`; anything else is wrapped to that shape. */
 export function asIpcError(e: unknown): IpcError {
@@ -27,6 +28,9 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const ipc = {
   appInfo: () => call<AppInfo>('app_info'),
   saveSettings: (settings: Settings) => call<Settings>('save_settings', { settings }),
+
+  /** Offline: what a pasted credential is. Cheap enough to call on every keystroke. */
+  inspectCredential: (text: string) => call<CredentialReport>('inspect_credential', { text }),
 
   /** Open an https link in the system browser (the capability limits it to Wix hosts). */
   openExternal: (url: string) => openUrl(url),

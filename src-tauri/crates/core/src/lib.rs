@@ -5,7 +5,10 @@
 
 pub mod config;
 pub mod credential;
+pub mod files;
 pub mod retry;
 pub mod secret;
 pub mod settings;
+pub mod vault;
+pub mod verify;
 pub mod wix;

@@ -5,8 +5,9 @@
 //! message that says where the old file went.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use crate::files::{move_aside, write_atomic};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -103,31 +104,6 @@ impl Settings {
         let json = serde_json::to_vec_pretty(self).expect("settings serialize");
         write_atomic(path, &json).map_err(|source| SettingsError::Write { path: path.to_path_buf(), source })
     }
-}
-
-/// Write `bytes` to `path` so readers see the old file or the new one, never a mix.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let mut tmp = tempfile_in(dir, path)?;
-    tmp.1.write_all(bytes)?;
-    tmp.1.sync_all()?;
-    drop(tmp.1);
-    fs::rename(&tmp.0, path)
-}
-
-fn tempfile_in(dir: &Path, path: &Path) -> std::io::Result<(PathBuf, fs::File)> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    Ok((tmp.clone(), fs::File::create(tmp)?))
-}
-
-/// Rename a damaged file to `<name>.damaged-<unix seconds>`; returns the new path.
-pub fn move_aside(path: &Path) -> Option<PathBuf> {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let name = path.file_name()?.to_string_lossy().into_owned();
-    let aside = path.with_file_name(format!("{name}.damaged-{secs}"));
-    fs::rename(path, &aside).ok().map(|_| aside)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod error;
+pub mod sites;
 
 pub use client::{Scope, WixClient};
 pub use error::{ApiError, Diagnosis, ErrorKind, FieldViolation, WixError};
