@@ -40,7 +40,7 @@ export const SECTIONS: Section[] = [
   {
     id: 'troubleshooting',
     title: 'Troubleshooting',
-    short: 'Troubleshooting',
+    short: 'Problems',
     summary: 'What 401, 403 and 5xx mean, and how to fix each cause.',
     icon: 'warn',
     items: TROUBLE_ITEMS.map((t) => t.id),

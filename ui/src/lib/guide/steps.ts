@@ -125,7 +125,7 @@ export const KEY_STEPS: Step[] = [
     title: 'Copy the key — Wix shows it only once',
     label: 'Copy',
     intro:
-      'The new key appears in a pop-up: one long line of text that starts with `IST.`. That is exactly the kind of key Wixdrop needs.',
+      'The new key appears in a pop-up: one long line of text beginning with `IST.`, which is exactly the kind of key Wixdrop needs.',
     instructions: [
       { spot: 1, text: 'Click **Copy Token & Close**, or select the whole token and copy it.' },
       { text: 'Go straight to the next step and paste it into Wixdrop.' },
