@@ -1,42 +1,105 @@
 //! `wixdrop` — headless Wixdrop over the same core as the desktop app.
 //!
-//! One module per area (`key`, later `sites`, `upload`, `watch`, `history`), each exposing a
-//! clap `Subcommand` enum and a `run` that returns an [`Exit`]. `main` only parses and
-//! dispatches, so adding an area is one enum variant and one match arm.
+//! One module per area (`key`, `sites`, later `upload`, `watch`, `history`), each exposing a
+//! clap `Subcommand` enum or `Args` and a `run` that returns an [`Exit`]. `main` only parses
+//! and dispatches, so adding an area is one enum variant and one match arm. Shared pieces:
+//! `profile` (which key a command uses), `exit` (codes and error kinds), `view` (JSON shapes
+//! and their human form), `output`, `input` (secrets from stdin), `net`.
 
 mod exit;
 mod input;
 mod key;
+mod net;
+mod output;
+mod profile;
+mod sites;
+mod view;
 
 use std::process::ExitCode;
 
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
 
-use crate::exit::EXIT_CODES_HELP;
+use wixdrop_core::secret::redact_tokens;
+
+use crate::exit::{CliError, EXIT_CODES_HELP};
 
 #[derive(Parser)]
 #[command(
     name = "wixdrop",
     version,
     about = "Upload media to Wix sites; manage Wix API keys",
+    long_about = "Upload media to Wix sites; manage Wix API keys.\n\n\
+        Keys are saved as named profiles; the key itself lives only in the OS keychain. \
+        For automation without a keychain, set WIX_API_KEY (and optionally WIX_ACCOUNT_ID, \
+        WIX_SITE_ID): commands without a profile name then use it.",
     after_help = EXIT_CODES_HELP
 )]
 struct Cli {
+    /// Print the result as JSON on stdout (errors as {"error": {"kind", "message"}})
+    #[arg(long, global = true)]
+    json: bool,
+
+    /// Do not retry when Wix is rate limiting, failing (5xx) or unreachable
+    #[arg(long, global = true)]
+    no_retry: bool,
+
     #[command(subcommand)]
     cmd: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Wix API keys: check what a pasted credential is (more key commands to come)
+    /// Wix API keys: inspect, add, list, verify, rename, replace, rm
     #[command(subcommand)]
     Key(key::KeyCmd),
+
+    /// List the sites a key can reach (fresh from Wix); mark or set the default site
+    ///
+    /// Without --profile: WIX_API_KEY if set, else the only saved profile. --json: {"profile": "NAME" | null, "account_id", "default_site", "sites": [{"id",
+    /// "display_name", "url", "default"}]}
+    #[command(after_help = EXIT_CODES_HELP)]
+    Sites(sites::SitesArgs),
+}
+
+/// Options every command sees.
+pub struct Ctx {
+    pub json: bool,
+    pub no_retry: bool,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let exit = match cli.cmd {
-        Command::Key(cmd) => key::run(cmd),
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
     };
-    exit.report()
+    let ctx = Ctx {
+        json: cli.json,
+        no_retry: cli.no_retry,
+    };
+    let exit = match cli.cmd {
+        Command::Key(cmd) => key::run(&ctx, cmd),
+        Command::Sites(args) => sites::run(&ctx, args),
+    };
+    exit.report(ctx.json)
+}
+
+/// Clap's own message on stderr (exit 2); with `--json` somewhere on the line, the JSON error
+/// object on stdout too. Help and version are not errors. Clap echoes the offending argument,
+/// so the text is redacted first: a key typed as an argument by mistake is not printed back.
+fn usage_error(e: clap::Error) -> ExitCode {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        e.exit();
+    }
+    let text = redact_tokens(&e.render().to_string());
+    eprint!("{text}");
+    if std::env::args_os().any(|a| a == "--json") {
+        let first = text.lines().next().unwrap_or("invalid usage");
+        let message = first.strip_prefix("error: ").unwrap_or(first);
+        println!(
+            "{}",
+            CliError::usage("usage", format!("{message} (see --help)")).to_json()
+        );
+    }
+    ExitCode::from(2)
 }

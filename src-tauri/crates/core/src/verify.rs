@@ -59,8 +59,7 @@ pub struct Verification {
 
 /// Run the probes. `site_id`: the site to check media access on; defaults to the first site.
 pub async fn verify(client: &WixClient, key: &ApiKey, account_id: &str, site_id: Option<&str>) -> Verification {
-    let key_account = credential::inspect(key.expose(), time::OffsetDateTime::now_utc()).account_id;
-    let account_differs = key_account.as_deref().is_some_and(|k| !k.eq_ignore_ascii_case(account_id));
+    let account_differs = account_differs(key, account_id);
 
     let listed = query_sites(client, key, account_id).await;
     let sites = listed.as_ref().ok().cloned();
@@ -115,6 +114,18 @@ pub async fn verify(client: &WixClient, key: &ApiKey, account_id: &str, site_id:
     v
 }
 
+/// The diagnosis for a failed Query Sites on its own, for callers that only list sites
+/// (`wixdrop sites`): the same words `verify` would use for its first probe.
+pub fn diagnose_sites_error(e: &WixError, key: &ApiKey, account_id: &str) -> Verification {
+    from_error(e, Probe::Sites, account_differs(key, account_id))
+}
+
+/// Does the key name an account other than `account_id`? (Unknown counts as no.)
+fn account_differs(key: &ApiKey, account_id: &str) -> bool {
+    let key_account = credential::inspect(key.expose(), time::OffsetDateTime::now_utc()).account_id;
+    key_account.as_deref().is_some_and(|k| !k.eq_ignore_ascii_case(account_id))
+}
+
 enum Probe {
     Sites,
     Media { known_site: Option<bool> },
@@ -147,8 +158,8 @@ fn from_error(e: &WixError, probe: Probe, account_differs: bool) -> Verification
             ),
             Probe::Media { known_site: Some(true) } => (
                 S::NoMediaPermission,
-                "The key cannot use this site's Media Manager: it lacks the Manage Media Manager permission, or it is limited to other sites.".into(),
-                "In the API Keys Manager, edit the key: add Manage Media Manager and allow this site. Then verify again.",
+                "The key cannot use this site's Media Manager: it lacks the Manage Media Manager or Read Media Manager permission, or it is limited to other sites.".into(),
+                "In the API Keys Manager, edit the key: add Manage Media Manager and Read Media Manager (uploads need both: one to send files, one to follow their processing) and allow this site. Then verify again.",
                 "trouble-403-permission",
             ),
             Probe::Media { known_site: Some(false) } => (
@@ -159,8 +170,8 @@ fn from_error(e: &WixError, probe: Probe, account_differs: bool) -> Verification
             ),
             Probe::Media { known_site: None } => (
                 S::NoMediaPermission,
-                "Wix refused access to this site's Media Manager: the key lacks Manage Media Manager, or the site belongs to another account.".into(),
-                "Check the key's permissions and site access in the API Keys Manager, and that the site ID is right.",
+                "Wix refused access to this site's Media Manager: the key lacks Manage Media Manager or Read Media Manager, or the site belongs to another account.".into(),
+                "Check the key's permissions (Manage and Read Media Manager) and site access in the API Keys Manager, and that the site ID is right.",
                 "trouble-403",
             ),
         },

@@ -1,46 +1,27 @@
-//! `wixdrop key …`: Wix API keys.
-//!
-//! Only `inspect` exists so far; `add`, `list`, `verify`, `rename`, `replace` and `rm` join this
-//! enum when the vault lands. `inspect` is offline and stores nothing: it prints the same
-//! report the desktop badge shows.
+//! `wixdrop key inspect`: offline, stores nothing; prints the same report the desktop badge
+//! shows.
 
-use clap::{Args, Subcommand};
+use clap::Args;
 use time::OffsetDateTime;
 use wixdrop_core::credential::{self, CredentialReport, Kind};
 
-use crate::exit::{Exit, UsageError, EXIT_CODES_HELP};
+use crate::exit::{Exit, UsageError};
 use crate::input;
-
-#[derive(Subcommand)]
-pub enum KeyCmd {
-    /// Say what a pasted credential is and whether it is a usable Wix API key (offline)
-    #[command(after_help = EXIT_CODES_HELP)]
-    Inspect(InspectArgs),
-}
+use crate::output::wrap;
+use crate::Ctx;
 
 #[derive(Args)]
 pub struct InspectArgs {
-    /// Print the report as JSON (kind, usable, account_id, key_id, issued_at, expires_at,
-    /// expired, site_id, cleaned, problems, message, …)
-    #[arg(long)]
-    json: bool,
-
     /// The key, or `-` for stdin. Reads stdin when absent, which is safer: a key typed as an
     /// argument ends up in your shell history.
     #[arg(value_name = "KEY")]
     key: Option<String>,
 }
 
-pub fn run(cmd: KeyCmd) -> Exit {
-    match cmd {
-        KeyCmd::Inspect(args) => inspect(args).unwrap_or_else(Exit::from),
-    }
-}
-
-fn inspect(args: InspectArgs) -> Result<Exit, UsageError> {
+pub fn run(ctx: &Ctx, args: InspectArgs) -> Result<Exit, UsageError> {
     let secret = input::read_secret(args.key.as_deref(), "key")?;
     let report = credential::inspect(secret.expose(), OffsetDateTime::now_utc());
-    if args.json {
+    if ctx.json {
         let json = serde_json::to_string_pretty(&report)
             .map_err(|e| UsageError(format!("could not encode the report: {e}")))?;
         println!("{json}");
@@ -92,38 +73,14 @@ fn human(r: &CredentialReport, fingerprint: Option<&str>) -> String {
         out.push_str(&format!("  {:<12}{}\n", "problems", list.join("; ")));
     }
     out.push('\n');
-    out.push_str(&wrap(&r.message, 88));
+    out.push_str(&wrap(&r.message, 88, ""));
     out.push('\n');
-    out
-}
-
-fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut line = 0;
-    for word in text.split_whitespace() {
-        let len = word.chars().count();
-        if line > 0 && line + 1 + len > width {
-            out.push('\n');
-            line = 0;
-        } else if line > 0 {
-            out.push(' ');
-            line += 1;
-        }
-        out.push_str(word);
-        line += len;
-    }
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wraps_at_width() {
-        let w = wrap("aaa bbb ccc ddd", 7);
-        assert_eq!(w, "aaa bbb\nccc ddd");
-    }
 
     #[test]
     fn human_summary_lists_facts_and_problems() {
