@@ -4,6 +4,7 @@ import re
 import sys
 
 text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # colour codes
 passed = failed = 0
 # cargo: "test result: ok. 12 passed; 0 failed; 0 ignored; ..."
 for p, f in re.findall(r"test result: \w+\. (\d+) passed; (\d+) failed", text):

@@ -31,7 +31,7 @@ export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
 # Every test gets WIXDROP_HOME from its harness; this default keeps stray runs out of ~.
 export WIXDROP_HOME="$ART/home"
 export RUST_BACKTRACE=1
-export CARGO_TERM_COLOR=never
+export CARGO_TERM_COLOR=never NO_COLOR=1 FORCE_COLOR=0
 
 run_step "UI: type check" npm --prefix ui run --silent check
 run_step "UI: unit tests (Vitest)" npm --prefix ui test --silent
