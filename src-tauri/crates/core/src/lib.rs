@@ -9,6 +9,7 @@ pub mod files;
 pub mod retry;
 pub mod secret;
 pub mod settings;
+pub mod upload;
 pub mod vault;
 pub mod verify;
 pub mod wix;

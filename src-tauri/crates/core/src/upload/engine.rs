@@ -1,0 +1,488 @@
+//! The upload queue: concurrency, pause/resume, cancel, retry, bandwidth, progress, and
+//! resuming what a previous run left unfinished. Tauri-free: the desktop app and the CLI hand
+//! it a callback for events and a resolver for keys.
+//!
+//! Every job is written to the journal at enqueue time, before a byte is sent. A new engine on
+//! the same journal resumes unfinished jobs: tus uploads from the server's offset (after a
+//! `HEAD`), plain uploads from the start with a fresh URL — after first looking in the
+//! destination folder, because the previous run may have finished the upload without living to
+//! record it.
+//!
+//! **Remaining risk of a duplicate**, stated plainly: the look-up needs Read Media Manager and
+//! matches name + size + creation time + "not already in history". If the key cannot read the
+//! folder, or a plain upload's answer was lost *and* Wix took longer than the look-up to list
+//! the new file, the file is sent again and may exist twice. Tus finalises are safe by
+//! construction (a spent token is refused, so a repeat never creates a second file); a tus
+//! upload whose finalise succeeded unseen and cannot be found ends `failed` with a message
+//! saying so, never uploaded twice.
+
+use std::collections::{HashSet, VecDeque};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::runtime::Handle;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use super::error::UploadError;
+use super::flow::Bandwidth;
+use super::folders::FolderCache;
+use super::job::{self, Finish};
+use super::journal::{JobRecord, Journal, NewJob};
+use super::mime::Limits;
+use super::progress::Board;
+use super::scan;
+use super::types::{Destination, JobId, JobView, Stage, TotalProgress, UploadEvent, UploadRequest};
+use crate::secret::ApiKey;
+use crate::settings::Settings;
+use crate::wix::WixClient;
+
+/// Gives the key for a profile name (the vault, an environment variable…). Called when a job
+/// starts without a key in memory: resumed after a restart, retried, or from a watched folder.
+pub type KeyResolver = Arc<dyn Fn(&str) -> Result<ApiKey, String> + Send + Sync>;
+
+/// Tuning that is not a user setting.
+#[derive(Clone)]
+pub struct EngineConfig {
+    pub limits: Limits,
+    /// Minimum time between two progress events of one job (and of the total).
+    pub progress_interval: Duration,
+    /// First wait between `get-file-by-id` polls while a file is `PENDING`; grows ×1.5.
+    pub poll_initial: Duration,
+    pub poll_max: Duration,
+    /// Stop polling (the job ends `done` with a "still processing" warning) after this.
+    pub poll_timeout: Duration,
+    /// Runtime to spawn jobs on; default: the one `Engine::new` is called from.
+    pub runtime: Option<Handle>,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            limits: Limits::default(),
+            progress_interval: Duration::from_millis(100),
+            poll_initial: Duration::from_millis(500),
+            poll_max: Duration::from_secs(10),
+            poll_timeout: Duration::from_secs(30 * 60),
+            runtime: None,
+        }
+    }
+}
+
+struct Sched {
+    queue: VecDeque<JobId>,
+    running: HashSet<JobId>,
+    board: Board,
+    /// Keys for this session's jobs, in memory only.
+    keys: std::collections::HashMap<JobId, ApiKey>,
+    cancels: std::collections::HashMap<JobId, CancellationToken>,
+}
+
+pub(crate) struct Inner {
+    pub client: WixClient,
+    pub journal: Journal,
+    pub config: EngineConfig,
+    pub keys: KeyResolver,
+    pub bandwidth: Arc<Bandwidth>,
+    pub folders: FolderCache,
+    settings: Mutex<Settings>,
+    emit: Box<dyn Fn(UploadEvent) + Send + Sync>,
+    sched: Mutex<Sched>,
+    active: watch::Sender<usize>,
+    pub paused: watch::Sender<bool>,
+    root: CancellationToken,
+    rt: Handle,
+}
+
+/// The upload engine. Dropping it stops every transfer where it stands and leaves the journal
+/// as it is, so the next engine resumes them.
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+impl Engine {
+    /// Start an engine and resume the journal's unfinished jobs. Must be called within a tokio
+    /// runtime (or give one in [`EngineConfig::runtime`]).
+    pub fn new(client: WixClient, journal: Journal, settings: Settings, keys: KeyResolver, on_event: impl Fn(UploadEvent) + Send + Sync + 'static) -> Engine {
+        Self::with_config(client, journal, settings, keys, on_event, EngineConfig::default())
+    }
+
+    pub fn with_config(client: WixClient, journal: Journal, settings: Settings, keys: KeyResolver, on_event: impl Fn(UploadEvent) + Send + Sync + 'static, config: EngineConfig) -> Engine {
+        let rt = config.runtime.clone().unwrap_or_else(|| Handle::try_current().expect("Engine::new needs a tokio runtime (or EngineConfig::runtime)"));
+        let inner = Arc::new(Inner {
+            client,
+            journal,
+            bandwidth: Arc::new(Bandwidth::new(settings.bandwidth_limit_bytes_per_sec)),
+            folders: FolderCache::default(),
+            settings: Mutex::new(settings),
+            emit: Box::new(on_event),
+            sched: Mutex::new(Sched { queue: VecDeque::new(), running: HashSet::new(), board: Board::new(config.progress_interval), keys: Default::default(), cancels: Default::default() }),
+            active: watch::channel(0).0,
+            paused: watch::channel(false).0,
+            root: CancellationToken::new(),
+            keys,
+            config,
+            rt,
+        });
+        let engine = Engine { inner };
+        engine.resume_unfinished();
+        engine
+    }
+
+    fn resume_unfinished(&self) {
+        let records = match self.inner.journal.unfinished() {
+            Ok(r) => r,
+            Err(e) => return self.inner.notice(format!("Unfinished uploads could not be read from the journal: {e}")),
+        };
+        if records.is_empty() {
+            return;
+        }
+        let n = records.len();
+        let mut events = Vec::new();
+        {
+            let mut s = self.inner.lock();
+            for r in records {
+                let mut v = view_of(&r);
+                v.warning = Some("Resumed after Wixdrop was closed.".into());
+                events.extend(s.board.insert(v));
+                s.queue.push_back(r.id);
+            }
+        }
+        self.inner.emit_all(events);
+        self.inner.notice(format!("Resuming {n} unfinished upload{} from the last session.", if n == 1 { "" } else { "s" }));
+        self.inner.update_active();
+        self.inner.start_ready();
+    }
+
+    /// Queue files and folders (a folder's tree is mirrored below its destination). Every file
+    /// gets a job — also ones that turn out to be missing or unreadable: they fail on their own.
+    pub fn enqueue(&self, requests: Vec<UploadRequest>) -> Vec<JobId> {
+        let mut ids = Vec::new();
+        for r in requests {
+            let mut problems = Vec::new();
+            let (base, segs) = r.folder.split();
+            for found in scan::expand(&r.path, &mut problems) {
+                let mut sub = segs.clone();
+                sub.extend(found.sub_path);
+                ids.extend(self.inner.enqueue_file(found.path, &r.profile, &r.key, &r.site_id, &base, sub, r.upload_anyway));
+            }
+            for p in problems {
+                self.inner.notice(p);
+            }
+        }
+        ids
+    }
+
+    /// Cancel one job (queued or running). A file already on Wix stays there.
+    pub fn cancel(&self, id: JobId) {
+        let mut s = self.inner.lock();
+        if let Some(pos) = s.queue.iter().position(|q| *q == id) {
+            s.queue.remove(pos);
+            drop(s);
+            let _ = self.inner.journal.finish(id, Stage::Cancelled, None);
+            self.inner.change(id, |v| v.stage = Stage::Cancelled);
+            self.inner.update_active();
+        } else if let Some(t) = s.cancels.get(&id) {
+            t.cancel();
+        }
+    }
+
+    pub fn cancel_all(&self) {
+        let ids: Vec<JobId> = {
+            let s = self.inner.lock();
+            s.queue.iter().chain(s.running.iter()).copied().collect()
+        };
+        for id in ids {
+            self.cancel(id);
+        }
+    }
+
+    /// No new job starts, and running transfers hold at their next piece of data.
+    pub fn pause(&self) {
+        self.inner.paused.send_replace(true);
+        self.inner.emit_total();
+    }
+
+    pub fn resume(&self) {
+        self.inner.paused.send_replace(false);
+        self.inner.emit_total();
+        self.inner.start_ready();
+    }
+
+    pub fn is_paused(&self) -> bool {
+        *self.inner.paused.borrow()
+    }
+
+    /// Queue a failed or cancelled job again (a tus upload continues where it stopped).
+    pub fn retry(&self, id: JobId) -> Result<(), UploadError> {
+        self.requeue(id, false, &[Stage::Failed, Stage::Cancelled])
+    }
+
+    /// Upload a job that was skipped as a duplicate after all.
+    pub fn upload_anyway(&self, id: JobId) -> Result<(), UploadError> {
+        self.requeue(id, true, &[Stage::SkippedDuplicate, Stage::Failed, Stage::Cancelled])
+    }
+
+    fn requeue(&self, id: JobId, anyway: bool, from: &[Stage]) -> Result<(), UploadError> {
+        let rec = self.inner.journal.require(id)?;
+        if !from.contains(&rec.state) {
+            return Ok(());
+        }
+        self.inner.journal.requeue(id, anyway || rec.upload_anyway)?;
+        let rec = self.inner.journal.require(id)?;
+        {
+            let mut s = self.inner.lock();
+            if s.running.contains(&id) || s.queue.contains(&id) {
+                return Ok(());
+            }
+            let ev = if s.board.view(id).is_some() {
+                let paused = self.inner.is_paused();
+                let fresh = view_of(&rec);
+                s.board.change(id, paused, |v| *v = fresh)
+            } else {
+                s.board.insert(view_of(&rec))
+            };
+            s.queue.push_back(id);
+            drop(s);
+            self.inner.emit_all(ev);
+        }
+        self.inner.update_active();
+        self.inner.start_ready();
+        Ok(())
+    }
+
+    /// Every job of this session (and resumed ones), oldest first.
+    pub fn snapshot(&self) -> Vec<JobView> {
+        self.inner.lock().board.views()
+    }
+
+    pub fn total(&self) -> TotalProgress {
+        self.inner.lock().board.total(self.is_paused())
+    }
+
+    /// Drop finished jobs from [`Engine::snapshot`] (history keeps them).
+    pub fn clear_finished(&self) {
+        self.inner.lock().board.clear_finished();
+    }
+
+    /// Apply changed settings: concurrency and the bandwidth cap take effect at once; sizes and
+    /// duplicate handling for jobs that start from now on.
+    pub fn set_settings(&self, settings: Settings) {
+        self.inner.bandwidth.set_limit(settings.bandwidth_limit_bytes_per_sec);
+        *self.inner.settings.lock().unwrap_or_else(|p| p.into_inner()) = settings;
+        self.inner.start_ready();
+    }
+
+    /// Resolves when nothing is queued or running (a paused queue with jobs is not idle).
+    pub async fn wait_idle(&self) {
+        let mut rx = self.inner.active.subscribe();
+        let _ = rx.wait_for(|n| *n == 0).await;
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.inner.journal
+    }
+
+    pub(crate) fn inner(&self) -> &Arc<Inner> {
+        &self.inner
+    }
+
+    /// Stop every transfer where it stands (journal untouched) and wait for them to end.
+    pub async fn shutdown(self) {
+        self.inner.root.cancel();
+        let mut rx = self.inner.active.subscribe();
+        let _ = tokio::time::timeout(Duration::from_secs(10), rx.wait_for(|_| self.inner.lock().running.is_empty())).await;
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.inner.root.cancel();
+    }
+}
+
+impl Inner {
+    fn lock(&self) -> MutexGuard<'_, Sched> {
+        self.sched.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn is_paused(&self) -> bool {
+        *self.paused.borrow()
+    }
+
+    fn emit_all(&self, events: Vec<UploadEvent>) {
+        for e in events {
+            (self.emit)(e);
+        }
+    }
+
+    pub fn notice(&self, message: String) {
+        (self.emit)(UploadEvent::Notice { message });
+    }
+
+    fn emit_total(&self) {
+        let t = self.lock().board.total(self.is_paused());
+        (self.emit)(UploadEvent::Total { total: t });
+    }
+
+    /// Journal one file and queue it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn enqueue_file(self: &Arc<Self>, path: PathBuf, profile: &str, key: &ApiKey, site_id: &str, base: &str, sub_path: Vec<String>, upload_anyway: bool) -> Option<JobId> {
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let new = NewJob { path, size, profile: profile.into(), site_id: site_id.into(), base_folder_id: base.into(), sub_path, upload_anyway };
+        let rec = match self.journal.insert_job(&new).and_then(|id| self.journal.require(id)) {
+            Ok(rec) => rec,
+            Err(e) => {
+                self.notice(format!("{} could not be queued: {e}", new.path.display()));
+                return None;
+            }
+        };
+        let ev = {
+            let mut s = self.lock();
+            s.keys.insert(rec.id, key.clone());
+            s.queue.push_back(rec.id);
+            s.board.insert(view_of(&rec))
+        };
+        self.emit_all(ev);
+        self.update_active();
+        self.start_ready();
+        Some(rec.id)
+    }
+
+    /// A visible change to one job (always emitted).
+    pub fn change(&self, id: JobId, f: impl FnOnce(&mut JobView)) {
+        let paused = self.is_paused();
+        let ev = self.lock().board.change(id, paused, f);
+        self.emit_all(ev);
+    }
+
+    /// Bytes moved (throttled).
+    pub fn progress(&self, id: JobId, bytes: u64) {
+        let paused = self.is_paused();
+        let ev = self.lock().board.progress(id, bytes, paused);
+        self.emit_all(ev);
+    }
+
+    fn update_active(&self) {
+        let n = {
+            let s = self.lock();
+            s.queue.len() + s.running.len()
+        };
+        self.active.send_replace(n);
+    }
+
+    /// Start queued jobs while there is room.
+    fn start_ready(self: &Arc<Self>) {
+        if self.root.is_cancelled() {
+            return;
+        }
+        let limit = self.settings().concurrency.max(1) as usize;
+        let paused = self.is_paused();
+        let mut s = self.lock();
+        while !paused && s.running.len() < limit {
+            let Some(id) = s.queue.pop_front() else { break };
+            let token = self.root.child_token();
+            s.running.insert(id);
+            s.cancels.insert(id, token.clone());
+            let key = s.keys.get(&id).cloned();
+            let me = self.clone();
+            self.rt.spawn(async move { me.run(id, key, token).await });
+        }
+    }
+
+    async fn run(self: Arc<Self>, id: JobId, key: Option<ApiKey>, token: CancellationToken) {
+        let result = tokio::select! {
+            r = job::run(&self, id, key, token.clone()) => r,
+            _ = token.cancelled() => Err(UploadError::Cancelled),
+        };
+        if !self.root.is_cancelled() {
+            self.conclude(id, result);
+        }
+        {
+            let mut s = self.lock();
+            s.running.remove(&id);
+            s.cancels.remove(&id);
+            s.keys.remove(&id);
+        }
+        self.update_active();
+        self.start_ready();
+    }
+
+    /// Record a job's end in the journal and on the board.
+    fn conclude(&self, id: JobId, result: Result<Finish, UploadError>) {
+        match result {
+            Ok(Finish::Done { file, warning }) => self.change(id, |v| {
+                v.stage = Stage::Done;
+                v.bytes_done = v.size;
+                v.file = Some(file);
+                if warning.is_some() {
+                    v.warning = warning;
+                }
+            }),
+            Ok(Finish::Duplicate(earlier)) => {
+                let _ = self.journal.finish(id, Stage::SkippedDuplicate, None);
+                self.change(id, |v| {
+                    v.stage = Stage::SkippedDuplicate;
+                    v.duplicate_of = Some(earlier);
+                });
+            }
+            Err(UploadError::Cancelled) => {
+                // Cancelled after Wix already had the file: it is uploaded, say so.
+                match self.journal.job(id).ok().flatten().filter(|r| r.wix_file_id.is_some()) {
+                    Some(r) => {
+                        let _ = self.journal.finish_done(id, r.wix_file_id.as_deref().unwrap_or_default(), r.wix_url.as_deref(), Some("PENDING"));
+                        self.change(id, |v| {
+                            v.stage = Stage::Done;
+                            v.warning = Some("Cancelled while Wix was still processing the file; it is uploaded.".into());
+                        });
+                    }
+                    None => {
+                        let _ = self.journal.finish(id, Stage::Cancelled, None);
+                        self.change(id, |v| v.stage = Stage::Cancelled);
+                    }
+                }
+            }
+            Err(e) => {
+                let failure = e.failure();
+                let _ = self.journal.finish(id, Stage::Failed, Some(&failure.message));
+                self.change(id, |v| {
+                    v.stage = Stage::Failed;
+                    v.error = Some(failure);
+                });
+            }
+        }
+    }
+}
+
+/// The board's view of a journal record.
+pub(crate) fn view_of(r: &JobRecord) -> JobView {
+    JobView {
+        id: r.id,
+        path: r.path.display().to_string(),
+        file_name: r.file_name.clone(),
+        profile: r.profile.clone(),
+        site_id: r.site_id.clone(),
+        folder: r.folder_label(),
+        size: r.size,
+        mime_type: r.mime_type.clone(),
+        media_type: r.media_type,
+        stage: if r.state.is_final() { r.state } else { Stage::Queued },
+        bytes_done: 0,
+        rate: 0.0,
+        eta_secs: None,
+        file: None,
+        duplicate_of: None,
+        error: r.error.as_ref().map(|m| super::types::JobFailure { message: m.clone(), server_message: None, status: None, diagnosis: None }),
+        warning: None,
+    }
+}
+
+/// Convenience for callers that only have paths: one request per path, same target.
+pub fn requests_for(paths: Vec<PathBuf>, profile: &str, key: &ApiKey, site_id: &str, folder: Destination, upload_anyway: bool) -> Vec<UploadRequest> {
+    paths.into_iter().map(|path| UploadRequest { path, profile: profile.into(), key: key.clone(), site_id: site_id.into(), folder: folder.clone(), upload_anyway }).collect()
+}

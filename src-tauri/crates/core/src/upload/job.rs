@@ -1,0 +1,180 @@
+//! One job from start to finish: check the file, hash it, decide where it goes, skip it if it
+//! is a duplicate, send it (plain or tus), and wait for Wix to finish processing it.
+//!
+//! Each step reads the journal first, so the same function serves a fresh job and one resumed
+//! after a crash: a known hash of an unchanged file is reused, a resolved folder is kept, a
+//! tus session continues, and an upload already on Wix only waits for processing.
+
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio_util::sync::CancellationToken;
+
+use super::engine::Inner;
+use super::error::UploadError;
+use super::flow::Flow;
+use super::folders::Resolved;
+use super::journal::{JobRecord, Protocol};
+use super::mime::{self, MediaType};
+use super::source;
+use super::transfer::Ctx;
+use super::types::{JobId, Stage, UploadedFile};
+use super::{simple, tus};
+use crate::secret::ApiKey;
+use crate::wix::media::{get_file, FileDescriptor, OperationStatus, UploadTarget};
+
+/// How a job ended well.
+pub(crate) enum Finish {
+    Done { file: UploadedFile, warning: Option<String> },
+    Duplicate(UploadedFile),
+}
+
+pub(crate) async fn run(inner: &Arc<Inner>, id: JobId, key: Option<ApiKey>, cancel: CancellationToken) -> Result<Finish, UploadError> {
+    let rec = inner.journal.require(id)?;
+    let key = match key {
+        Some(k) => k,
+        None => (inner.keys)(&rec.profile).map_err(|detail| UploadError::NoKey { profile: rec.profile.clone(), detail })?,
+    };
+    let flow = {
+        let me = Arc::downgrade(inner);
+        Flow {
+            bandwidth: inner.bandwidth.clone(),
+            paused: inner.paused.subscribe(),
+            cancel: cancel.clone(),
+            bytes: Arc::new(AtomicU64::new(0)),
+            on_progress: Arc::new(move |n| {
+                if let Some(i) = me.upgrade() {
+                    i.progress(id, n)
+                }
+            }),
+        }
+    };
+    let mut warning: Option<String> = None;
+
+    // Already on Wix from an earlier run: only processing is left.
+    if rec.state == Stage::Processing {
+        if let Some(file_id) = rec.wix_file_id.clone() {
+            let file = FileDescriptor { id: file_id, display_name: rec.file_name.clone(), url: rec.wix_url.clone(), parent_folder_id: None, hash: None, size_in_bytes: Some(rec.size), media_type: None, operation_status: Some(OperationStatus::Pending), created_date: None };
+            return processed(inner, &rec, &key, &flow, file, warning).await;
+        }
+    }
+
+    let facts = source::probe(&rec.path)?;
+    let unchanged = rec.sha256.is_some() && rec.size == facts.size && rec.mtime_ns == facts.mtime_ns && facts.mtime_ns.is_some();
+    let (sha, mime_type, media) = if unchanged {
+        let m = rec.mime_type.clone().unwrap_or_else(|| mime::UNKNOWN_MIME.into());
+        (rec.sha256.clone().unwrap_or_default(), m.clone(), rec.media_type.unwrap_or_else(|| MediaType::of_mime(&m)))
+    } else {
+        inner.change(id, |v| {
+            v.stage = Stage::Hashing;
+            v.size = facts.size;
+            v.bytes_done = 0;
+        });
+        inner.journal.set_stage(id, Stage::Hashing)?;
+        let m = mime::detect_file(&rec.path).map_err(|e| UploadError::from_io(&rec.path, &e))?;
+        let f = flow.clone();
+        let sha = source::sha256(rec.path.clone(), facts.size, cancel.clone(), move |n| f.set_bytes(n)).await?;
+        if source::probe(&rec.path)? != facts {
+            return Err(UploadError::Changed(rec.path.display().to_string()));
+        }
+        let media = MediaType::of_mime(&m);
+        inner.journal.set_facts(id, facts.size, facts.mtime_ns, &sha, &m, media)?;
+        if rec.protocol.is_some() {
+            warning = Some("The file changed since the interrupted upload; it is being sent again from the start.".into());
+        }
+        (sha, m, media)
+    };
+    // A transfer left by an earlier run is only continued for the very same bytes.
+    let prior = if unchanged { Some(&rec) } else { None };
+    inner.change(id, |v| {
+        v.mime_type = Some(mime_type.clone());
+        v.media_type = Some(media);
+        v.size = facts.size;
+    });
+
+    if let Err(over) = inner.config.limits.check(media, facts.size) {
+        if inner.config.limits.enforce {
+            return Err(UploadError::OverLimit(over));
+        }
+        warning = Some(over.to_string());
+    }
+
+    let resolved = match (&rec.folder_key, &rec.folder_id, &rec.file_path) {
+        (Some(k), folder_id, file_path) => Resolved { folder_id: folder_id.clone(), parent_id: folder_id.clone().unwrap_or_else(|| rec.base_folder_id.clone()), file_path: file_path.clone(), key: k.clone() },
+        _ => {
+            let r = inner.folders.resolve(&inner.client, &key, &rec.site_id, &rec.base_folder_id, &rec.sub_path).await?;
+            inner.journal.set_folder(id, r.folder_id.as_deref(), r.file_path.as_deref(), &r.key)?;
+            r
+        }
+    };
+
+    let settings = inner.settings();
+    if settings.skip_duplicates && !rec.upload_anyway && prior.is_none_or(|p| p.protocol.is_none()) {
+        if let Some(earlier) = inner.journal.find_duplicate(&rec.site_id, &resolved.key, &sha)? {
+            return Ok(Finish::Duplicate(UploadedFile { file_id: earlier.file_id, url: earlier.url, status: None }));
+        }
+    }
+
+    inner.change(id, |v| {
+        v.stage = Stage::Uploading;
+        v.bytes_done = prior.map(|p| p.confirmed_offset).unwrap_or(0);
+    });
+    let ctx = Ctx {
+        client: &inner.client,
+        journal: &inner.journal,
+        id,
+        key: &key,
+        site_id: &rec.site_id,
+        path: &rec.path,
+        size: facts.size,
+        target: UploadTarget { mime_type: mime_type.clone(), file_name: rec.file_name.clone(), size_in_bytes: facts.size.to_string(), parent_folder_id: resolved.parent_id.clone(), file_path: resolved.file_path.clone() },
+        folder_id: resolved.folder_id.clone(),
+        chunk_size: settings.chunk_size_bytes.max(256 * 1024),
+        flow: flow.clone(),
+    };
+    let prior_protocol = prior.and_then(|p| p.protocol);
+    let file = if prior_protocol == Some(Protocol::Tus) || (prior_protocol.is_none() && facts.size > settings.simple_upload_max_bytes) {
+        tus::upload(&ctx, prior).await?
+    } else {
+        simple::upload(&ctx, prior_protocol == Some(Protocol::Simple), prior.and_then(|p| p.attempt_started)).await?
+    };
+    inner.journal.set_uploaded(id, &file)?;
+    if source::probe(&rec.path).ok() != Some(facts) {
+        warning = Some("The file changed while it was being uploaded; Wix has the version that was read. Upload it again if that matters.".into());
+    }
+    processed(inner, &rec, &key, &flow, file, warning).await
+}
+
+/// Poll `get-file-by-id` while the file is `PENDING`, backing off, then finish.
+async fn processed(inner: &Arc<Inner>, rec: &JobRecord, key: &ApiKey, flow: &Flow, mut file: FileDescriptor, mut warning: Option<String>) -> Result<Finish, UploadError> {
+    let id = rec.id;
+    let shown = UploadedFile { file_id: file.id.clone(), url: file.url.clone(), status: file.operation_status };
+    inner.change(id, |v| {
+        v.stage = Stage::Processing;
+        v.bytes_done = v.size;
+        v.file = Some(shown);
+    });
+    let started = Instant::now();
+    let mut wait = inner.config.poll_initial;
+    while file.operation_status == Some(OperationStatus::Pending) {
+        if started.elapsed() > inner.config.poll_timeout {
+            warning = Some("Wix is still processing this file; it will appear in the Media Manager when it is ready.".into());
+            break;
+        }
+        flow.sleep(wait).await?;
+        wait = (wait.mul_f64(1.5)).min(inner.config.poll_max);
+        match get_file(&inner.client, key, &rec.site_id, &file.id).await {
+            Ok(f) => file = FileDescriptor { url: f.url.clone().or(file.url.clone()), ..f },
+            Err(e) => {
+                warning = Some(format!("Uploaded, but its processing could not be checked: {e}"));
+                break;
+            }
+        }
+    }
+    if file.operation_status == Some(OperationStatus::Failed) {
+        return Err(UploadError::ProcessingFailed(rec.file_name.clone()));
+    }
+    inner.journal.finish_done(id, &file.id, file.url.as_deref(), file.operation_status.map(|s| s.as_str()))?;
+    Ok(Finish::Done { file: UploadedFile { file_id: file.id, url: file.url, status: file.operation_status }, warning })
+}

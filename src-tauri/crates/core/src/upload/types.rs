@@ -1,0 +1,189 @@
+//! The upload engine's vocabulary, shared with the UI (ts-rs) and the CLI.
+//!
+//! Views and events are plain data: the UI renders them, the CLI prints them, and neither can
+//! get a key out of them — requests carry keys in, nothing carries them back.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::mime::MediaType;
+use crate::secret::ApiKey;
+use crate::wix::media::{OperationStatus, MEDIA_ROOT};
+use crate::wix::Diagnosis;
+
+/// A job's id: its row in the journal, stable across restarts.
+// A newtype serializes as its number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[ts(export, type = "number")]
+pub struct JobId(pub i64);
+
+impl std::fmt::Display for JobId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// Where in the Media Manager files go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Destination {
+    /// An existing folder (`media-root` for the top level).
+    FolderId(String),
+    /// A folder path below the top level (`/events/2024`); missing folders are created.
+    Path(String),
+}
+
+impl Default for Destination {
+    fn default() -> Self {
+        Destination::FolderId(MEDIA_ROOT.into())
+    }
+}
+
+impl Destination {
+    /// The base folder id and the folder names below it.
+    pub(crate) fn split(&self) -> (String, Vec<String>) {
+        match self {
+            Destination::FolderId(id) if id.trim().is_empty() => (MEDIA_ROOT.into(), Vec::new()),
+            Destination::FolderId(id) => (id.trim().to_string(), Vec::new()),
+            Destination::Path(p) => (MEDIA_ROOT.into(), path_segments(p)),
+        }
+    }
+}
+
+/// `/a//b/ ` → `["a", "b"]`.
+pub(crate) fn path_segments(p: &str) -> Vec<String> {
+    p.split(['/', '\\']).map(str::trim).filter(|s| !s.is_empty() && *s != ".").map(str::to_string).collect()
+}
+
+/// One thing to upload: a file, or a folder whose tree is mirrored.
+#[derive(Debug, Clone)]
+pub struct UploadRequest {
+    pub path: PathBuf,
+    /// The profile the key belongs to; the journal keeps this name, never the key.
+    pub profile: String,
+    pub key: ApiKey,
+    pub site_id: String,
+    pub folder: Destination,
+    /// Upload even when the same content is already in this site and folder.
+    pub upload_anyway: bool,
+}
+
+/// Where a job is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Stage {
+    Queued,
+    Hashing,
+    Uploading,
+    /// Uploaded; Wix is still processing (video, audio).
+    Processing,
+    Done,
+    Failed,
+    Cancelled,
+    SkippedDuplicate,
+}
+
+impl Stage {
+    pub fn is_final(self) -> bool {
+        matches!(self, Stage::Done | Stage::Failed | Stage::Cancelled | Stage::SkippedDuplicate)
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Queued => "queued",
+            Stage::Hashing => "hashing",
+            Stage::Uploading => "uploading",
+            Stage::Processing => "processing",
+            Stage::Done => "done",
+            Stage::Failed => "failed",
+            Stage::Cancelled => "cancelled",
+            Stage::SkippedDuplicate => "skipped_duplicate",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Stage> {
+        [Stage::Queued, Stage::Hashing, Stage::Uploading, Stage::Processing, Stage::Done, Stage::Failed, Stage::Cancelled, Stage::SkippedDuplicate].into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+/// The file as Wix has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UploadedFile {
+    pub file_id: String,
+    pub url: Option<String>,
+    pub status: Option<OperationStatus>,
+}
+
+/// Why a job failed: our sentence, plus the server's own words when it refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct JobFailure {
+    /// One line for lists and the CLI.
+    pub message: String,
+    /// Wix's message, unaltered (apart from token redaction), when Wix refused.
+    pub server_message: Option<String>,
+    /// HTTP status when Wix refused.
+    pub status: Option<u16>,
+    pub diagnosis: Option<Diagnosis>,
+}
+
+/// Everything the UI shows about one job.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct JobView {
+    pub id: JobId,
+    pub path: String,
+    pub file_name: String,
+    pub profile: String,
+    pub site_id: String,
+    /// Folder ids/names as requested, e.g. `media-root/holiday/day1`.
+    pub folder: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub mime_type: Option<String>,
+    pub media_type: Option<MediaType>,
+    pub stage: Stage,
+    /// Bytes hashed (while hashing) or confirmed sent (while uploading).
+    #[ts(type = "number")]
+    pub bytes_done: u64,
+    /// Smoothed bytes per second.
+    pub rate: f64,
+    pub eta_secs: Option<f64>,
+    pub file: Option<UploadedFile>,
+    /// For `skipped_duplicate`: the earlier upload of the same content.
+    pub duplicate_of: Option<UploadedFile>,
+    pub error: Option<JobFailure>,
+    /// Not fatal: e.g. over a configured (unconfirmed) size limit, or resumed after a restart.
+    pub warning: Option<String>,
+}
+
+/// The whole queue at a glance.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct TotalProgress {
+    pub jobs: u32,
+    pub finished: u32,
+    pub failed: u32,
+    #[ts(type = "number")]
+    pub bytes_total: u64,
+    #[ts(type = "number")]
+    pub bytes_done: u64,
+    pub rate: f64,
+    pub eta_secs: Option<f64>,
+    pub paused: bool,
+}
+
+/// What the engine reports, throttled to about 10 per second per job; stage changes are never
+/// dropped.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum UploadEvent {
+    Job { job: JobView },
+    Total { total: TotalProgress },
+    /// Something the user should know once (journal recreated, jobs resumed…).
+    Notice { message: String },
+}
