@@ -418,11 +418,18 @@ fn no_media_permission_is_diagnosed_with_the_sites_listed() {
     assert_eq!(r.json()["sites"].as_array().unwrap().len(), 3);
 
     // Manage without Read Media Manager: the advice names the missing one too.
-    let key = w.mint(&seed.account_id, &["manage_media", "read_sites"], json!("all"));
+    let key = w.mint(
+        &seed.account_id,
+        &["manage_media", "read_sites"],
+        json!("all"),
+    );
     let r = w.run(&["key", "add", "manager", "--json"], &key);
     assert_eq!(r.code, 1, "{r:?}");
     assert_eq!(status(&r), "no_media_permission");
-    let fix = r.json()["verification"]["fix"].as_str().unwrap().to_string();
+    let fix = r.json()["verification"]["fix"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(fix.contains("Read Media Manager"), "{fix}");
 }
 
@@ -797,4 +804,30 @@ fn bad_usage_and_input_exit_2_and_help_documents_it() {
         "{r:?}"
     );
     assert_eq!(profile(&w, "insecure"), Value::Null);
+}
+
+#[test]
+fn rm_asks_on_a_terminal_and_colours_only_there() {
+    let w = World::new("terminal");
+    let seed = w.seed();
+    assert_eq!(w.run(&["key", "add", "x"], &seed.api_key).code, 0);
+
+    // colour on a terminal, none with NO_COLOR, none in a pipe (the other tests)
+    let r = w.on_terminal("key list", "", &[]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("\x1b[32mworks"), "{r:?}");
+    let r = w.on_terminal("key list", "", &[("NO_COLOR", "1")]);
+    assert!(!r.stdout.contains('\x1b'), "{r:?}");
+
+    let r = w.on_terminal("key rm x", "n\n", &[]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout.contains("[y/N]") && r.stdout.contains("Nothing was deleted"),
+        "{r:?}"
+    );
+    assert_eq!(w.keychain_entries(), 1);
+    let r = w.on_terminal("key rm x", "y\n", &[]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(w.keychain_entries(), 0);
+    assert_eq!(profile(&w, "x"), Value::Null);
 }

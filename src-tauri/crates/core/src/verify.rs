@@ -3,6 +3,7 @@
 //! 1. Query Sites with `wix-account-id`: proves key + account match and lists the sites.
 //! 2. A cheap Media Manager read with `wix-site-id` on the chosen (or first) site: proves the
 //!    key may reach that site's media, which is exactly what uploading needs.
+//!
 //! Wix answers most refusals with a bare 403, so the diagnosis uses what the probes together
 //! reveal (is the site among the account's sites? does the account match the key's own?).
 //! A key limited to selected sites, or without Read Site Data, still works for a site ID the

@@ -91,15 +91,37 @@ impl World {
     /// the outside.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_wixdrop"));
-        c.args(args)
-            .env("WIXDROP_HOME", self.home.path())
+        c.args(args);
+        self.world_env(&mut c);
+        c
+    }
+
+    fn world_env(&self, c: &mut Command) {
+        c.env("WIXDROP_HOME", self.home.path())
             .env("WIXDROP_API_BASE", self.emu.base_url())
             .env("WIXDROP_KEYCHAIN_SERVICE", &self.service)
             .env_remove("WIX_API_KEY")
             .env_remove("WIX_ACCOUNT_ID")
             .env_remove("WIX_SITE_ID")
             .env_remove("NO_COLOR");
-        c
+    }
+
+    /// The binary on a pseudo-terminal (util-linux `script`), stdin typed into it. `args` are
+    /// plain words (no quoting needed). stdout and stderr arrive together in `stdout`.
+    pub fn on_terminal(&self, args: &str, stdin: &str, env: &[(&str, &str)]) -> Run {
+        let mut c = Command::new("script");
+        c.args([
+            "-q",
+            "-e",
+            "-c",
+            &format!("{} {args}", env!("CARGO_BIN_EXE_wixdrop")),
+            "/dev/null",
+        ]);
+        self.world_env(&mut c);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        run(c, stdin)
     }
 
     pub fn run(&self, args: &[&str], stdin: &str) -> Run {
