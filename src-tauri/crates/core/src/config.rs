@@ -101,11 +101,12 @@ pub fn api_base_from_env() -> Result<Url, ConfigError> {
 pub fn parse_api_base(raw: &str) -> Result<Url, ConfigError> {
     let raw = raw.trim();
     let mut url = Url::parse(raw).map_err(|_| ConfigError::NotAUrl(raw.to_string()))?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err(ConfigError::InsecureBase(raw.to_string()));
+    }
     let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(|| ConfigError::NotAUrl(raw.into()))?;
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback_host(host) => {}
-        _ => return Err(ConfigError::InsecureBase(raw.to_string())),
+    if url.scheme() == "http" && !is_loopback_host(host) {
+        return Err(ConfigError::InsecureBase(raw.to_string()));
     }
     if !url.username().is_empty() || url.password().is_some() || url.query().is_some() || url.fragment().is_some() {
         return Err(ConfigError::BaseHasExtras(raw.to_string()));

@@ -282,7 +282,7 @@ fn keychain_error(e: keyring::Error) -> VaultError {
     let detail = crate::secret::redact_tokens(&e.to_string());
     let msg = match e {
         keyring::Error::NoStorageAccess(_) => format!(
-            "The keychain is locked or refused access ({detail}). Unlock it — on Linux, log in to your desktop session or unlock the \"login\" keyring — and try again."
+            "The keychain is locked or refused access ({detail}). Unlock it — on Linux, log in to your desktop session or unlock the \"login\" keyring of your Secret Service — and try again. For scripts and servers, the wixdrop CLI reads the key from the WIX_API_KEY environment variable instead."
         ),
         keyring::Error::PlatformFailure(_) => format!(
             "No keychain is available ({detail}). Wixdrop keeps keys only in the OS keychain: on Linux install and start a Secret Service (GNOME Keyring or KeePassXC) in your desktop session. For scripts and servers, the wixdrop CLI reads the key from the WIX_API_KEY environment variable instead."

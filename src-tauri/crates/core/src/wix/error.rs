@@ -96,7 +96,8 @@ const MAX_TEXT: usize = 300;
 #[derive(Deserialize)]
 struct Body {
     message: Option<serde_json::Value>,
-    details: Option<Details>,
+    // Kept loose: a `details` of the wrong shape must not hide the `message`.
+    details: Option<serde_json::Value>,
     // Some gateways use `{ "error": "...", "error_description": "..." }`.
     error: Option<serde_json::Value>,
     error_description: Option<String>,
@@ -154,7 +155,7 @@ impl ApiError {
                     (e, d) => e.or(d),
                 }
             });
-            if let Some(details) = b.details {
+            if let Some(details) = b.details.and_then(|d| serde_json::from_value::<Details>(d).ok()) {
                 if let Some(app) = details.application_error {
                     err.code = app.code.as_ref().and_then(value_text).filter(|c| !c.is_empty());
                     if message.is_none() {
