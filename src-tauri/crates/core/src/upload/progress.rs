@@ -58,7 +58,7 @@ impl Board {
     pub fn insert(&mut self, view: JobView) -> Vec<UploadEvent> {
         let id = view.id;
         self.jobs.insert(id, Entry { view: view.clone(), meter: Meter::new() });
-        vec![UploadEvent::Job { job: view }]
+        vec![UploadEvent::Job { job: Box::new(view) }]
     }
 
     pub fn view(&self, id: JobId) -> Option<&JobView> {
@@ -88,7 +88,7 @@ impl Board {
         }
         e.meter.last_emit = Some(Instant::now());
         let job = e.view.clone();
-        let mut out = vec![UploadEvent::Job { job }];
+        let mut out = vec![UploadEvent::Job { job: Box::new(job) }];
         self.last_total = Some(Instant::now());
         out.push(UploadEvent::Total { total: self.total(paused) });
         out
@@ -109,7 +109,7 @@ impl Board {
         let mut out = Vec::new();
         if e.meter.last_emit.is_none_or(|t| now.duration_since(t) >= interval) {
             e.meter.last_emit = Some(now);
-            out.push(UploadEvent::Job { job: e.view.clone() });
+            out.push(UploadEvent::Job { job: Box::new(e.view.clone()) });
         }
         if self.last_total.is_none_or(|t| now.duration_since(t) >= interval) {
             self.last_total = Some(now);

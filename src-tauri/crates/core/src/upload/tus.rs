@@ -9,7 +9,8 @@
 //!   server is the truth, the journal only says where to ask.
 //! - `PUT {uploadUrl}/{uploadToken}?filename=` with `{}` turns the bytes into a Media Manager
 //!   file. If that answer is lost, the token is spent: a repeat is refused, and the file is
-//!   looked up in its folder instead of being uploaded a second time.
+//!   looked up in its folder instead of being uploaded a second time. A resumed session whose
+//!   tus resource is gone (404) is probed the same way before anything is sent again.
 
 use base64::Engine as _;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
@@ -82,11 +83,21 @@ pub(crate) async fn upload(ctx: &Ctx<'_>, prior: Option<&JobRecord>) -> Result<F
                 if matches!(f.error, UploadError::Cancelled) {
                     return Err(f.error);
                 }
-                // The upload resource is gone (expired, unknown): start a new one.
-                if session.is_some() && matches!(f.status(), Some(404 | 410)) && f.code() != Some("UPLOAD_INCOMPLETE") && restarts < 2 {
-                    restarts += 1;
-                    session = None;
-                    continue;
+                // The upload resource is gone. Either it expired, or it was finalised (a tus
+                // server may drop it then) by a run that did not live to record it: the spent
+                // token tells them apart. Only a never-finalised upload starts over.
+                if matches!(f.status(), Some(404 | 410)) && f.code() != Some("UPLOAD_INCOMPLETE") && restarts < 2 {
+                    if let Some(s) = session.take() {
+                        match finalise(ctx, &s).await {
+                            Ok(file) => return Ok(file),
+                            Err(g) if g.status() == Some(403) && g.code() == Some("UPLOAD_TOKEN_ALREADY_USED") => {
+                                return find_uploaded(ctx, started).await.ok_or(UploadError::Unconfirmed);
+                            }
+                            Err(_) => {}
+                        }
+                        restarts += 1;
+                        continue;
+                    }
                 }
                 match (f.status(), f.code()) {
                     // Someone else's offset (409) or an incomplete upload at finalise: ask again.

@@ -182,7 +182,7 @@ pub struct TotalProgress {
 #[serde(tag = "type", rename_all = "snake_case")]
 #[ts(export)]
 pub enum UploadEvent {
-    Job { job: JobView },
+    Job { job: Box<JobView> },
     Total { total: TotalProgress },
     /// Something the user should know once (journal recreated, jobs resumed…).
     Notice { message: String },

@@ -142,7 +142,7 @@ impl Env {
         let mut by_id: std::collections::BTreeMap<JobId, JobView> = Default::default();
         for e in self.events.lock().unwrap().iter() {
             if let UploadEvent::Job { job } = e {
-                by_id.insert(job.id, job.clone());
+                by_id.insert(job.id, (**job).clone());
             }
         }
         by_id.into_values().collect()

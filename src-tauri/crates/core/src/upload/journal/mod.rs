@@ -207,7 +207,7 @@ mod tests {
         let p = d.path().join("wixdrop.sqlite3");
         std::fs::write(&p, b"this is not a database, just some bytes that are long enough to look like a header....").unwrap();
         let o = Journal::open(&p).unwrap();
-        let w = o.warning.expect("warned");
+        let w = o.warning.clone().expect("warned");
         assert!(w.contains("damaged") && w.contains(".damaged-"), "{w}");
         assert!(o.journal.unfinished().unwrap().is_empty());
         let kept = std::fs::read_dir(d.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains(".damaged-")).count();
