@@ -1,19 +1,22 @@
 //! `wixdrop` — headless Wixdrop over the same core as the desktop app.
 //!
-//! One module per area (`key`, `sites`, later `upload`, `watch`, `history`), each exposing a
+//! One module per area (`key`, `sites`, `upload` (+ `resume`), `watch`, `history`), each exposing a
 //! clap `Subcommand` enum or `Args` and a `run` that returns an [`Exit`]. `main` only parses
 //! and dispatches, so adding an area is one enum variant and one match arm. Shared pieces:
 //! `profile` (which key a command uses), `exit` (codes and error kinds), `view` (JSON shapes
 //! and their human form), `output`, `input` (secrets from stdin), `net`.
 
 mod exit;
+mod history;
 mod input;
 mod key;
 mod net;
 mod output;
 mod profile;
 mod sites;
+mod upload;
 mod view;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -60,6 +63,40 @@ enum Command {
     /// "display_name", "url", "default"}]}
     #[command(after_help = EXIT_CODES_HELP)]
     Sites(sites::SitesArgs),
+
+    /// Upload files and folders to a site's Media Manager
+    ///
+    /// Folders are mirrored as Media Manager folders. Every run first finishes uploads an
+    /// earlier run left unfinished (interrupted, killed), resumable ones from where they
+    /// stopped. Files already uploaded to the same site and folder are skipped (--anyway sends
+    /// them again). --json: one object per file as it ends: {"path", "status": "uploaded" |
+    /// "skipped_duplicate" | "failed", "file_id", "url", "bytes", "error", "warning"}. Exit 0
+    /// when nothing failed, 1 when a file failed or on Ctrl-C (unfinished uploads are kept for
+    /// the next run), 2 on bad usage.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Upload(upload::UploadArgs),
+
+    /// Finish the uploads an earlier run left unfinished (interrupted, killed, closed app)
+    ///
+    /// --json: the same per-file objects as `upload`.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Resume(upload::ResumeArgs),
+
+    /// Finished uploads from this computer, newest first
+    ///
+    /// --json: {"uploads": [{"path", "file_name", "size", "sha256", "profile", "site_id",
+    /// "folder", "file_id", "url", "mime_type", "uploaded_at"}]}
+    #[command(after_help = EXIT_CODES_HELP)]
+    History(history::HistoryArgs),
+
+    /// Upload new and changed files of a folder once they settle (foreground; Ctrl-C stops)
+    ///
+    /// Without DIR: runs every saved watch. --save stores the watch; --list shows saved
+    /// watches ({"watches": [{"id", "dir", "profile", "site_id", "folder_id", "folder_path",
+    /// "settle_ms"}]}), --stop DIR removes one. While watching, --json prints the same
+    /// per-file objects as `upload`.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Watch(watch::WatchArgs),
 }
 
 /// Options every command sees.
@@ -80,6 +117,10 @@ fn main() -> ExitCode {
     let exit = match cli.cmd {
         Command::Key(cmd) => key::run(&ctx, cmd),
         Command::Sites(args) => sites::run(&ctx, args),
+        Command::Upload(args) => upload::run(&ctx, args),
+        Command::Resume(args) => upload::run_resume(&ctx, args),
+        Command::History(args) => history::run(&ctx, args),
+        Command::Watch(args) => watch::run(&ctx, args),
     };
     exit.report(ctx.json)
 }

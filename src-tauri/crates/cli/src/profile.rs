@@ -38,8 +38,7 @@ pub fn open_vault() -> Result<Vault, CliError> {
 }
 
 /// Resolve from the process environment and the saved profiles. (The key commands hold a
-/// vault already and call [`resolve_in`]; the upload commands will call this.)
-#[allow(dead_code)]
+/// vault already and call [`resolve_in`]; the upload commands call this.)
 pub fn resolve(profile: Option<&str>) -> Result<Resolved, CliError> {
     resolve_in(&open_vault()?, profile, &|name| std::env::var(name).ok())
 }
