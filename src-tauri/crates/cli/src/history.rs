@@ -88,13 +88,25 @@ fn history(ctx: &Ctx, args: HistoryArgs) -> Result<Exit, CliError> {
     if ctx.json {
         output::json(&json!({ "uploads": views }));
     } else if views.is_empty() {
-        println!("No uploads{}.", if args.search.is_some() || args.site.is_some() { " match" } else { " yet" });
+        println!(
+            "No uploads{}.",
+            if args.search.is_some() || args.site.is_some() {
+                " match"
+            } else {
+                " yet"
+            }
+        );
     } else {
-        let mut t = Table::new(&["UPLOADED", "SIZE", "PATH", "SITE", "FOLDER", "FILE ID", "URL"]);
+        let mut t = Table::new(&[
+            "UPLOADED", "SIZE", "PATH", "SITE", "FOLDER", "FILE ID", "URL",
+        ]);
         for v in &views {
             t.row(
                 vec![
-                    v.uploaded_at.get(..16).unwrap_or(&v.uploaded_at).replace('T', " "),
+                    v.uploaded_at
+                        .get(..16)
+                        .unwrap_or(&v.uploaded_at)
+                        .replace('T', " "),
                     human_bytes(v.size),
                     v.path.clone(),
                     v.site_id.clone(),

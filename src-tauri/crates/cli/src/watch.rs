@@ -173,7 +173,10 @@ fn watch(ctx: &Ctx, args: WatchArgs) -> Result<Exit, CliError> {
             if !root.is_dir() {
                 return Err(CliError::usage(
                     "not_a_folder",
-                    format!("{} is not a folder: watch a folder, or use `wixdrop upload` for a file.", root.display()),
+                    format!(
+                        "{} is not a folder: watch a folder, or use `wixdrop upload` for a file.",
+                        root.display()
+                    ),
                 ));
             }
             let t = target(args.profile.as_deref(), args.site.as_deref(), &args.dest)?;
@@ -233,7 +236,12 @@ fn watch(ctx: &Ctx, args: WatchArgs) -> Result<Exit, CliError> {
         for h in handles {
             h.stop().await;
         }
-        let unfinished = s.engine.snapshot().iter().filter(|v| !v.stage.is_final()).count();
+        let unfinished = s
+            .engine
+            .snapshot()
+            .iter()
+            .filter(|v| !v.stage.is_final())
+            .count();
         s.engine.shutdown().await;
         let c = report.finish(true);
         if unfinished > 0 {
@@ -243,7 +251,11 @@ fn watch(ctx: &Ctx, args: WatchArgs) -> Result<Exit, CliError> {
                 if unfinished == 1 { "it" } else { "them" }
             ));
         }
-        Ok(if c.failed > 0 { Exit::No } else { Exit::Success })
+        Ok(if c.failed > 0 {
+            Exit::No
+        } else {
+            Exit::Success
+        })
     })
 }
 

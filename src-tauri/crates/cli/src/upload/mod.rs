@@ -105,7 +105,9 @@ pub fn target(
         Some(s) => s,
         None => {
             let how = match &r.name {
-                Some(n) => format!("or give \"{n}\" a default with `wixdrop sites --profile {n} --set-default ID`"),
+                Some(n) => format!(
+                    "or give \"{n}\" a default with `wixdrop sites --profile {n} --set-default ID`"
+                ),
                 None => format!("or set {ENV_SITE}"),
             };
             return Err(CliError::usage(
@@ -128,9 +130,8 @@ pub fn absolute(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     paths
         .iter()
         .map(|p| {
-            std::fs::canonicalize(p).map_err(|e| {
-                CliError::usage("not_found", format!("{}: {e}", p.display()))
-            })
+            std::fs::canonicalize(p)
+                .map_err(|e| CliError::usage("not_found", format!("{}: {e}", p.display())))
         })
         .collect()
 }
@@ -214,7 +215,11 @@ async fn finish(mut s: session::Session, mut report: Reporter) -> Result<Exit, C
         Ended::Idle => {
             s.engine.shutdown().await;
             let c = report.finish(true);
-            Ok(if c.failed > 0 { Exit::No } else { Exit::Success })
+            Ok(if c.failed > 0 {
+                Exit::No
+            } else {
+                Exit::Success
+            })
         }
     }
 }

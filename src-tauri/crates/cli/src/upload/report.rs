@@ -76,11 +76,21 @@ impl FileResult {
         match self.status {
             "uploaded" => {
                 l.push_str("  ");
-                l.push_str(self.url.as_deref().or(self.file_id.as_deref()).unwrap_or("-"));
+                l.push_str(
+                    self.url
+                        .as_deref()
+                        .or(self.file_id.as_deref())
+                        .unwrap_or("-"),
+                );
             }
             "skipped_duplicate" => {
                 l.push_str("  already uploaded: ");
-                l.push_str(self.url.as_deref().or(self.file_id.as_deref()).unwrap_or("-"));
+                l.push_str(
+                    self.url
+                        .as_deref()
+                        .or(self.file_id.as_deref())
+                        .unwrap_or("-"),
+                );
             }
             _ => {
                 l.push_str("  ");
@@ -281,7 +291,11 @@ impl Reporter {
                 c.uploaded, c.skipped, c.failed
             );
             if c.uploaded > 0 {
-                s.push_str(&format!(": {} in {:.1} s", human_bytes(c.bytes_uploaded), secs));
+                s.push_str(&format!(
+                    ": {} in {:.1} s",
+                    human_bytes(c.bytes_uploaded),
+                    secs
+                ));
             }
             println!("{s}");
         }
@@ -360,8 +374,16 @@ mod tests {
             diagnosis: None,
         });
         let r = FileResult::of(&v).unwrap();
-        assert_eq!((r.status, r.error.as_deref()), ("failed", Some("Bad. (Wix said: nope)")));
-        assert_eq!(FileResult::of(&view(Stage::SkippedDuplicate)).unwrap().status, "skipped_duplicate");
+        assert_eq!(
+            (r.status, r.error.as_deref()),
+            ("failed", Some("Bad. (Wix said: nope)"))
+        );
+        assert_eq!(
+            FileResult::of(&view(Stage::SkippedDuplicate))
+                .unwrap()
+                .status,
+            "skipped_duplicate"
+        );
     }
 
     #[test]

@@ -65,7 +65,9 @@ pub fn resolver(paths: Paths, current: Option<(String, ApiKey)>) -> KeyResolver 
             let text = std::env::var(ENV_KEY)
                 .ok()
                 .filter(|t| !t.trim().is_empty())
-                .ok_or_else(|| format!("it was queued with the key from {ENV_KEY}, which is not set now"))?;
+                .ok_or_else(|| {
+                    format!("it was queued with the key from {ENV_KEY}, which is not set now")
+                })?;
             return usable_key(&text)
                 .map(|(k, _)| k)
                 .map_err(|e| redact_tokens(&e.to_string()));

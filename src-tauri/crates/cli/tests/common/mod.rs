@@ -55,6 +55,12 @@ impl World {
             "these tests need a Secret Service: run them inside dbus-run-session with an unlocked \
              gnome-keyring (see src-tauri/crates/cli/README.md)"
         );
+        World::without_keychain(test)
+    }
+
+    /// A world for tests that use the environment profile (`WIX_API_KEY`) only: no Secret
+    /// Service needed.
+    pub fn without_keychain(test: &str) -> World {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -187,6 +193,35 @@ impl World {
             .unwrap()
             .to_string();
         (a, s)
+    }
+
+    /// A site-level Wix route, as a client would call it (e.g. `site-media/v1/folders?…`).
+    pub fn wix_get(&self, path: &str, key: &str, site: &str) -> Value {
+        let url = format!("{}/{path}", self.emu.base_url().trim_end_matches('/'));
+        self.rt.block_on(async {
+            let resp = self
+                .http
+                .get(url)
+                .header("Authorization", key)
+                .header("wix-site-id", site)
+                .send()
+                .await
+                .expect("the emulator answers");
+            assert!(resp.status().is_success(), "{path}: {}", resp.status());
+            resp.json().await.expect("JSON")
+        })
+    }
+
+    /// What the emulator stored on a site: `[{id, displayName, parentFolderId, size, sha256…}]`.
+    pub fn stored_files(&self, site: &str) -> Vec<Value> {
+        self.control(
+            reqwest::Method::GET,
+            &format!("sites/{site}/files"),
+            json!({}),
+        )["files"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub fn fault(&self, spec: Value) {
