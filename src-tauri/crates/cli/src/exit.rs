@@ -21,10 +21,12 @@ Exit status:
   0  success (for `key inspect`: a complete Wix API key, judged offline)
   1  the command ran, but the answer is no: Wix refused the key (a verification that failed;
      `key add` still saved the profile), Wix or the network is down, the keychain is
-     unavailable or locked, the confirmation was declined (for `key inspect`: not usable)
+     unavailable or locked, the confirmation was declined (for `key inspect`: not usable),
+     a file failed to upload, or an upload was interrupted (it resumes on the next run)
   2  bad usage or input: unknown option, nothing on stdin, text that is not a Wix API key, a
      key of another account, a malformed account or site ID, an unknown or taken profile
-     name, no profile to use, `key rm` without --yes when not on a terminal
+     name, no profile to use, `key rm` without --yes when not on a terminal, a path that
+     does not exist, no site to upload to
 With --json, errors are also printed on stdout as {\"error\": {\"kind\": \"…\", \"message\": \"…\"}}.";
 
 /// How a command ended.
