@@ -1,9 +1,72 @@
-//! Keys: inspect what was pasted (offline).
+//! Keys, accounts and sites: thin adapters over `wixdrop_core::{credential, vault, keys}`.
+//! Keys come *in* as pasted text; no command ever sends one back out.
 
+use serde::Serialize;
+use tauri::State;
+use ts_rs::TS;
 use wixdrop_core::credential::{self, CredentialReport};
+use wixdrop_core::keys::{check_profile, rotate};
+use wixdrop_core::vault::Profile;
+use wixdrop_core::verify::Verification;
+
+use crate::{AppState, IpcError};
 
 /// Called on every keystroke in a paste box: pure, offline, never fails.
 #[tauri::command]
 pub fn inspect_credential(text: String) -> CredentialReport {
     credential::inspect(&text, time::OffsetDateTime::now_utc())
+}
+
+/// A profile with the outcome of the live check that just ran.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct KeyCheck {
+    pub profile: Profile,
+    pub verification: Verification,
+    /// For `replace_key`: whether the new key was stored (false = refused, old key kept).
+    pub replaced: bool,
+}
+
+#[tauri::command]
+pub fn list_profiles(state: State<'_, AppState>) -> Vec<Profile> {
+    state.vault.list()
+}
+
+/// Save a new profile (key to the keychain). The UI verifies right after with `verify_profile`.
+#[tauri::command]
+pub fn add_profile(state: State<'_, AppState>, name: String, key_text: String, account_id: Option<String>) -> Result<Profile, IpcError> {
+    Ok(state.vault.add(&name, &key_text, account_id.as_deref())?)
+}
+
+/// Live check: list the sites, probe media access on `site` (ID or dashboard URL) or the default.
+#[tauri::command]
+pub async fn verify_profile(state: State<'_, AppState>, name: String, site: Option<String>) -> Result<KeyCheck, IpcError> {
+    let (profile, verification) = check_profile(&state.vault, &state.client, &name, site.as_deref()).await?;
+    Ok(KeyCheck { profile, verification, replaced: false })
+}
+
+#[tauri::command]
+pub fn rename_profile(state: State<'_, AppState>, name: String, new_name: String) -> Result<Profile, IpcError> {
+    Ok(state.vault.rename(&name, &new_name)?)
+}
+
+/// Rotation: the new key is verified before the old one is forgotten.
+#[tauri::command]
+pub async fn replace_key(state: State<'_, AppState>, name: String, key_text: String) -> Result<KeyCheck, IpcError> {
+    let (profile, verification, replaced) = rotate(&state.vault, &state.client, &name, &key_text).await?;
+    Ok(KeyCheck { profile, verification, replaced })
+}
+
+#[tauri::command]
+pub fn delete_profile(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
+    Ok(state.vault.delete(&name)?)
+}
+
+#[tauri::command]
+pub fn set_default_site(state: State<'_, AppState>, name: String, site_id: String) -> Result<Profile, IpcError> {
+    let p = state.vault.get(&name)?;
+    if !p.sites.iter().any(|s| s.id == site_id) {
+        return Err(IpcError::new(crate::error::IpcErrorKind::Invalid, "That site is not in this profile's list; refresh the sites first."));
+    }
+    Ok(state.vault.update(&name, |p| p.default_site = Some(site_id))?)
 }
