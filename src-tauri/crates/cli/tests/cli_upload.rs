@@ -620,3 +620,27 @@ fn ctrl_c_keeps_unfinished_uploads_for_resume() {
     assert_eq!(stored.get(&sha_of(&a)), Some(&1));
     assert_eq!(stored.get(&sha_of(&b)), Some(&1));
 }
+
+#[test]
+fn on_a_terminal_progress_bars_go_to_stderr_and_lines_stay_readable() {
+    let t = T::new("upload-tty");
+    let f = t.file("tty/clip.bin", 400_000);
+    t.w.fault(json!({"path_prefix": "/tus/", "fault": {"type": "bandwidth", "bytes_per_sec": 500_000}, "times": null}));
+    let r =
+        t.w.on_terminal(&format!("upload {}", f.display()), "", &t.env());
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("total"),
+        "the overall bar is drawn: {r:?}"
+    );
+    assert!(
+        r.stdout.contains("uploading"),
+        "a file bar shows its stage: {r:?}"
+    );
+    assert!(
+        r.stdout
+            .contains(&format!("\x1b[32muploaded\x1b[0m  {}", canon(&f))),
+        "the result line, coloured on a terminal: {r:?}"
+    );
+    assert!(r.stdout.contains("1 uploaded, 0 skipped"), "{r:?}");
+}
