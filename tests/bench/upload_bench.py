@@ -16,6 +16,7 @@ Cases (sizes configurable by environment variables):
 BENCH_REPEAT (1) runs the timed cases that many times and keeps the best of each side.
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -214,19 +215,27 @@ def main():
         big_size = BIG_MIB * MIB
         log(f"writing a {BIG_MIB} MiB file")
         make_file(big, big_size, "big")
-        curl_t, wd_t, wd_rss = [], [], []
+        curl_t, wd_t, wd_rss, hash_t = [], [], [], []
         for i in range(REPEAT):
             log(f"{BIG_MIB} MiB: curl -T (run {i + 1}/{REPEAT})")
             curl_t.append(curl_put(emu, big))
             emu.drop_stored_bytes()
             log(f"{BIG_MIB} MiB: wixdrop upload (run {i + 1}/{REPEAT})")
-            t, rss = wd.run(["upload", big, "--json"])
+            home = wd.fresh_home()
+            t, rss = wd.run(["upload", big, "--json"], home)
             wd_t.append(t)
             wd_rss.append(rss)
             emu.drop_stored_bytes()
-        ct, wt = min(curl_t), min(wd_t)
+            # The same again: skipped as a duplicate, so this is the cost of the hashing pass
+            # (and start-up) that precedes every upload.
+            t, _ = wd.run(["upload", big, "--json"], home)
+            hash_t.append(t)
+        ct, wt, ht = min(curl_t), min(wd_t), min(hash_t)
         rows.append((f"{BIG_MIB} MiB file: throughput", f"{mbps(big_size, wt):.0f} MB/s ({wt:.1f} s)",
                      f"{mbps(big_size, ct):.0f} MB/s ({ct:.1f} s)", f"{ct / wt:.2f}", ">= 0.95"))
+        rows.append(("  (hashing pass, from a repeat run)", f"{ht:.1f} s", "-", "-", "-"))
+        rows.append(("  throughput without that pass", f"{mbps(big_size, max(wt - ht, 0.001)):.0f} MB/s",
+                     "-", f"{ct / max(wt - ht, 0.001):.2f}", "-"))
         rows.append((f"{BIG_MIB} MiB file: peak RSS", f"{max(wd_rss) / 1024:.1f} MiB", "-", "-", "<= 64 MiB"))
         os.remove(big)
 
@@ -277,16 +286,27 @@ def main():
             time.sleep(0.02)
         p.send_signal(signal.SIGKILL)
         p.wait()
-        time.sleep(0.5)  # let the server account for the cut-off PATCH
-        first = emu.patch_bytes()
+        killed_at = emu.patch_bytes()
+        # What the client had written before it died is still in socket buffers and reaches
+        # the (throttled) server afterwards: wait until the count stops moving.
+        first, still = emu.patch_bytes(), 0
+        while still < 10 and time.time() < deadline:
+            time.sleep(0.1)
+            now = emu.patch_bytes()
+            still = still + 1 if now == first else 0
+            first = now
         emu.control("DELETE", "faults")
         emu.control("DELETE", "log")
         log("resuming")
         wd.run(["resume", "--json"], home)
         second = emu.patch_bytes()
         resent = first + second - tus_size
-        sha_ok = sum(1 for f in emu.stored() if f["size"] == tus_size) == 1
-        rows.append((f"tus {TUS_MIB} MiB killed at {100 * first / tus_size:.0f} %: re-sent",
+        sha = hashlib.sha256()
+        with open(tus, "rb") as f:
+            for block in iter(lambda: f.read(MIB), b""):
+                sha.update(block)
+        sha_ok = sum(1 for f in emu.stored() if f["sha256"] == sha.hexdigest()) == 1
+        rows.append((f"tus {TUS_MIB} MiB killed at {100 * killed_at / tus_size:.0f} %: re-sent",
                      f"{resent} B" + ("" if sha_ok else " (NOT stored exactly once!)"), "-",
                      f"{resent / CHUNK:.2f} chunk", "<= 1 chunk (8 MiB)"))
     finally:
@@ -295,11 +315,13 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     load = os.getloadavg()[0]
+    sys.stderr.flush()
     print(f"\nWixdrop upload benchmark ({os.cpu_count()} CPUs, load {load:.1f}; emulator on loopback)\n")
     header = ("case", "wixdrop", "curl", "ratio", "target")
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(5)]
     for r in [header] + rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    print(flush=True)
 
 
 if __name__ == "__main__":
