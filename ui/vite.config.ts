@@ -1,5 +1,5 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte'
-import { defineConfig } from 'vite'
+import { defineConfig } from 'vitest/config'
 
 // Tauri serves ui/dist in release builds and this dev server under `tauri dev`.
 export default defineConfig({
