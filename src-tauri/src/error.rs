@@ -10,8 +10,16 @@ use ts_rs::TS;
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum IpcErrorKind {
-    /// Bad input from the UI (a form value out of range…).
+    /// Bad input from the UI (a form value out of range, a name already taken…).
     Invalid,
+    /// What was pasted is not a usable Wix API key.
+    NotAnApiKey,
+    /// No such profile (it may have been removed by the CLI meanwhile).
+    NotFound,
+    /// The OS keychain is missing, locked or refused; the message names the fix.
+    Keychain,
+    /// Wix refused or could not be reached; the message holds the diagnosis and Wix's words.
+    Wix,
     /// Reading or writing local files failed.
     Io,
     /// Anything else.
@@ -42,6 +50,36 @@ impl From<wixdrop_core::settings::SettingsError> for IpcError {
     }
 }
 
+impl From<wixdrop_core::vault::VaultError> for IpcError {
+    fn from(e: wixdrop_core::vault::VaultError) -> Self {
+        use wixdrop_core::vault::VaultError as E;
+        let kind = match e {
+            E::NotFound(_) => IpcErrorKind::NotFound,
+            E::NotAnApiKey { .. } => IpcErrorKind::NotAnApiKey,
+            E::Keychain(_) | E::SecretMissing(_) => IpcErrorKind::Keychain,
+            E::Write { .. } => IpcErrorKind::Io,
+            E::NameTaken(_) | E::InvalidName | E::MissingAccountId | E::InvalidAccountId(_) => IpcErrorKind::Invalid,
+        };
+        IpcError::new(kind, e.to_string())
+    }
+}
+
+impl From<wixdrop_core::keys::KeyOpError> for IpcError {
+    fn from(e: wixdrop_core::keys::KeyOpError) -> Self {
+        use wixdrop_core::keys::KeyOpError as E;
+        match e {
+            E::Vault(v) => v.into(),
+            other => IpcError::new(IpcErrorKind::Invalid, other.to_string()),
+        }
+    }
+}
+
+impl From<wixdrop_core::wix::WixError> for IpcError {
+    fn from(e: wixdrop_core::wix::WixError) -> Self {
+        IpcError::new(IpcErrorKind::Wix, e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +92,13 @@ mod tests {
             serde_json::to_string(&e).unwrap(),
             r#"{"kind":"invalid","message":"Parallel uploads must be between 1 and 16 (got 0)."}"#
         );
+    }
+
+    /// Wix's refusals (folder listing, folder creation) keep their diagnosis in the message.
+    #[test]
+    fn wix_errors_have_their_own_kind() {
+        let e: IpcError = wixdrop_core::wix::WixError::Network { host: "www.wixapis.com".into(), detail: "timed out".into() }.into();
+        assert_eq!(serde_json::to_value(&e).unwrap()["kind"], "wix");
+        assert!(e.message.contains("Could not reach www.wixapis.com"), "{}", e.message);
     }
 }

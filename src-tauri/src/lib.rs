@@ -5,6 +5,8 @@ mod commands;
 mod error;
 mod state;
 
+use tauri::Manager;
+
 pub use error::IpcError;
 pub use state::AppState;
 
@@ -18,11 +20,42 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
+        .setup(|app| {
+            app.state::<AppState>().uploads.attach(app.handle());
+            // Test builds only: let the main window call the drop simulator.
+            #[cfg(feature = "e2e")]
+            app.add_capability(r#"{"identifier":"e2e","windows":["main"],"permissions":["allow-e2e-drop"]}"#)?;
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::save_settings,
             commands::keys::inspect_credential,
+            commands::keys::list_profiles,
+            commands::keys::add_profile,
+            commands::keys::verify_profile,
+            commands::keys::rename_profile,
+            commands::keys::replace_key,
+            commands::keys::delete_profile,
+            commands::keys::set_default_site,
+            commands::uploads::enqueue_uploads,
+            commands::uploads::watch_uploads,
+            commands::uploads::cancel_upload,
+            commands::uploads::cancel_all_uploads,
+            commands::uploads::pause_uploads,
+            commands::uploads::retry_upload,
+            commands::uploads::upload_anyway,
+            commands::uploads::clear_finished_uploads,
+            commands::uploads::upload_history,
+            commands::uploads::list_folders,
+            commands::uploads::create_folder,
+            commands::uploads::list_watches,
+            commands::uploads::add_watch,
+            commands::uploads::remove_watch,
+            #[cfg(feature = "e2e")]
+            commands::uploads::e2e_drop,
         ])
         .run(tauri::generate_context!())
         .expect("error while running Wixdrop");

@@ -4,12 +4,19 @@ use std::sync::Mutex;
 
 use wixdrop_core::config::{api_base_from_env, ConfigError, Paths};
 use wixdrop_core::settings::Settings;
+use wixdrop_core::vault::Vault;
 use wixdrop_core::wix::WixClient;
+
+use crate::commands::uploads::Uploads;
 
 pub struct AppState {
     pub paths: Paths,
     /// One HTTP client (one connection pool) for the whole app.
     pub client: WixClient,
+    /// Profiles (file) + keys (OS keychain).
+    pub vault: Vault,
+    /// The upload engine (journal at `database_file`), its event sink and folder watches.
+    pub uploads: Uploads,
     settings: Mutex<Settings>,
     /// Said once, on the first `app_info`, then forgotten.
     startup_warnings: Mutex<Vec<String>>,
@@ -20,12 +27,10 @@ impl AppState {
         let paths = Paths::from_env()?;
         let client = WixClient::new(api_base_from_env()?);
         let loaded = Settings::load(&paths.settings_file());
-        Ok(AppState {
-            paths,
-            client,
-            settings: Mutex::new(loaded.settings),
-            startup_warnings: Mutex::new(loaded.warning.into_iter().collect()),
-        })
+        let vault = Vault::open(&paths);
+        let (uploads, journal_warning) = Uploads::start(&paths, client.clone(), loaded.settings.clone(), vault.service());
+        let warnings = loaded.warning.into_iter().chain(vault.take_warning()).chain(journal_warning).collect();
+        Ok(AppState { paths, client, vault, uploads, settings: Mutex::new(loaded.settings), startup_warnings: Mutex::new(warnings) })
     }
 
     pub fn settings(&self) -> Settings {

@@ -38,5 +38,6 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 #[tauri::command]
 pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> Result<Settings, IpcError> {
     state.replace_settings(settings)?;
+    state.uploads.engine.set_settings(state.settings());
     Ok(state.settings())
 }

@@ -1,15 +1,29 @@
 // The only module that imports @tauri-apps/*. Everything else calls these typed wrappers, so
 // screens and stores stay plain TypeScript that Vitest can test with @tauri-apps/api/mocks.
-import { invoke } from '@tauri-apps/api/core'
+import { Channel, invoke } from '@tauri-apps/api/core'
 import { getCurrentWebview } from '@tauri-apps/api/webview'
 import { open as openDialog } from '@tauri-apps/plugin-dialog'
 import { openUrl } from '@tauri-apps/plugin-opener'
 import type { AppInfo } from '../lib/bindings/AppInfo'
 import type { CredentialReport } from '../lib/bindings/CredentialReport'
 import type { IpcError } from '../lib/bindings/IpcError'
+import type { KeyCheck } from '../lib/bindings/KeyCheck'
+import type { Profile } from '../lib/bindings/Profile'
+import type { Site } from '../lib/bindings/Site'
+import type { Verification } from '../lib/bindings/Verification'
 import type { Settings } from '../lib/bindings/Settings'
+import type { Destination } from '../lib/bindings/Destination'
+import type { Folder } from '../lib/bindings/Folder'
+import type { HistoryEntry } from '../lib/bindings/HistoryEntry'
+import type { HistoryQuery } from '../lib/bindings/HistoryQuery'
+import type { JobView } from '../lib/bindings/JobView'
+import type { NewWatch } from '../lib/bindings/NewWatch'
+import type { TotalProgress } from '../lib/bindings/TotalProgress'
+import type { UploadEvent } from '../lib/bindings/UploadEvent'
+import type { WatchedFolder } from '../lib/bindings/WatchedFolder'
 
-export type { AppInfo, CredentialReport, IpcError, Settings }
+export type { AppInfo, CredentialReport, IpcError, KeyCheck, Profile, Settings, Site, Verification }
+export type { Destination, Folder, HistoryEntry, HistoryQuery, JobView, NewWatch, TotalProgress, UploadEvent, WatchedFolder }
 
 /** Errors from commands arrive as `{kind, message}`; anything else is wrapped to that shape. */
 export function asIpcError(e: unknown): IpcError {
@@ -32,6 +46,61 @@ export const ipc = {
   /** Offline: what a pasted credential is. Cheap enough to call on every keystroke. */
   inspectCredential: (text: string) => call<CredentialReport>('inspect_credential', { text }),
 
+  listProfiles: () => call<Profile[]>('list_profiles'),
+  /** The key goes to the OS keychain; it never comes back to the webview. */
+  addProfile: (name: string, keyText: string, accountId: string | null) =>
+    call<Profile>('add_profile', { name, keyText, accountId }),
+  /** Live check; `site` may be a site ID or a dashboard URL. */
+  verifyProfile: (name: string, site: string | null = null) => call<KeyCheck>('verify_profile', { name, site }),
+  renameProfile: (name: string, newName: string) => call<Profile>('rename_profile', { name, newName }),
+  /** Rotation: the new key is verified first; `replaced` says whether it was stored. */
+  replaceKey: (name: string, keyText: string) => call<KeyCheck>('replace_key', { name, keyText }),
+  deleteProfile: (name: string) => call<void>('delete_profile', { name }),
+  setDefaultSite: (name: string, siteId: string) => call<Profile>('set_default_site', { name, siteId }),
+
+  /** Queue files and folders (real paths); keys are looked up on the Rust side. */
+  enqueueUploads: (paths: string[], profile: string, siteId: string, folder: Destination | null, uploadAnyway = false) =>
+    call<number[]>('enqueue_uploads', { paths, profile, siteId, folder, uploadAnyway }),
+  /** Every queue change, starting with a replay of the current queue. One subscriber per window. */
+  watchUploads(onEvent: (e: UploadEvent) => void): Promise<void> {
+    const channel = new Channel<UploadEvent>()
+    channel.onmessage = onEvent
+    return call<void>('watch_uploads', { onEvent: channel })
+  },
+  cancelUpload: (id: number) => call<void>('cancel_upload', { id }),
+  cancelAllUploads: () => call<void>('cancel_all_uploads'),
+  pauseUploads: (paused: boolean) => call<void>('pause_uploads', { paused }),
+  retryUpload: (id: number) => call<void>('retry_upload', { id }),
+  uploadAnyway: (id: number) => call<void>('upload_anyway', { id }),
+  clearFinishedUploads: () => call<void>('clear_finished_uploads'),
+  uploadHistory: (query: HistoryQuery) => call<HistoryEntry[]>('upload_history', { query }),
+  /** Folders directly inside `parent` (null = top level of Site Files). */
+  listFolders: (profile: string, siteId: string, parent: string | null) => call<Folder[]>('list_folders', { profile, siteId, parent }),
+  createFolder: (profile: string, siteId: string, parent: string | null, name: string) =>
+    call<Folder>('create_folder', { profile, siteId, parent, name }),
+  listWatches: () => call<WatchedFolder[]>('list_watches'),
+  addWatch: (watch: NewWatch) => call<WatchedFolder>('add_watch', { watch }),
+  removeWatch: (id: number) => call<void>('remove_watch', { id }),
+
+  /** Copy to the system clipboard (the webview's own API; a hidden textarea if it refuses). */
+  async copyText(text: string): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(text)
+      return
+    } catch {
+      const ta = document.createElement('textarea')
+      ta.value = text
+      ta.setAttribute('readonly', '')
+      ta.style.position = 'fixed'
+      ta.style.opacity = '0'
+      document.body.appendChild(ta)
+      ta.select()
+      const ok = document.execCommand('copy')
+      ta.remove()
+      if (!ok) throw { kind: 'internal', message: 'The clipboard refused the text.' } satisfies IpcError
+    }
+  },
+
   /** Open an https link in the system browser (the capability limits it to Wix hosts). */
   openExternal: (url: string) => openUrl(url),
 
@@ -40,6 +109,12 @@ export const ipc = {
     const picked = await openDialog({ multiple: true, directory: false, title: 'Choose files to upload' })
     if (!picked) return []
     return Array.isArray(picked) ? picked : [picked]
+  },
+
+  /** Native folder picker: one folder's real path, or null. */
+  async chooseFolder(title = 'Choose a folder to upload'): Promise<string | null> {
+    const picked = await openDialog({ multiple: false, directory: true, title })
+    return typeof picked === 'string' ? picked : null
   },
 
   /** Drag-and-drop over the whole window: real filesystem paths on drop. */

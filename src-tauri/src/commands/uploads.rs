@@ -1,0 +1,283 @@
+//! Uploads: thin adapters over `wixdrop_core::upload::Engine`, plus the one piece of glue the
+//! engine cannot own — forwarding its events to the window through a `tauri::ipc::Channel`
+//! and saying "done" with an OS notification when the window is in the background.
+//!
+//! Keys go from the vault straight into the engine; no command takes or returns one.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::Deserialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
+use ts_rs::TS;
+use wixdrop_core::config::Paths;
+use wixdrop_core::settings::Settings;
+use wixdrop_core::upload::watch::WatchHandle;
+use wixdrop_core::upload::{requests_for, Destination, Engine, EngineConfig, HistoryEntry, HistoryQuery, JobId, Journal, KeyResolver, Opened, UploadEvent, WatchDef};
+use wixdrop_core::vault::Vault;
+use wixdrop_core::wix::media::{self, Folder, MEDIA_ROOT};
+use wixdrop_core::wix::WixClient;
+
+use crate::error::IpcErrorKind;
+use crate::{AppState, IpcError};
+
+/// Where the engine's events go: the window's latest subscription (a reload subscribes again
+/// and replaces the old one), and — once per finished batch — a notification.
+#[derive(Default)]
+pub struct Sink {
+    channel: Mutex<Option<Channel<UploadEvent>>>,
+    /// Notices said before the window subscribed (jobs resumed at start-up…), kept for it.
+    early: Mutex<Vec<UploadEvent>>,
+    busy: Mutex<bool>,
+    app: OnceLock<AppHandle>,
+}
+
+impl Sink {
+    fn send(&self, ev: UploadEvent) {
+        if let UploadEvent::Total { total } = &ev {
+            let busy = total.finished < total.jobs;
+            let was = std::mem::replace(&mut *self.busy.lock().unwrap_or_else(|p| p.into_inner()), busy);
+            if was && !busy {
+                self.batch_finished(total.jobs, total.failed);
+            }
+        }
+        let ch = self.channel.lock().unwrap_or_else(|p| p.into_inner());
+        match &*ch {
+            Some(c) => {
+                let _ = c.send(ev);
+            }
+            None if matches!(ev, UploadEvent::Notice { .. }) => self.early.lock().unwrap_or_else(|p| p.into_inner()).push(ev),
+            None => {}
+        }
+    }
+
+    /// Off the caller's thread: asking the window whether it has focus goes through the UI
+    /// thread (which may be the one emitting), and showing a notification may wait on D-Bus.
+    fn batch_finished(&self, jobs: u32, failed: u32) {
+        let Some(app) = self.app.get().cloned() else { return };
+        tauri::async_runtime::spawn_blocking(move || {
+            if !app.state::<AppState>().settings().notify_when_done {
+                return;
+            }
+            let focused = app.get_webview_window("main").and_then(|w| w.is_focused().ok()).unwrap_or(false);
+            if focused {
+                return;
+            }
+            use tauri_plugin_notification::NotificationExt;
+            let ok = jobs - failed;
+            let body = match failed {
+                0 => format!("{ok} file{} uploaded.", plural(ok)),
+                _ => format!("{ok} uploaded, {failed} failed — open Wixdrop to see why."),
+            };
+            let _ = app.notification().builder().title("Wixdrop: uploads finished").body(body).show();
+        });
+    }
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The engine, its event sink and the running folder watches.
+pub struct Uploads {
+    pub engine: Engine,
+    sink: Arc<Sink>,
+    watches: Mutex<HashMap<i64, WatchHandle>>,
+}
+
+impl Uploads {
+    /// Opened at start-up; a damaged journal is moved aside and its warning returned.
+    /// If it cannot be opened at all, this session runs on a journal in memory and says so.
+    pub fn start(paths: &Paths, client: WixClient, settings: Settings, service: &str) -> (Uploads, Option<String>) {
+        let opened = Journal::open(&paths.database_file()).unwrap_or_else(|e| Opened {
+            journal: Journal::in_memory().expect("an in-memory SQLite database"),
+            warning: Some(format!("{e} Uploads still work, but this session's history will not be kept.")),
+        });
+        let vault = Vault::with_service(paths, service.to_string());
+        let keys: KeyResolver = Arc::new(move |profile: &str| vault.key(profile).map_err(|e| e.to_string()));
+        let sink = Arc::new(Sink::default());
+        let s = sink.clone();
+        let config = EngineConfig { runtime: Some(tauri::async_runtime::handle().inner().clone()), ..EngineConfig::default() };
+        let engine = Engine::with_config(client, opened.journal, settings, keys, move |ev| s.send(ev), config);
+        (Uploads { engine, sink, watches: Mutex::default() }, opened.warning)
+    }
+
+    /// Called from `setup`: notifications need the app handle, watches a running runtime.
+    pub fn attach(&self, app: &AppHandle) {
+        let _ = self.sink.app.set(app.clone());
+        for def in self.engine.journal().watches().unwrap_or_default() {
+            if let Err(e) = self.start_watch(&def) {
+                self.sink.send(UploadEvent::Notice { message: format!("The watched folder {} is not being watched: {e}", def.path) });
+            }
+        }
+    }
+
+    fn start_watch(&self, def: &WatchDef) -> Result<(), String> {
+        let id = def.id.unwrap_or_default();
+        let handle = watch_in_runtime(&self.engine, def).map_err(|e| e.to_string())?;
+        self.watches.lock().unwrap_or_else(|p| p.into_inner()).insert(id, handle);
+        Ok(())
+    }
+
+    fn watching(&self, id: i64) -> bool {
+        self.watches.lock().unwrap_or_else(|p| p.into_inner()).contains_key(&id)
+    }
+}
+
+/// `Engine::watch` spawns its task on the current tokio runtime; commands may run outside one.
+fn watch_in_runtime(engine: &Engine, def: &WatchDef) -> Result<WatchHandle, wixdrop_core::upload::watch::WatchError> {
+    let rt = tauri::async_runtime::handle();
+    let _inside = rt.inner().enter();
+    engine.watch(def)
+}
+
+fn journal_err(e: impl std::fmt::Display) -> IpcError {
+    IpcError::new(IpcErrorKind::Io, e.to_string())
+}
+
+/// Upload `paths` (files or folders) for `profile` to `site_id`; `folder` = null is the top
+/// level of Site Files. Returns the new jobs' ids (a folder gives one job per file inside).
+#[tauri::command(async)]
+pub fn enqueue_uploads(state: State<'_, AppState>, paths: Vec<PathBuf>, profile: String, site_id: String, folder: Option<Destination>, upload_anyway: bool) -> Result<Vec<JobId>, IpcError> {
+    let key = state.vault.key(&profile)?;
+    let requests = requests_for(paths, &profile, &key, &site_id, folder.unwrap_or_default(), upload_anyway);
+    Ok(state.uploads.engine.enqueue(requests))
+}
+
+/// Subscribe the window: the current queue is replayed first, then every change follows.
+#[tauri::command]
+pub fn watch_uploads(state: State<'_, AppState>, on_event: Channel<UploadEvent>) {
+    let up = &state.uploads;
+    let mut ch = up.sink.channel.lock().unwrap_or_else(|p| p.into_inner());
+    for job in up.engine.snapshot() {
+        let _ = on_event.send(UploadEvent::Job { job: Box::new(job) });
+    }
+    let _ = on_event.send(UploadEvent::Total { total: up.engine.total() });
+    for ev in std::mem::take(&mut *up.sink.early.lock().unwrap_or_else(|p| p.into_inner())) {
+        let _ = on_event.send(ev);
+    }
+    *ch = Some(on_event);
+}
+
+#[tauri::command]
+pub fn cancel_upload(state: State<'_, AppState>, id: JobId) {
+    state.uploads.engine.cancel(id);
+}
+
+#[tauri::command]
+pub fn cancel_all_uploads(state: State<'_, AppState>) {
+    state.uploads.engine.cancel_all();
+}
+
+/// `paused = true` holds every transfer at its next piece of data; `false` goes on.
+#[tauri::command]
+pub fn pause_uploads(state: State<'_, AppState>, paused: bool) {
+    if paused {
+        state.uploads.engine.pause()
+    } else {
+        state.uploads.engine.resume()
+    }
+}
+
+#[tauri::command]
+pub fn retry_upload(state: State<'_, AppState>, id: JobId) -> Result<(), IpcError> {
+    state.uploads.engine.retry(id).map_err(|e| IpcError::new(IpcErrorKind::Invalid, e.to_string()))
+}
+
+/// Upload a file that was skipped as a duplicate after all.
+#[tauri::command]
+pub fn upload_anyway(state: State<'_, AppState>, id: JobId) -> Result<(), IpcError> {
+    state.uploads.engine.upload_anyway(id).map_err(|e| IpcError::new(IpcErrorKind::Invalid, e.to_string()))
+}
+
+/// Forget finished jobs in the queue view (History keeps them); a fresh total follows.
+#[tauri::command]
+pub fn clear_finished_uploads(state: State<'_, AppState>) {
+    state.uploads.engine.clear_finished();
+    state.uploads.sink.send(UploadEvent::Total { total: state.uploads.engine.total() });
+}
+
+#[tauri::command(async)]
+pub fn upload_history(state: State<'_, AppState>, query: HistoryQuery) -> Result<Vec<HistoryEntry>, IpcError> {
+    state.uploads.engine.journal().history(&query).map_err(journal_err)
+}
+
+/// Folders directly inside `parent` (null = the top level), for the destination picker.
+#[tauri::command]
+pub async fn list_folders(state: State<'_, AppState>, profile: String, site_id: String, parent: Option<String>) -> Result<Vec<Folder>, IpcError> {
+    let key = state.vault.key(&profile)?;
+    Ok(media::list_folders(&state.client, &key, &site_id, parent.as_deref().unwrap_or(MEDIA_ROOT)).await?)
+}
+
+#[tauri::command]
+pub async fn create_folder(state: State<'_, AppState>, profile: String, site_id: String, parent: Option<String>, name: String) -> Result<Folder, IpcError> {
+    let name = name.trim();
+    if name.is_empty() || name.contains('/') {
+        return Err(IpcError::new(IpcErrorKind::Invalid, "A folder name cannot be empty or contain “/”."));
+    }
+    let key = state.vault.key(&profile)?;
+    Ok(media::create_folder(&state.client, &key, &site_id, parent.as_deref().unwrap_or(MEDIA_ROOT), name).await?)
+}
+
+/// A watched folder as the UI lists it.
+#[derive(Debug, Clone, serde::Serialize, TS)]
+#[ts(export)]
+pub struct WatchedFolder {
+    #[serde(flatten)]
+    pub def: WatchDef,
+    /// False when the folder could not be watched this session (it is gone, unreadable…).
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct NewWatch {
+    pub path: String,
+    pub profile: String,
+    pub site_id: String,
+    pub folder: Option<Destination>,
+}
+
+#[tauri::command]
+pub fn list_watches(state: State<'_, AppState>) -> Result<Vec<WatchedFolder>, IpcError> {
+    let up = &state.uploads;
+    let defs = up.engine.journal().watches().map_err(journal_err)?;
+    Ok(defs.into_iter().map(|def| WatchedFolder { active: up.watching(def.id.unwrap_or_default()), def }).collect())
+}
+
+/// Start watching now and on every later start; only a folder that can be watched is saved.
+#[tauri::command(async)]
+pub fn add_watch(state: State<'_, AppState>, watch: NewWatch) -> Result<WatchedFolder, IpcError> {
+    let up = &state.uploads;
+    state.vault.get(&watch.profile)?;
+    let draft = WatchDef { id: None, path: watch.path, profile: watch.profile, site_id: watch.site_id, folder: watch.folder.unwrap_or_default(), settle_ms: 2000 };
+    let probe = watch_in_runtime(&up.engine, &draft).map_err(|e| IpcError::new(IpcErrorKind::Invalid, e.to_string()))?;
+    let def = up.engine.journal().add_watch(&draft).map_err(journal_err)?;
+    up.watches.lock().unwrap_or_else(|p| p.into_inner()).insert(def.id.unwrap_or_default(), probe);
+    Ok(WatchedFolder { def, active: true })
+}
+
+#[tauri::command]
+pub fn remove_watch(state: State<'_, AppState>, id: i64) -> Result<(), IpcError> {
+    let up = &state.uploads;
+    drop(up.watches.lock().unwrap_or_else(|p| p.into_inner()).remove(&id));
+    up.engine.journal().remove_watch(id).map_err(journal_err)?;
+    Ok(())
+}
+
+/// Test-only (cargo feature `e2e`, never in release builds): what the OS does on a drop —
+/// `tauri://drag-drop` with real paths to the main webview — so WebDriver can drive the same
+/// handler a user's drop reaches.
+#[cfg(feature = "e2e")]
+#[tauri::command]
+pub fn e2e_drop(app: AppHandle, paths: Vec<PathBuf>) -> Result<(), IpcError> {
+    use tauri::{Emitter, EventTarget};
+    let payload = serde_json::json!({ "paths": paths, "position": { "x": 400, "y": 300 } });
+    app.emit_to(EventTarget::labeled("main"), "tauri://drag-drop", payload).map_err(|e| IpcError::new(IpcErrorKind::Internal, e.to_string()))
+}
