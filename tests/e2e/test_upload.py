@@ -44,6 +44,12 @@ def drop(s, paths: list[Path]) -> None:
     assert not err, err
 
 
+def shot(s, path: Path) -> None:
+    """Screenshot after the window has painted the latest state."""
+    time.sleep(0.6)
+    s.screenshot(path)
+
+
 def open_upload(s) -> None:
     s.js("location.hash = '#/upload'")
     s.wait('[data-testid="destination"]', timeout=20)
@@ -70,17 +76,9 @@ def with_profile(home, emulator, app_env):
     return add_profile_with_cli(home, app_env, emulator.api_key)
 
 
-def test_no_key_shows_a_call_to_action(launch, app_env, artifacts):
-    s = launch(**app_env)
-    s.js("location.hash = '#/upload'")
-    cta = s.wait('[data-testid="add-key-cta"]')
-    assert "Add an API key" in s.text(cta)
-    assert s.js("return document.querySelector('[data-testid=add-key-cta]').getAttribute('href')") == "#/keys"
-    assert s.js("return document.querySelector('[data-testid=choose-files]').disabled") is True
-    s.screenshot(artifacts / "upload-00-no-key.png")
-
-
 def test_drop_progress_done_url_and_history(launch, home, emulator, app_env, with_profile, artifacts, tmp_path):
+    # Resumable (tus) above 1 MB in 256 KiB chunks, so progress is confirmed piece by piece.
+    (home / "config" / "settings.json").write_text(json.dumps({"welcome_seen": True, "simple_upload_max_bytes": 1_000_000, "chunk_size_bytes": 262_144}))
     files = [media_file(tmp_path / "big-photo.png", 3_000_000), media_file(tmp_path / "logo.png", 40_000), media_file(tmp_path / "poster.png", 120_000)]
     s = launch(**app_env)
     s.set_window_rect(1280, 800, 0, 0)
@@ -88,20 +86,19 @@ def test_drop_progress_done_url_and_history(launch, home, emulator, app_env, wit
     site_name = s.js("const e = document.querySelector('[data-testid=dest-site]'); return e.options[e.selectedIndex].text")
 
     # Slow the upload server down so the queue can be seen moving.
-    emulator.control("POST", "faults", {"method": "PUT", "path_prefix": "/upload/", "fault": {"type": "bandwidth", "bytes_per_sec": 400_000}, "times": None})
+    emulator.control("POST", "faults", {"method": "PATCH", "path_prefix": "/tus/", "fault": {"type": "bandwidth", "bytes_per_sec": 400_000}, "times": None})
     drop(s, files)
     s.wait('[data-testid="job"][data-stage="uploading"]', timeout=20)
     s.wait('[data-testid="queue-overview"][data-busy="true"]')
-    time.sleep(1.5)
-    detail = s.text(s.wait('[data-testid="job"][data-stage="uploading"] [data-testid="job-detail"]'))
-    assert " of " in detail and "/s" in detail, detail
-    s.screenshot(artifacts / "upload-01-mid-upload.png")
+    detail = s.wait_text('[data-testid="job"][data-stage="uploading"] [data-testid="job-detail"]', "/s", timeout=15)
+    assert " of " in detail, detail
+    shot(s, artifacts / "upload-01-mid-upload.png")
 
     # Pause holds the queue; resume goes on.
     s.click('[data-testid="pause-all"]')
     s.wait('[data-testid="queue-overview"][data-paused="true"]')
     assert "Paused" in s.text(s.wait('[data-testid="queue-headline"]'))
-    s.screenshot(artifacts / "upload-02-paused.png")
+    shot(s, artifacts / "upload-02-paused.png")
     s.click('[data-testid="resume-all"]')
     s.wait('[data-testid="queue-overview"][data-paused="false"]')
 
@@ -110,9 +107,10 @@ def test_drop_progress_done_url_and_history(launch, home, emulator, app_env, wit
     urls = s.js("return [...document.querySelectorAll('[data-testid=job-url]')].map(e => e.textContent)")
     assert len(urls) == 3 and all(u.startswith("http") for u in urls), urls
     assert "3 files uploaded" in s.text(s.wait('[data-testid="queue-headline"]'))
-    stored = emulator.control("GET", f"sites/{s.js('return document.querySelector(\"[data-testid=dest-site]\").value')}/files")
+    site_id = s.js("return document.querySelector('[data-testid=dest-site]').value")
+    stored = emulator.control("GET", f"sites/{site_id}/files")
     assert len(stored.get("files", stored)) >= 3
-    s.screenshot(artifacts / "upload-03-done.png")
+    shot(s, artifacts / "upload-03-done.png")
 
     # Copy URL puts the URL on the system clipboard.
     s.click('[data-testid="copy-url"]')
@@ -124,15 +122,16 @@ def test_drop_progress_done_url_and_history(launch, home, emulator, app_env, wit
     # The smallest window still shows everything without overlap.
     s.set_window_rect(800, 600, 0, 0)
     time.sleep(0.5)
-    s.screenshot(artifacts / "upload-04-done-800x600.png")
+    shot(s, artifacts / "upload-04-done-800x600.png")
     s.set_window_rect(1280, 800, 0, 0)
 
     # History lists them with the site, searchable and filterable.
     s.js("location.hash = '#/history'")
     s.wait('[data-testid="history-row"]')
-    rows = [s.text(r) for r in s.find_all('[data-testid="history-row"]')]
+    shot(s, artifacts / "history-01.png")
+    rows = s.js("return [...document.querySelectorAll('[data-testid=history-row]')].map(e => e.textContent)")
     assert len(rows) == 3 and all(site_name.replace(" (default)", "") in r for r in rows), rows
-    s.screenshot(artifacts / "history-01.png")
+    assert sorted(s.js("return [...document.querySelectorAll('[data-testid=history-row]')].map(e => e.dataset.file)")) == ["big-photo.png", "logo.png", "poster.png"]
     s.type('[data-testid="history-search"]', "logo")
     deadline = time.time() + 5
     while len(s.find_all('[data-testid="history-row"]')) != 1 and time.time() < deadline:
@@ -140,11 +139,11 @@ def test_drop_progress_done_url_and_history(launch, home, emulator, app_env, wit
     assert s.js("return [...document.querySelectorAll('[data-testid=history-row]')].map(e => e.dataset.file)") == ["logo.png"]
     s.type('[data-testid="history-search"]', "no-such-file")
     s.wait('[data-testid="history-none"]')
-    s.type('[data-testid="history-search"]', "")
+    s.type('[data-testid="history-search"]', ".png")
     s.wait('[data-testid="history-row"]')
     s.set_window_rect(800, 600, 0, 0)
     time.sleep(0.5)
-    s.screenshot(artifacts / "history-02-800x600.png")
+    shot(s, artifacts / "history-02-800x600.png")
 
 
 def test_failure_shows_diagnosis_wix_words_and_retry(launch, emulator, app_env, with_profile, artifacts, tmp_path):
@@ -159,11 +158,11 @@ def test_failure_shows_diagnosis_wix_words_and_retry(launch, emulator, app_env, 
     assert "refused" in err.lower() or "permission" in err.lower(), err
     href = s.js("return document.querySelector('[data-testid=guide-link]').getAttribute('href')")
     assert href.startswith("#/guide/trouble-403"), href
-    s.screenshot(artifacts / "upload-05-failed.png")
+    shot(s, artifacts / "upload-05-failed.png")
 
     s.click('[data-testid="retry"]')
     wait_stages(s, {"done"}, 1, timeout=30)
-    s.wait('[data-testid="job-url"]')
+    s.wait('[data-testid="copy-id"]')
 
 
 def test_real_x11_drop_from_another_window(launch, emulator, app_env, with_profile, artifacts, tmp_path):
@@ -192,6 +191,7 @@ def test_real_x11_drop_from_another_window(launch, emulator, app_env, with_profi
         s.wait('[data-testid="drop-overlay"]', timeout=10)
         assert "Drop to upload to" in s.text(s.wait('[data-testid="drop-overlay"]'))
         screen_capture(artifacts / "upload-06-x11-drag-overlay.png")
+        s.screenshot(artifacts / "upload-06-x11-drag-overlay-webview.png")
         xdo("mouseup", 1)
         s.wait_gone('[data-testid="drop-overlay"]', timeout=10)
         names = sorted(s.js("return [...document.querySelectorAll('[data-testid=job]')].map(e => e.dataset.file)") or [])
@@ -201,7 +201,17 @@ def test_real_x11_drop_from_another_window(launch, emulator, app_env, with_profi
             names = sorted(s.js("return [...document.querySelectorAll('[data-testid=job]')].map(e => e.dataset.file)") or [])
         assert names == ["dragged-1.png", "dragged-2.png"], names
         wait_stages(s, {"done"}, 2, timeout=40)
-        screen_capture(artifacts / "upload-07-x11-drop-done.png")
+        shot(s, artifacts / "upload-07-x11-drop-done.png")
     finally:
         src.terminate()
         src.wait(5)
+
+
+def test_no_key_shows_a_call_to_action(launch, app_env, artifacts):
+    s = launch(**app_env)
+    s.js("location.hash = '#/upload'")
+    cta = s.wait('[data-testid="add-key-cta"]')
+    assert "Add an API key" in s.text(cta)
+    assert s.js("return document.querySelector('[data-testid=add-key-cta]').getAttribute('href')") == "#/keys"
+    assert s.js("return document.querySelector('[data-testid=choose-files]').disabled") is True
+    shot(s, artifacts / "upload-00-no-key.png")
