@@ -36,9 +36,12 @@ export CARGO_TERM_COLOR=never NO_COLOR=1 FORCE_COLOR=0
 run_step "UI: type check" npm --prefix ui run --silent check
 run_step "UI: unit tests (Vitest)" npm --prefix ui test --silent
 run_step "UI: production build" npm --prefix ui run --silent build
-run_step "Rust: tests of every crate" cargo test --workspace --features tauri/custom-protocol
+# One feature set for tests and binaries, so the desktop crate is compiled once: the UI embedded
+# (custom-protocol) and the test-only drop simulator (e2e, never in release builds).
+FEATURES="tauri/custom-protocol,wixdrop-desktop/e2e"
+run_step "Rust: tests of every crate" cargo test --workspace --features "$FEATURES"
 run_step "Generated TypeScript types are committed" scripts/check-bindings.sh
-run_step "Build the app and the CLI for end-to-end tests" cargo build --workspace --bins --features tauri/custom-protocol
+run_step "Build the app and the CLI for end-to-end tests" cargo build --workspace --bins --features "$FEATURES"
 export WIXDROP_APP_BIN="$PWD/target/debug/wixdrop-desktop"
 export WIXDROP_CLI_BIN="$PWD/target/debug/wixdrop"
 export WIX_EMULATOR_BIN="$PWD/target/debug/wix-emulator"

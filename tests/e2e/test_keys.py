@@ -30,7 +30,7 @@ def test_paste_badge_save_verify_and_sites(launch, home, emulator, app_env, arti
     s.type('[data-testid="profile-name"]', "Studio")
     s.click('[data-testid="save-key"]')
     s.wait('[data-testid="verification"][data-status="works"]', timeout=30)
-    rows = [s.text(r) for r in s.find_all('[data-testid="site-row"]')]
+    rows = [s.text(r) for r in s.find_all('[data-testid="add-key"] [data-testid="site-row"]')]
     assert len(rows) == len(emulator.sites)
     for site in emulator.sites:
         assert any(site["displayName"] in r for r in rows), (site, rows)

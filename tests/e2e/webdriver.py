@@ -62,9 +62,19 @@ class Session:
             stderr=subprocess.STDOUT,
         )
         wait_port(self.port)
-        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=90)
         caps = {"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}}
-        value = self._request("POST", "/session", caps)
+        # tauri-driver accepts connections before its WebKitWebDriver is ready; the first session
+        # of a run can be dropped. Retry creation (only) on a fresh connection.
+        for attempt in range(4):
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=90)
+            try:
+                value = self._request("POST", "/session", caps)
+                break
+            except (ConnectionError, http.client.HTTPException) as e:
+                self.conn.close()
+                if attempt == 3:
+                    raise WebDriverError(f"could not start a WebDriver session: {e}") from e
+                time.sleep(1.0 + attempt)
         self.id = value["sessionId"]
 
     # -- plumbing ---------------------------------------------------------------------------
