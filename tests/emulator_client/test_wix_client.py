@@ -64,19 +64,30 @@ class Http:
         u = urllib.parse.urlsplit(url)
         key = (u.hostname, u.port)
         path = u.path + ("?" + u.query if u.query else "")
-        conn = self.conns.get(key)
-        if conn is None:
-            conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
-            self.conns[key] = conn
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            resp = conn.getresponse()
-            data = resp.read()
-        except (OSError, http.client.HTTPException):
-            conn.close()
-            del self.conns[key]
-            raise
-        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+        # A kept-alive connection may have been closed by the server after its last answer
+        # (e.g. an error sent before the request body was read). Like any HTTP client's pool,
+        # send again once on a fresh connection when a *reused* one turns out to be dead.
+        for fresh in (False, True):
+            conn = self.conns.get(key)
+            reused = conn is not None
+            if conn is None:
+                conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+                self.conns[key] = conn
+            try:
+                conn.request(method, path, body=body, headers=headers or {})
+                resp = conn.getresponse()
+                data = resp.read()
+            except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+                conn.close()
+                del self.conns[key]
+                if reused and not fresh:
+                    continue
+                raise
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                del self.conns[key]
+                raise
+            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
 
 
 class WixClient:
