@@ -156,7 +156,16 @@ class Session:
         self.click_el(self.wait(css, timeout))
 
     def click_el(self, el: str) -> None:
-        self._request("POST", self._s(f"/element/{el}/click"))
+        try:
+            self._request("POST", self._s(f"/element/{el}/click"))
+        except WebDriverError as e:
+            if "intercepted" not in str(e):
+                raise
+            # Something sticky (a pager, a banner) covers it: scroll it to the middle, as a
+            # person would, and click once more.
+            self.js("arguments[0].scrollIntoView({block: 'center'})", {W3C_ELEMENT: el})
+            time.sleep(0.3)
+            self._request("POST", self._s(f"/element/{el}/click"))
 
     def text(self, el: str) -> str:
         return self._request("GET", self._s(f"/element/{el}/text"))
