@@ -227,7 +227,9 @@ def test_paste_box_badge_links_into_guide_and_hands_key_to_keys_screen(guide, ar
     s.wait('[data-testid="key-badge"][data-kind="oauth_access_token"]')
     settle(s)
     s.screenshot(artifacts / "guide-wide-paste-oauth.png")
-    s.click('[data-testid="key-badge"] a.guide-link')
+    link = s.wait('[data-testid="key-badge"] a.guide-link')
+    s.js("arguments[0].scrollIntoView({block: 'center'})", {W3C_ELEMENT: link})  # as a user scrolls to it
+    s.click_el(link)
     wait_page(s, "which-credential")
     settle(s)
     assert s.js("return document.activeElement.id") == "guide-page-title"
@@ -242,7 +244,9 @@ def test_paste_box_badge_links_into_guide_and_hands_key_to_keys_screen(guide, ar
     settle(s)
     s.screenshot(artifacts / "guide-wide-paste-api-key.png")
     key = s.js("return document.querySelector('#guide-paste-key').value")
-    s.click('[data-testid="guide-save-key"]')
+    save = s.wait('[data-testid="guide-save-key"]')
+    s.js("arguments[0].scrollIntoView({block: 'center'})", {W3C_ELEMENT: save})
+    s.click_el(save)
     # "Save and verify this key" opens the Keys screen's add form (the key rides in pendingKey).
     s.wait_text("main h1", "Keys")
     assert s.js("return location.hash") in ("#/keys/add", "#/keys")
