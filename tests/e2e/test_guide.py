@@ -258,9 +258,7 @@ def test_paste_box_badge_links_into_guide_and_hands_key_to_keys_screen(guide, ar
         time.sleep(0.1)
     else:
         s.screenshot(artifacts / "guide-wide-handover-keys.png")
-        # The receiving side is the Keys screen's (ui/src/screens/Keys.svelte): its effect reads
-        # pendingKey.text and clears it in the same effect, so it runs again and reads ''.
-        pytest.xfail("the Keys screen's add form did not pick up pendingKey.text")
+        raise AssertionError("the Keys screen's add form did not receive the key pasted in the guide")
     s.screenshot(artifacts / "guide-wide-handover-keys.png")
 
 
