@@ -24,9 +24,17 @@ run_step() { # run_step NAME CMD... — run, tee output to the log, remember fai
 }
 
 # A throwaway, unlocked Secret Service: tests never see the user's real keychain.
-KR_HOME=$(mktemp -d)
-eval "$(echo -n wixdrop-test | HOME=$KR_HOME gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
-export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
+start_keyring() {
+  KR_HOME=$(mktemp -d)
+  eval "$(echo -n wixdrop-test | HOME=$KR_HOME gnome-keyring-daemon --replace --unlock --components=secrets 2>/dev/null)" || true
+  export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
+}
+keyring_works() { # store and read back a throwaway secret
+  echo -n probe | timeout 10 secret-tool store --label=probe service wixdrop-probe user probe 2>/dev/null &&
+    [ "$(timeout 10 secret-tool lookup service wixdrop-probe user probe 2>/dev/null)" = probe ]
+}
+start_keyring
+keyring_works || { sleep 1; start_keyring; keyring_works || echo "warning: the test keyring does not answer"; }
 
 # Every test gets WIXDROP_HOME from its harness; this default keeps stray runs out of ~.
 export WIXDROP_HOME="$ART/home"
