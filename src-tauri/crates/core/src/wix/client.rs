@@ -7,7 +7,7 @@
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use url::Url;
@@ -139,7 +139,7 @@ pub async fn read_error(resp: reqwest::Response) -> ApiError {
     let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, SystemTime::now()));
     // Error bodies are small; cap what we read so a hostile server cannot exhaust memory.
     let body = read_capped(resp, 64 * 1024).await;
-    let mut e = ApiError::parse(status_u16(status), ct.as_deref(), &body);
+    let mut e = ApiError::parse(status.as_u16(), ct.as_deref(), &body);
     e.retry_after = retry_after;
     e
 }
@@ -154,10 +154,6 @@ async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Vec<u8> {
         }
     }
     out
-}
-
-fn status_u16(s: StatusCode) -> u16 {
-    s.as_u16()
 }
 
 /// Worth retrying: the request may not have reached Wix, or the answer never came back.
