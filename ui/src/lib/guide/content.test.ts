@@ -60,11 +60,17 @@ describe('guide content', () => {
     expect(CREDENTIAL_ROWS.filter((r) => r.verdict === 'right')).toHaveLength(1)
   })
 
-  it('recommends least privilege: the two permissions, not All permissions', () => {
+  it('recommends least privilege: the three permissions Wixdrop uses, not All permissions', () => {
     const perms = KEY_STEPS.find((s) => s.id === 'get-api-key-permissions')!
     const text = perms.instructions.map((i) => i.text).join(' ')
-    expect(text).toContain('Manage Media Manager')
-    expect(text).toContain('Read Site Data')
+    // Uploads send (Manage), then follow processing and list folders (Read); sites need Read Site Data.
+    for (const p of ['Manage Media Manager', 'Read Media Manager', 'Read Site Data']) {
+      expect(text).toContain(`**${p}**`)
+      expect(perms.illustration?.alt).toContain(p)
+      expect(perms.illustration?.caption).toContain(p)
+    }
+    const trouble = TROUBLE_ITEMS.find((i) => i.id === 'trouble-403-permission')!
+    expect(trouble.answer).toContain('Read Media Manager')
     expect(perms.notes?.some((n) => n.tone === 'warn' && n.text.includes('All permissions') && /unticked/.test(n.text))).toBe(true)
   })
 

@@ -127,7 +127,7 @@ export const KEEP_SAFE: InfoBlock[] = [
     title: 'Change a key’s permissions',
     paragraphs: [
       '**Edit** changes a key’s name and permissions. The token itself stays the same, so there is nothing to replace in Wixdrop.',
-      'Use it to add **Manage Media Manager** or **Read Site Data** when Wix refuses an upload, or to remove anything Wixdrop doesn’t use.',
+      'Use it to add **Manage Media Manager**, **Read Media Manager** or **Read Site Data** when Wix refuses an upload or Wixdrop can’t list your sites, or to remove anything Wixdrop doesn’t use.',
     ],
   },
   {

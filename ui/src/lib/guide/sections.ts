@@ -9,7 +9,7 @@ export const SECTIONS: Section[] = [
     id: 'get-api-key',
     title: 'Get an API key',
     short: 'Get a key',
-    summary: 'Make a key in your Wix account with just the two permissions Wixdrop needs, then paste it here.',
+    summary: 'Make a key in your Wix account with just the three permissions Wixdrop needs, then paste it here.',
     icon: 'keys',
     steps: KEY_STEPS,
   },

@@ -58,8 +58,9 @@ export const KEY_STEPS: Step[] = [
       'A key can do everything its permissions allow, so give it only what Wixdrop uses. A smaller key is a smaller risk if it ever leaks.',
     instructions: [
       { spot: 1, text: 'Under **Key details**, type a name you will recognise later, such as `Wixdrop – studio laptop`.' },
-      { spot: 2, text: 'Under **Permissions**, tick **Manage Media Manager**. It lets Wixdrop upload files and create folders.' },
-      { spot: 3, text: 'Tick **Read Site Data** as well, so Wixdrop can list your sites and you can pick one instead of copying IDs.' },
+      { spot: 2, text: 'Under **Permissions**, tick **Manage Media Manager**, so Wixdrop can upload files and create folders.' },
+      { spot: 3, text: 'Tick **Read Media Manager** next to it, so Wixdrop can see your folders, follow each upload until Wix has processed it, and spot files you already uploaded.' },
+      { spot: 4, text: 'Tick **Read Site Data** as well, so Wixdrop can list your sites and you can pick one instead of copying IDs.' },
     ],
     notes: [
       {
@@ -73,8 +74,8 @@ export const KEY_STEPS: Step[] = [
     ],
     illustration: {
       id: 'key-form-permissions',
-      alt: 'Drawing of the new-key form. Marker 1: the key name field. Marker 2: the Manage Media Manager permission, ticked. Marker 3: the Read Site Data permission, ticked. All permissions stays unticked.',
-      caption: 'Two permissions are enough: Manage Media Manager and Read Site Data.',
+      alt: 'Drawing of the new-key form. Marker 1: the key name field. Marker 2: the Manage Media Manager permission, ticked. Marker 3: the Read Media Manager permission, ticked. Marker 4: the Read Site Data permission, ticked. All permissions stays unticked.',
+      caption: 'Three permissions are enough: Manage Media Manager, Read Media Manager and Read Site Data.',
     },
   },
   {

@@ -63,10 +63,10 @@ export const TROUBLE_GROUPS: TroubleGroup[] = [
         id: 'trouble-403-permission',
         short: '403: missing permission',
         title: 'The key is missing a permission',
-        answer: 'Uploading needs **Manage Media Manager**; listing your sites needs **Read Site Data**.',
+        answer: 'Uploading needs **Manage Media Manager** to send files and **Read Media Manager** to follow them until Wix has processed them and to list folders; listing your sites needs **Read Site Data**.',
         points: [
           'Open the API Keys page and choose **Edit** in the key’s **⋯** menu.',
-          'Tick **Manage Media Manager**, and **Read Site Data** if Wixdrop couldn’t list your sites.',
+          'Tick **Manage Media Manager** and **Read Media Manager**, and **Read Site Data** if Wixdrop couldn’t list your sites.',
           'Click **Save & Close**, confirm with the emailed code, then try again in Wixdrop. The token stays the same, so there is nothing to paste.',
         ],
         see: [{ anchor: 'safe-edit', label: 'Change a key’s permissions' }],
