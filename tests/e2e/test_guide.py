@@ -207,7 +207,7 @@ def test_403_permission_link_shows_the_fix(guide):
     go(s, "#/guide/trouble-403-permission")
     item = s.wait('#trouble-403-permission[data-targeted="true"]')
     text = s.text(item)
-    assert "Manage Media Manager" in text and "Read Site Data" in text
+    assert all(p in text for p in ("Manage Media Manager", "Read Media Manager", "Read Site Data"))
     assert page_of(s) == "troubleshooting"
     # The overview entry links to each 403 cause.
     go(s, "#/guide/trouble-403")
