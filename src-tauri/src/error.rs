@@ -35,7 +35,10 @@ pub struct IpcError {
 
 impl IpcError {
     pub fn new(kind: IpcErrorKind, message: impl Into<String>) -> Self {
-        IpcError { kind, message: message.into() }
+        IpcError {
+            kind,
+            message: message.into(),
+        }
     }
 }
 
@@ -58,7 +61,9 @@ impl From<wixdrop_core::vault::VaultError> for IpcError {
             E::NotAnApiKey { .. } => IpcErrorKind::NotAnApiKey,
             E::Keychain(_) | E::SecretMissing(_) => IpcErrorKind::Keychain,
             E::Write { .. } => IpcErrorKind::Io,
-            E::NameTaken(_) | E::InvalidName | E::MissingAccountId | E::InvalidAccountId(_) => IpcErrorKind::Invalid,
+            E::NameTaken(_) | E::InvalidName | E::MissingAccountId | E::InvalidAccountId(_) => {
+                IpcErrorKind::Invalid
+            }
         };
         IpcError::new(kind, e.to_string())
     }
@@ -87,7 +92,10 @@ mod tests {
     /// The UI's error handling depends on this exact shape.
     #[test]
     fn json_shape_is_pinned() {
-        let e = IpcError::new(IpcErrorKind::Invalid, "Parallel uploads must be between 1 and 16 (got 0).");
+        let e = IpcError::new(
+            IpcErrorKind::Invalid,
+            "Parallel uploads must be between 1 and 16 (got 0).",
+        );
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
             r#"{"kind":"invalid","message":"Parallel uploads must be between 1 and 16 (got 0)."}"#
@@ -97,8 +105,16 @@ mod tests {
     /// Wix's refusals (folder listing, folder creation) keep their diagnosis in the message.
     #[test]
     fn wix_errors_have_their_own_kind() {
-        let e: IpcError = wixdrop_core::wix::WixError::Network { host: "www.wixapis.com".into(), detail: "timed out".into() }.into();
+        let e: IpcError = wixdrop_core::wix::WixError::Network {
+            host: "www.wixapis.com".into(),
+            detail: "timed out".into(),
+        }
+        .into();
         assert_eq!(serde_json::to_value(&e).unwrap()["kind"], "wix");
-        assert!(e.message.contains("Could not reach www.wixapis.com"), "{}", e.message);
+        assert!(
+            e.message.contains("Could not reach www.wixapis.com"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -26,7 +26,9 @@ pub fn run() {
             app.state::<AppState>().uploads.attach(app.handle());
             // Test builds only: let the main window call the drop simulator.
             #[cfg(feature = "e2e")]
-            app.add_capability(r#"{"identifier":"e2e","windows":["main"],"permissions":["allow-e2e-drop"]}"#)?;
+            app.add_capability(
+                r#"{"identifier":"e2e","windows":["main"],"permissions":["allow-e2e-drop"]}"#,
+            )?;
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -1,3 +1,5 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
-fn main() { wixdrop_desktop_lib::run() }
+fn main() {
+    wixdrop_desktop_lib::run()
+}

@@ -28,9 +28,26 @@ impl AppState {
         let client = WixClient::new(api_base_from_env()?);
         let loaded = Settings::load(&paths.settings_file());
         let vault = Vault::open(&paths);
-        let (uploads, journal_warning) = Uploads::start(&paths, client.clone(), loaded.settings.clone(), vault.service());
-        let warnings = loaded.warning.into_iter().chain(vault.take_warning()).chain(journal_warning).collect();
-        Ok(AppState { paths, client, vault, uploads, settings: Mutex::new(loaded.settings), startup_warnings: Mutex::new(warnings) })
+        let (uploads, journal_warning) = Uploads::start(
+            &paths,
+            client.clone(),
+            loaded.settings.clone(),
+            vault.service(),
+        );
+        let warnings = loaded
+            .warning
+            .into_iter()
+            .chain(vault.take_warning())
+            .chain(journal_warning)
+            .collect();
+        Ok(AppState {
+            paths,
+            client,
+            vault,
+            uploads,
+            settings: Mutex::new(loaded.settings),
+            startup_warnings: Mutex::new(warnings),
+        })
     }
 
     pub fn settings(&self) -> Settings {
@@ -38,7 +55,10 @@ impl AppState {
     }
 
     /// Save to disk first; only a saved value becomes the current one.
-    pub fn replace_settings(&self, new: Settings) -> Result<(), wixdrop_core::settings::SettingsError> {
+    pub fn replace_settings(
+        &self,
+        new: Settings,
+    ) -> Result<(), wixdrop_core::settings::SettingsError> {
         new.save(&self.paths.settings_file())?;
         *self.settings.lock().expect("settings lock") = new;
         Ok(())

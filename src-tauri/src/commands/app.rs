@@ -23,7 +23,12 @@ pub struct AppInfo {
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    let base = state.client.base().as_str().trim_end_matches('/').to_string();
+    let base = state
+        .client
+        .base()
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
     AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
         uses_real_wix: base == wixdrop_core::config::DEFAULT_API_BASE,

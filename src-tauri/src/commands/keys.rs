@@ -34,27 +34,54 @@ pub fn list_profiles(state: State<'_, AppState>) -> Vec<Profile> {
 
 /// Save a new profile (key to the keychain). The UI verifies right after with `verify_profile`.
 #[tauri::command]
-pub fn add_profile(state: State<'_, AppState>, name: String, key_text: String, account_id: Option<String>) -> Result<Profile, IpcError> {
+pub fn add_profile(
+    state: State<'_, AppState>,
+    name: String,
+    key_text: String,
+    account_id: Option<String>,
+) -> Result<Profile, IpcError> {
     Ok(state.vault.add(&name, &key_text, account_id.as_deref())?)
 }
 
 /// Live check: list the sites, probe media access on `site` (ID or dashboard URL) or the default.
 #[tauri::command]
-pub async fn verify_profile(state: State<'_, AppState>, name: String, site: Option<String>) -> Result<KeyCheck, IpcError> {
-    let (profile, verification) = check_profile(&state.vault, &state.client, &name, site.as_deref()).await?;
-    Ok(KeyCheck { profile, verification, replaced: false })
+pub async fn verify_profile(
+    state: State<'_, AppState>,
+    name: String,
+    site: Option<String>,
+) -> Result<KeyCheck, IpcError> {
+    let (profile, verification) =
+        check_profile(&state.vault, &state.client, &name, site.as_deref()).await?;
+    Ok(KeyCheck {
+        profile,
+        verification,
+        replaced: false,
+    })
 }
 
 #[tauri::command]
-pub fn rename_profile(state: State<'_, AppState>, name: String, new_name: String) -> Result<Profile, IpcError> {
+pub fn rename_profile(
+    state: State<'_, AppState>,
+    name: String,
+    new_name: String,
+) -> Result<Profile, IpcError> {
     Ok(state.vault.rename(&name, &new_name)?)
 }
 
 /// Rotation: the new key is verified before the old one is forgotten.
 #[tauri::command]
-pub async fn replace_key(state: State<'_, AppState>, name: String, key_text: String) -> Result<KeyCheck, IpcError> {
-    let (profile, verification, replaced) = rotate(&state.vault, &state.client, &name, &key_text).await?;
-    Ok(KeyCheck { profile, verification, replaced })
+pub async fn replace_key(
+    state: State<'_, AppState>,
+    name: String,
+    key_text: String,
+) -> Result<KeyCheck, IpcError> {
+    let (profile, verification, replaced) =
+        rotate(&state.vault, &state.client, &name, &key_text).await?;
+    Ok(KeyCheck {
+        profile,
+        verification,
+        replaced,
+    })
 }
 
 #[tauri::command]
@@ -63,10 +90,19 @@ pub fn delete_profile(state: State<'_, AppState>, name: String) -> Result<(), Ip
 }
 
 #[tauri::command]
-pub fn set_default_site(state: State<'_, AppState>, name: String, site_id: String) -> Result<Profile, IpcError> {
+pub fn set_default_site(
+    state: State<'_, AppState>,
+    name: String,
+    site_id: String,
+) -> Result<Profile, IpcError> {
     let p = state.vault.get(&name)?;
     if !p.sites.iter().any(|s| s.id == site_id) {
-        return Err(IpcError::new(crate::error::IpcErrorKind::Invalid, "That site is not in this profile's list; refresh the sites first."));
+        return Err(IpcError::new(
+            crate::error::IpcErrorKind::Invalid,
+            "That site is not in this profile's list; refresh the sites first.",
+        ));
     }
-    Ok(state.vault.update(&name, |p| p.default_site = Some(site_id))?)
+    Ok(state
+        .vault
+        .update(&name, |p| p.default_site = Some(site_id))?)
 }

@@ -15,7 +15,10 @@ use ts_rs::TS;
 use wixdrop_core::config::Paths;
 use wixdrop_core::settings::Settings;
 use wixdrop_core::upload::watch::WatchHandle;
-use wixdrop_core::upload::{requests_for, Destination, Engine, EngineConfig, HistoryEntry, HistoryQuery, JobId, Journal, KeyResolver, Opened, UploadEvent, WatchDef};
+use wixdrop_core::upload::{
+    requests_for, Destination, Engine, EngineConfig, HistoryEntry, HistoryQuery, JobId, Journal,
+    KeyResolver, Opened, UploadEvent, WatchDef,
+};
 use wixdrop_core::vault::Vault;
 use wixdrop_core::wix::media::{self, Folder, MEDIA_ROOT};
 use wixdrop_core::wix::WixClient;
@@ -38,7 +41,10 @@ impl Sink {
     fn send(&self, ev: UploadEvent) {
         if let UploadEvent::Total { total } = &ev {
             let busy = total.finished < total.jobs;
-            let was = std::mem::replace(&mut *self.busy.lock().unwrap_or_else(|p| p.into_inner()), busy);
+            let was = std::mem::replace(
+                &mut *self.busy.lock().unwrap_or_else(|p| p.into_inner()),
+                busy,
+            );
             if was && !busy {
                 self.batch_finished(total.jobs, total.failed);
             }
@@ -48,7 +54,11 @@ impl Sink {
             Some(c) => {
                 let _ = c.send(ev);
             }
-            None if matches!(ev, UploadEvent::Notice { .. }) => self.early.lock().unwrap_or_else(|p| p.into_inner()).push(ev),
+            None if matches!(ev, UploadEvent::Notice { .. }) => self
+                .early
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(ev),
             None => {}
         }
     }
@@ -56,12 +66,17 @@ impl Sink {
     /// Off the caller's thread: asking the window whether it has focus goes through the UI
     /// thread (which may be the one emitting), and showing a notification may wait on D-Bus.
     fn batch_finished(&self, jobs: u32, failed: u32) {
-        let Some(app) = self.app.get().cloned() else { return };
+        let Some(app) = self.app.get().cloned() else {
+            return;
+        };
         tauri::async_runtime::spawn_blocking(move || {
             if !app.state::<AppState>().settings().notify_when_done {
                 return;
             }
-            let focused = app.get_webview_window("main").and_then(|w| w.is_focused().ok()).unwrap_or(false);
+            let focused = app
+                .get_webview_window("main")
+                .and_then(|w| w.is_focused().ok())
+                .unwrap_or(false);
             if focused {
                 return;
             }
@@ -71,7 +86,12 @@ impl Sink {
                 0 => format!("{ok} file{} uploaded.", plural(ok)),
                 _ => format!("{ok} uploaded, {failed} failed — open Wixdrop to see why."),
             };
-            let _ = app.notification().builder().title("Wixdrop: uploads finished").body(body).show();
+            let _ = app
+                .notification()
+                .builder()
+                .title("Wixdrop: uploads finished")
+                .body(body)
+                .show();
         });
     }
 }
@@ -94,18 +114,43 @@ pub struct Uploads {
 impl Uploads {
     /// Opened at start-up; a damaged journal is moved aside and its warning returned.
     /// If it cannot be opened at all, this session runs on a journal in memory and says so.
-    pub fn start(paths: &Paths, client: WixClient, settings: Settings, service: &str) -> (Uploads, Option<String>) {
+    pub fn start(
+        paths: &Paths,
+        client: WixClient,
+        settings: Settings,
+        service: &str,
+    ) -> (Uploads, Option<String>) {
         let opened = Journal::open(&paths.database_file()).unwrap_or_else(|e| Opened {
             journal: Journal::in_memory().expect("an in-memory SQLite database"),
-            warning: Some(format!("{e} Uploads still work, but this session's history will not be kept.")),
+            warning: Some(format!(
+                "{e} Uploads still work, but this session's history will not be kept."
+            )),
         });
         let vault = Vault::with_service(paths, service.to_string());
-        let keys: KeyResolver = Arc::new(move |profile: &str| vault.key(profile).map_err(|e| e.to_string()));
+        let keys: KeyResolver =
+            Arc::new(move |profile: &str| vault.key(profile).map_err(|e| e.to_string()));
         let sink = Arc::new(Sink::default());
         let s = sink.clone();
-        let config = EngineConfig { runtime: Some(tauri::async_runtime::handle().inner().clone()), ..EngineConfig::default() };
-        let engine = Engine::with_config(client, opened.journal, settings, keys, move |ev| s.send(ev), config);
-        (Uploads { engine, sink, watches: Mutex::default() }, opened.warning)
+        let config = EngineConfig {
+            runtime: Some(tauri::async_runtime::handle().inner().clone()),
+            ..EngineConfig::default()
+        };
+        let engine = Engine::with_config(
+            client,
+            opened.journal,
+            settings,
+            keys,
+            move |ev| s.send(ev),
+            config,
+        );
+        (
+            Uploads {
+                engine,
+                sink,
+                watches: Mutex::default(),
+            },
+            opened.warning,
+        )
     }
 
     /// Called from `setup`: notifications need the app handle, watches a running runtime.
@@ -113,7 +158,9 @@ impl Uploads {
         let _ = self.sink.app.set(app.clone());
         for def in self.engine.journal().watches().unwrap_or_default() {
             if let Err(e) = self.start_watch(&def) {
-                self.sink.send(UploadEvent::Notice { message: format!("The watched folder {} is not being watched: {e}", def.path) });
+                self.sink.send(UploadEvent::Notice {
+                    message: format!("The watched folder {} is not being watched: {e}", def.path),
+                });
             }
         }
     }
@@ -121,17 +168,26 @@ impl Uploads {
     fn start_watch(&self, def: &WatchDef) -> Result<(), String> {
         let id = def.id.unwrap_or_default();
         let handle = watch_in_runtime(&self.engine, def).map_err(|e| e.to_string())?;
-        self.watches.lock().unwrap_or_else(|p| p.into_inner()).insert(id, handle);
+        self.watches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, handle);
         Ok(())
     }
 
     fn watching(&self, id: i64) -> bool {
-        self.watches.lock().unwrap_or_else(|p| p.into_inner()).contains_key(&id)
+        self.watches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains_key(&id)
     }
 }
 
 /// `Engine::watch` spawns its task on the current tokio runtime; commands may run outside one.
-fn watch_in_runtime(engine: &Engine, def: &WatchDef) -> Result<WatchHandle, wixdrop_core::upload::watch::WatchError> {
+fn watch_in_runtime(
+    engine: &Engine,
+    def: &WatchDef,
+) -> Result<WatchHandle, wixdrop_core::upload::watch::WatchError> {
     let rt = tauri::async_runtime::handle();
     let _inside = rt.inner().enter();
     engine.watch(def)
@@ -144,9 +200,23 @@ fn journal_err(e: impl std::fmt::Display) -> IpcError {
 /// Upload `paths` (files or folders) for `profile` to `site_id`; `folder` = null is the top
 /// level of Site Files. Returns the new jobs' ids (a folder gives one job per file inside).
 #[tauri::command(async)]
-pub fn enqueue_uploads(state: State<'_, AppState>, paths: Vec<PathBuf>, profile: String, site_id: String, folder: Option<Destination>, upload_anyway: bool) -> Result<Vec<JobId>, IpcError> {
+pub fn enqueue_uploads(
+    state: State<'_, AppState>,
+    paths: Vec<PathBuf>,
+    profile: String,
+    site_id: String,
+    folder: Option<Destination>,
+    upload_anyway: bool,
+) -> Result<Vec<JobId>, IpcError> {
     let key = state.vault.key(&profile)?;
-    let requests = requests_for(paths, &profile, &key, &site_id, folder.unwrap_or_default(), upload_anyway);
+    let requests = requests_for(
+        paths,
+        &profile,
+        &key,
+        &site_id,
+        folder.unwrap_or_default(),
+        upload_anyway,
+    );
     Ok(state.uploads.engine.enqueue(requests))
 }
 
@@ -158,7 +228,9 @@ pub fn watch_uploads(state: State<'_, AppState>, on_event: Channel<UploadEvent>)
     for job in up.engine.snapshot() {
         let _ = on_event.send(UploadEvent::Job { job: Box::new(job) });
     }
-    let _ = on_event.send(UploadEvent::Total { total: up.engine.total() });
+    let _ = on_event.send(UploadEvent::Total {
+        total: up.engine.total(),
+    });
     for ev in std::mem::take(&mut *up.sink.early.lock().unwrap_or_else(|p| p.into_inner())) {
         let _ = on_event.send(ev);
     }
@@ -187,42 +259,87 @@ pub fn pause_uploads(state: State<'_, AppState>, paused: bool) {
 
 #[tauri::command]
 pub fn retry_upload(state: State<'_, AppState>, id: JobId) -> Result<(), IpcError> {
-    state.uploads.engine.retry(id).map_err(|e| IpcError::new(IpcErrorKind::Invalid, e.to_string()))
+    state
+        .uploads
+        .engine
+        .retry(id)
+        .map_err(|e| IpcError::new(IpcErrorKind::Invalid, e.to_string()))
 }
 
 /// Upload a file that was skipped as a duplicate after all.
 #[tauri::command]
 pub fn upload_anyway(state: State<'_, AppState>, id: JobId) -> Result<(), IpcError> {
-    state.uploads.engine.upload_anyway(id).map_err(|e| IpcError::new(IpcErrorKind::Invalid, e.to_string()))
+    state
+        .uploads
+        .engine
+        .upload_anyway(id)
+        .map_err(|e| IpcError::new(IpcErrorKind::Invalid, e.to_string()))
 }
 
 /// Forget finished jobs in the queue view (History keeps them); a fresh total follows.
 #[tauri::command]
 pub fn clear_finished_uploads(state: State<'_, AppState>) {
     state.uploads.engine.clear_finished();
-    state.uploads.sink.send(UploadEvent::Total { total: state.uploads.engine.total() });
+    state.uploads.sink.send(UploadEvent::Total {
+        total: state.uploads.engine.total(),
+    });
 }
 
 #[tauri::command(async)]
-pub fn upload_history(state: State<'_, AppState>, query: HistoryQuery) -> Result<Vec<HistoryEntry>, IpcError> {
-    state.uploads.engine.journal().history(&query).map_err(journal_err)
+pub fn upload_history(
+    state: State<'_, AppState>,
+    query: HistoryQuery,
+) -> Result<Vec<HistoryEntry>, IpcError> {
+    state
+        .uploads
+        .engine
+        .journal()
+        .history(&query)
+        .map_err(journal_err)
 }
 
 /// Folders directly inside `parent` (null = the top level), for the destination picker.
 #[tauri::command]
-pub async fn list_folders(state: State<'_, AppState>, profile: String, site_id: String, parent: Option<String>) -> Result<Vec<Folder>, IpcError> {
+pub async fn list_folders(
+    state: State<'_, AppState>,
+    profile: String,
+    site_id: String,
+    parent: Option<String>,
+) -> Result<Vec<Folder>, IpcError> {
     let key = state.vault.key(&profile)?;
-    Ok(media::list_folders(&state.client, &key, &site_id, parent.as_deref().unwrap_or(MEDIA_ROOT)).await?)
+    Ok(media::list_folders(
+        &state.client,
+        &key,
+        &site_id,
+        parent.as_deref().unwrap_or(MEDIA_ROOT),
+    )
+    .await?)
 }
 
 #[tauri::command]
-pub async fn create_folder(state: State<'_, AppState>, profile: String, site_id: String, parent: Option<String>, name: String) -> Result<Folder, IpcError> {
+pub async fn create_folder(
+    state: State<'_, AppState>,
+    profile: String,
+    site_id: String,
+    parent: Option<String>,
+    name: String,
+) -> Result<Folder, IpcError> {
     let name = name.trim();
     if name.is_empty() || name.contains('/') {
-        return Err(IpcError::new(IpcErrorKind::Invalid, "A folder name cannot be empty or contain “/”."));
+        return Err(IpcError::new(
+            IpcErrorKind::Invalid,
+            "A folder name cannot be empty or contain “/”.",
+        ));
     }
     let key = state.vault.key(&profile)?;
-    Ok(media::create_folder(&state.client, &key, &site_id, parent.as_deref().unwrap_or(MEDIA_ROOT), name).await?)
+    Ok(media::create_folder(
+        &state.client,
+        &key,
+        &site_id,
+        parent.as_deref().unwrap_or(MEDIA_ROOT),
+        name,
+    )
+    .await?)
 }
 
 /// A watched folder as the UI lists it.
@@ -248,7 +365,13 @@ pub struct NewWatch {
 pub fn list_watches(state: State<'_, AppState>) -> Result<Vec<WatchedFolder>, IpcError> {
     let up = &state.uploads;
     let defs = up.engine.journal().watches().map_err(journal_err)?;
-    Ok(defs.into_iter().map(|def| WatchedFolder { active: up.watching(def.id.unwrap_or_default()), def }).collect())
+    Ok(defs
+        .into_iter()
+        .map(|def| WatchedFolder {
+            active: up.watching(def.id.unwrap_or_default()),
+            def,
+        })
+        .collect())
 }
 
 /// Start watching now and on every later start; only a folder that can be watched is saved.
@@ -256,17 +379,33 @@ pub fn list_watches(state: State<'_, AppState>) -> Result<Vec<WatchedFolder>, Ip
 pub fn add_watch(state: State<'_, AppState>, watch: NewWatch) -> Result<WatchedFolder, IpcError> {
     let up = &state.uploads;
     state.vault.get(&watch.profile)?;
-    let draft = WatchDef { id: None, path: watch.path, profile: watch.profile, site_id: watch.site_id, folder: watch.folder.unwrap_or_default(), settle_ms: 2000 };
-    let probe = watch_in_runtime(&up.engine, &draft).map_err(|e| IpcError::new(IpcErrorKind::Invalid, e.to_string()))?;
+    let draft = WatchDef {
+        id: None,
+        path: watch.path,
+        profile: watch.profile,
+        site_id: watch.site_id,
+        folder: watch.folder.unwrap_or_default(),
+        settle_ms: 2000,
+    };
+    let probe = watch_in_runtime(&up.engine, &draft)
+        .map_err(|e| IpcError::new(IpcErrorKind::Invalid, e.to_string()))?;
     let def = up.engine.journal().add_watch(&draft).map_err(journal_err)?;
-    up.watches.lock().unwrap_or_else(|p| p.into_inner()).insert(def.id.unwrap_or_default(), probe);
+    up.watches
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(def.id.unwrap_or_default(), probe);
     Ok(WatchedFolder { def, active: true })
 }
 
 #[tauri::command]
 pub fn remove_watch(state: State<'_, AppState>, id: i64) -> Result<(), IpcError> {
     let up = &state.uploads;
-    drop(up.watches.lock().unwrap_or_else(|p| p.into_inner()).remove(&id));
+    drop(
+        up.watches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id),
+    );
     up.engine.journal().remove_watch(id).map_err(journal_err)?;
     Ok(())
 }
@@ -279,5 +418,6 @@ pub fn remove_watch(state: State<'_, AppState>, id: i64) -> Result<(), IpcError>
 pub fn e2e_drop(app: AppHandle, paths: Vec<PathBuf>) -> Result<(), IpcError> {
     use tauri::{Emitter, EventTarget};
     let payload = serde_json::json!({ "paths": paths, "position": { "x": 400, "y": 300 } });
-    app.emit_to(EventTarget::labeled("main"), "tauri://drag-drop", payload).map_err(|e| IpcError::new(IpcErrorKind::Internal, e.to_string()))
+    app.emit_to(EventTarget::labeled("main"), "tauri://drag-drop", payload)
+        .map_err(|e| IpcError::new(IpcErrorKind::Internal, e.to_string()))
 }

@@ -61,7 +61,10 @@ impl Paths {
 
     /// Everything under one directory (what `WIXDROP_HOME` selects).
     pub fn under(home: &Path) -> Paths {
-        Paths { config_dir: home.join("config"), data_dir: home.join("data") }
+        Paths {
+            config_dir: home.join("config"),
+            data_dir: home.join("data"),
+        }
     }
 
     /// Profiles (names, account IDs, sites, key fingerprints — never keys).
@@ -104,11 +107,18 @@ pub fn parse_api_base(raw: &str) -> Result<Url, ConfigError> {
     if !matches!(url.scheme(), "https" | "http") {
         return Err(ConfigError::InsecureBase(raw.to_string()));
     }
-    let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(|| ConfigError::NotAUrl(raw.into()))?;
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| ConfigError::NotAUrl(raw.into()))?;
     if url.scheme() == "http" && !is_loopback_host(host) {
         return Err(ConfigError::InsecureBase(raw.to_string()));
     }
-    if !url.username().is_empty() || url.password().is_some() || url.query().is_some() || url.fragment().is_some() {
+    if !url.username().is_empty()
+        || url.password().is_some()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
         return Err(ConfigError::BaseHasExtras(raw.to_string()));
     }
     if !url.path().ends_with('/') {
@@ -123,7 +133,9 @@ fn is_loopback_host(host: &str) -> bool {
     if bare.eq_ignore_ascii_case("localhost") {
         return true;
     }
-    bare.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+    bare.parse::<IpAddr>()
+        .map(|ip| ip.is_loopback())
+        .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -173,21 +185,45 @@ mod tests {
             let u = parse_api_base(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
             assert!(u.path().ends_with('/'), "{u}");
         }
-        assert_eq!(parse_api_base("https://x.test/a").unwrap().join("site-list/v2").unwrap().as_str(), "https://x.test/a/site-list/v2");
+        assert_eq!(
+            parse_api_base("https://x.test/a")
+                .unwrap()
+                .join("site-list/v2")
+                .unwrap()
+                .as_str(),
+            "https://x.test/a/site-list/v2"
+        );
     }
 
     #[test]
     fn api_base_rejects_everything_else_with_a_clear_error() {
-        for bad in ["http://example.com", "http://10.0.0.1:80", "http://192.168.1.2", "http://localhost.evil.com", "ftp://127.0.0.1", "file:///etc/passwd"] {
+        for bad in [
+            "http://example.com",
+            "http://10.0.0.1:80",
+            "http://192.168.1.2",
+            "http://localhost.evil.com",
+            "ftp://127.0.0.1",
+            "file:///etc/passwd",
+        ] {
             let e = parse_api_base(bad).unwrap_err();
             assert_eq!(e, ConfigError::InsecureBase(bad.into()), "{bad}");
             assert!(e.to_string().contains("loopback"));
         }
         for bad in ["", "not a url", "127.0.0.1:80", "https://"] {
-            assert!(matches!(parse_api_base(bad), Err(ConfigError::NotAUrl(_))), "{bad}");
+            assert!(
+                matches!(parse_api_base(bad), Err(ConfigError::NotAUrl(_))),
+                "{bad}"
+            );
         }
-        for bad in ["https://user:pw@x.test", "https://x.test/?a=1", "https://x.test/#f"] {
-            assert!(matches!(parse_api_base(bad), Err(ConfigError::BaseHasExtras(_))), "{bad}");
+        for bad in [
+            "https://user:pw@x.test",
+            "https://x.test/?a=1",
+            "https://x.test/#f",
+        ] {
+            assert!(
+                matches!(parse_api_base(bad), Err(ConfigError::BaseHasExtras(_))),
+                "{bad}"
+            );
         }
     }
 }

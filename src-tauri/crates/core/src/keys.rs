@@ -19,9 +19,16 @@ pub enum KeyOpError {
 /// Verify a profile's key live, store the outcome and the sites, and keep the default site
 /// sensible. `site` (an ID or dashboard URL) selects the site whose media access is probed;
 /// a site that works but is not listed (keys limited to selected sites) is remembered too.
-pub async fn check_profile(vault: &Vault, client: &WixClient, name: &str, site: Option<&str>) -> Result<(Profile, Verification), KeyOpError> {
+pub async fn check_profile(
+    vault: &Vault,
+    client: &WixClient,
+    name: &str,
+    site: Option<&str>,
+) -> Result<(Profile, Verification), KeyOpError> {
     let site = match site.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(parse_site_ref(s).ok_or_else(|| KeyOpError::BadSite(s.chars().take(80).collect()))?),
+        Some(s) => Some(
+            parse_site_ref(s).ok_or_else(|| KeyOpError::BadSite(s.chars().take(80).collect()))?,
+        ),
         None => None,
     };
     let key = vault.key(name)?;
@@ -33,31 +40,61 @@ pub async fn check_profile(vault: &Vault, client: &WixClient, name: &str, site: 
 }
 
 fn record(p: &mut Profile, v: &Verification, chosen: Option<&str>) {
-    p.last_check = Some(LastCheck { ok: v.ok, status: status_code(v.status).into(), summary: v.summary.clone(), at: v.checked_at.clone() });
+    p.last_check = Some(LastCheck {
+        ok: v.ok,
+        status: status_code(v.status).into(),
+        summary: v.summary.clone(),
+        at: v.checked_at.clone(),
+    });
     if let Some(list) = &v.sites {
         p.sites = list.clone();
     }
     if let (Some(id), true) = (chosen, v.ok) {
         if !p.sites.iter().any(|s| s.id == id) {
-            p.sites.push(Site { id: id.to_string(), display_name: id.to_string(), url: None });
+            p.sites.push(Site {
+                id: id.to_string(),
+                display_name: id.to_string(),
+                url: None,
+            });
         }
         p.default_site = Some(id.to_string());
     }
-    let default_ok = p.default_site.as_ref().is_some_and(|d| p.sites.iter().any(|s| &s.id == d));
+    let default_ok = p
+        .default_site
+        .as_ref()
+        .is_some_and(|d| p.sites.iter().any(|s| &s.id == d));
     if !default_ok {
-        p.default_site = if p.sites.len() == 1 { Some(p.sites[0].id.clone()) } else { None };
+        p.default_site = if p.sites.len() == 1 {
+            Some(p.sites[0].id.clone())
+        } else {
+            None
+        };
     }
 }
 
 /// Replace a profile's key, verifying the new one first: if Wix refuses it, the old key stays
 /// and the diagnosis comes back with `replaced: false`. The profile keeps its name and sites.
-pub async fn rotate(vault: &Vault, client: &WixClient, name: &str, key_text: &str) -> Result<(Profile, Verification, bool), KeyOpError> {
+pub async fn rotate(
+    vault: &Vault,
+    client: &WixClient,
+    name: &str,
+    key_text: &str,
+) -> Result<(Profile, Verification, bool), KeyOpError> {
     let profile = vault.get(name)?;
     let (new_key, key_account) = usable_key(key_text)?;
     if let Some(acc) = key_account.filter(|a| !a.eq_ignore_ascii_case(&profile.account_id)) {
-        return Err(KeyOpError::OtherAccount { old: profile.account_id, new: acc });
+        return Err(KeyOpError::OtherAccount {
+            old: profile.account_id,
+            new: acc,
+        });
     }
-    let v = verify(client, &new_key, &profile.account_id, profile.default_site.as_deref()).await;
+    let v = verify(
+        client,
+        &new_key,
+        &profile.account_id,
+        profile.default_site.as_deref(),
+    )
+    .await;
     if !v.ok {
         return Ok((profile, v, false));
     }
@@ -86,8 +123,20 @@ mod tests {
 
     #[test]
     fn status_codes_match_serde() {
-        for s in [VerifyStatus::Works, VerifyStatus::KeyRejected, VerifyStatus::AccountOrSitesPermission, VerifyStatus::NoMediaPermission, VerifyStatus::SiteNotReachable, VerifyStatus::WixUnavailable, VerifyStatus::Unreachable, VerifyStatus::Unexpected] {
-            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(status_code(s)));
+        for s in [
+            VerifyStatus::Works,
+            VerifyStatus::KeyRejected,
+            VerifyStatus::AccountOrSitesPermission,
+            VerifyStatus::NoMediaPermission,
+            VerifyStatus::SiteNotReachable,
+            VerifyStatus::WixUnavailable,
+            VerifyStatus::Unreachable,
+            VerifyStatus::Unexpected,
+        ] {
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::json!(status_code(s))
+            );
         }
     }
 }

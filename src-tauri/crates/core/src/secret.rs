@@ -42,7 +42,10 @@ pub fn redact_tokens(text: &str) -> String {
     while let Some(pos) = find_token_start(rest) {
         out.push_str(&rest[..pos]);
         let tail = &rest[pos..];
-        let prefix_len = ["OauthNG.JWS.", "IST.", "JWS."].iter().find(|p| tail.starts_with(**p)).map_or(0, |p| p.len());
+        let prefix_len = ["OauthNG.JWS.", "IST.", "JWS."]
+            .iter()
+            .find(|p| tail.starts_with(**p))
+            .map_or(0, |p| p.len());
         let body_len = tail[prefix_len..]
             .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=')))
             .unwrap_or(tail.len() - prefix_len);
@@ -55,7 +58,10 @@ pub fn redact_tokens(text: &str) -> String {
 }
 
 fn find_token_start(s: &str) -> Option<usize> {
-    ["OauthNG.JWS.eyJ", "IST.eyJ", "JWS.eyJ"].iter().filter_map(|p| s.find(p)).min()
+    ["OauthNG.JWS.eyJ", "IST.eyJ", "JWS.eyJ"]
+        .iter()
+        .filter_map(|p| s.find(p))
+        .min()
 }
 
 #[cfg(test)]
@@ -75,7 +81,10 @@ mod tests {
     fn tokens_in_text_are_redacted() {
         let t = "bad key IST.eyJhbGc.eyJkYXRh.sig_-x9 for site, and OauthNG.JWS.eyJa.b.c; ok";
         let r = redact_tokens(t);
-        assert_eq!(r, "bad key IST.<redacted> for site, and OauthNG.JWS.<redacted>; ok");
+        assert_eq!(
+            r,
+            "bad key IST.<redacted> for site, and OauthNG.JWS.<redacted>; ok"
+        );
         assert_eq!(redact_tokens("nothing here"), "nothing here");
         assert_eq!(redact_tokens("JWS.eyJ"), "JWS.<redacted>");
         assert_eq!(redact_tokens("ünïcødé IST.eyJ…"), "ünïcødé IST.<redacted>…");

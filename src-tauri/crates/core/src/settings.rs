@@ -52,7 +52,10 @@ impl Default for Settings {
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("could not save settings to {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Invalid(String),
 }
@@ -68,13 +71,21 @@ impl Settings {
     /// Keep values in ranges that make sense; reject what cannot be fixed.
     pub fn validate(&self) -> Result<(), SettingsError> {
         if !(1..=16).contains(&self.concurrency) {
-            return Err(SettingsError::Invalid(format!("Parallel uploads must be between 1 and 16 (got {}).", self.concurrency)));
+            return Err(SettingsError::Invalid(format!(
+                "Parallel uploads must be between 1 and 16 (got {}).",
+                self.concurrency
+            )));
         }
         if !(256 * 1024..=1024 * 1024 * 1024).contains(&self.chunk_size_bytes) {
-            return Err(SettingsError::Invalid("The resumable chunk size must be between 256 KiB and 1 GiB.".into()));
+            return Err(SettingsError::Invalid(
+                "The resumable chunk size must be between 256 KiB and 1 GiB.".into(),
+            ));
         }
         if self.bandwidth_limit_bytes_per_sec == Some(0) {
-            return Err(SettingsError::Invalid("A bandwidth limit of 0 would stop every upload; leave it empty for no limit.".into()));
+            return Err(SettingsError::Invalid(
+                "A bandwidth limit of 0 would stop every upload; leave it empty for no limit."
+                    .into(),
+            ));
         }
         Ok(())
     }
@@ -82,18 +93,37 @@ impl Settings {
     pub fn load(path: &Path) -> Loaded {
         let bytes = match fs::read(path) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Loaded { settings: Settings::default(), warning: None },
-            Err(e) => return Loaded { settings: Settings::default(), warning: Some(format!("Could not read settings from {} ({e}); using defaults.", path.display())) },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Loaded {
+                    settings: Settings::default(),
+                    warning: None,
+                }
+            }
+            Err(e) => {
+                return Loaded {
+                    settings: Settings::default(),
+                    warning: Some(format!(
+                        "Could not read settings from {} ({e}); using defaults.",
+                        path.display()
+                    )),
+                }
+            }
         };
         match serde_json::from_slice::<Settings>(&bytes) {
-            Ok(s) if s.validate().is_ok() => Loaded { settings: s, warning: None },
+            Ok(s) if s.validate().is_ok() => Loaded {
+                settings: s,
+                warning: None,
+            },
             Ok(_) | Err(_) => {
                 let aside = move_aside(path);
                 let warning = match aside {
                     Some(a) => format!("The settings file was damaged; it was kept as {} and the defaults are in use.", a.display()),
                     None => "The settings file was damaged and could not be moved aside; the defaults are in use.".to_string(),
                 };
-                Loaded { settings: Settings::default(), warning: Some(warning) }
+                Loaded {
+                    settings: Settings::default(),
+                    warning: Some(warning),
+                }
             }
         }
     }
@@ -102,7 +132,10 @@ impl Settings {
     pub fn save(&self, path: &Path) -> Result<(), SettingsError> {
         self.validate()?;
         let json = serde_json::to_vec_pretty(self).expect("settings serialize");
-        write_atomic(path, &json).map_err(|source| SettingsError::Write { path: path.to_path_buf(), source })
+        write_atomic(path, &json).map_err(|source| SettingsError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 }
 
@@ -114,14 +147,24 @@ mod tests {
     fn missing_file_gives_defaults_without_warning() {
         let d = tempfile::tempdir().unwrap();
         let l = Settings::load(&d.path().join("settings.json"));
-        assert_eq!(l, Loaded { settings: Settings::default(), warning: None });
+        assert_eq!(
+            l,
+            Loaded {
+                settings: Settings::default(),
+                warning: None
+            }
+        );
     }
 
     #[test]
     fn save_then_load_round_trips_and_unknown_fields_are_ignored() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("nested/settings.json");
-        let s = Settings { welcome_seen: true, concurrency: 5, ..Default::default() };
+        let s = Settings {
+            welcome_seen: true,
+            concurrency: 5,
+            ..Default::default()
+        };
         s.save(&p).unwrap();
         assert_eq!(Settings::load(&p).settings, s);
         fs::write(&p, br#"{"welcome_seen": true, "from_the_future": 1}"#).unwrap();
@@ -136,15 +179,26 @@ mod tests {
     fn damaged_file_is_moved_aside_and_defaults_used() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("settings.json");
-        for garbage in [&b"{not json"[..], b"\xff\xfe\x00", br#"{"concurrency": 999}"#, b""] {
+        for garbage in [
+            &b"{not json"[..],
+            b"\xff\xfe\x00",
+            br#"{"concurrency": 999}"#,
+            b"",
+        ] {
             fs::write(&p, garbage).unwrap();
             let l = Settings::load(&p);
             assert_eq!(l.settings, Settings::default());
             let w = l.warning.expect("warns");
             assert!(w.contains("damaged"), "{w}");
             assert!(!p.exists(), "moved aside");
-            let kept: Vec<_> = fs::read_dir(d.path()).unwrap().filter_map(|e| e.ok()).collect();
-            assert!(kept.iter().any(|e| e.file_name().to_string_lossy().starts_with("settings.json.damaged-")));
+            let kept: Vec<_> = fs::read_dir(d.path())
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .collect();
+            assert!(kept.iter().any(|e| e
+                .file_name()
+                .to_string_lossy()
+                .starts_with("settings.json.damaged-")));
             for e in kept {
                 fs::remove_file(e.path()).unwrap();
             }
@@ -155,9 +209,19 @@ mod tests {
     fn invalid_values_are_refused_with_a_reason() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("s.json");
-        let e = Settings { concurrency: 0, ..Default::default() }.save(&p).unwrap_err();
+        let e = Settings {
+            concurrency: 0,
+            ..Default::default()
+        }
+        .save(&p)
+        .unwrap_err();
         assert!(e.to_string().contains("between 1 and 16"));
-        assert!(Settings { bandwidth_limit_bytes_per_sec: Some(0), ..Default::default() }.save(&p).is_err());
+        assert!(Settings {
+            bandwidth_limit_bytes_per_sec: Some(0),
+            ..Default::default()
+        }
+        .save(&p)
+        .is_err());
         assert!(!p.exists());
     }
 }

@@ -65,7 +65,11 @@ pub enum VaultError {
     #[error("A profile name must be 1–64 characters without line breaks.")]
     InvalidName,
     #[error("{headline}: {message}")]
-    NotAnApiKey { headline: String, message: String, guide_anchor: Option<String> },
+    NotAnApiKey {
+        headline: String,
+        message: String,
+        guide_anchor: Option<String>,
+    },
     #[error("The account ID is missing: enter the account ID shown on the Wix API Keys page.")]
     MissingAccountId,
     #[error("\"{0}\" is not an account ID; it should look like 8-4-4-4-12 hexadecimal digits.")]
@@ -75,7 +79,10 @@ pub enum VaultError {
     #[error("The key for \"{0}\" is missing from the keychain (it may have been deleted outside Wixdrop). Use Replace key to store it again.")]
     SecretMissing(String),
     #[error("Could not save profiles to {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 pub struct Vault {
@@ -86,7 +93,11 @@ pub struct Vault {
 }
 
 pub fn now_rfc3339() -> String {
-    OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::now_utc()).format(&Rfc3339).unwrap_or_default()
+    OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(OffsetDateTime::now_utc())
+        .format(&Rfc3339)
+        .unwrap_or_default()
 }
 
 impl Vault {
@@ -96,12 +107,23 @@ impl Vault {
         let service = std::env::var("WIXDROP_KEYCHAIN_SERVICE")
             .ok()
             .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| if cfg!(debug_assertions) { DEV_SERVICE } else { RELEASE_SERVICE }.to_string());
+            .unwrap_or_else(|| {
+                if cfg!(debug_assertions) {
+                    DEV_SERVICE
+                } else {
+                    RELEASE_SERVICE
+                }
+                .to_string()
+            });
         Vault::with_service(paths, service)
     }
 
     pub fn with_service(paths: &Paths, service: String) -> Vault {
-        let v = Vault { file: paths.profiles_file(), service, warning: Default::default() };
+        let v = Vault {
+            file: paths.profiles_file(),
+            service,
+            warning: Default::default(),
+        };
         // Load once up front so a damaged file is moved aside and reported at start-up.
         let _ = v.read();
         v
@@ -138,7 +160,10 @@ impl Vault {
 
     fn write(&self, f: &ProfilesFile) -> Result<(), VaultError> {
         let json = serde_json::to_vec_pretty(f).expect("profiles serialize");
-        write_atomic(&self.file, &json).map_err(|source| VaultError::Write { path: self.file.clone(), source })
+        write_atomic(&self.file, &json).map_err(|source| VaultError::Write {
+            path: self.file.clone(),
+            source,
+        })
     }
 
     pub fn list(&self) -> Vec<Profile> {
@@ -146,7 +171,11 @@ impl Vault {
     }
 
     pub fn get(&self, name: &str) -> Result<Profile, VaultError> {
-        self.read().profiles.into_iter().find(|p| p.name == name).ok_or_else(|| VaultError::NotFound(name.into()))
+        self.read()
+            .profiles
+            .into_iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| VaultError::NotFound(name.into()))
     }
 
     /// The key of a profile, from the keychain.
@@ -161,16 +190,27 @@ impl Vault {
 
     /// Save a new profile. The pasted text is cleaned and must be a complete API key; the
     /// account ID defaults to the one inside the key. Not verified here (that needs network).
-    pub fn add(&self, name: &str, key_text: &str, account_id: Option<&str>) -> Result<Profile, VaultError> {
+    pub fn add(
+        &self,
+        name: &str,
+        key_text: &str,
+        account_id: Option<&str>,
+    ) -> Result<Profile, VaultError> {
         let name = valid_name(name)?;
         let mut file = self.read();
-        if file.profiles.iter().any(|p| p.name.eq_ignore_ascii_case(&name)) {
+        if file
+            .profiles
+            .iter()
+            .any(|p| p.name.eq_ignore_ascii_case(&name))
+        {
             return Err(VaultError::NameTaken(name));
         }
         let (key, from_key) = usable_key(key_text)?;
         let account_id = pick_account(account_id, from_key)?;
         let secret_ref = format!("profile-{}", uuid::Uuid::new_v4());
-        self.entry(&secret_ref)?.set_password(key.expose()).map_err(keychain_error)?;
+        self.entry(&secret_ref)?
+            .set_password(key.expose())
+            .map_err(keychain_error)?;
         let profile = Profile {
             name,
             account_id,
@@ -193,10 +233,18 @@ impl Vault {
     pub fn rename(&self, old: &str, new: &str) -> Result<Profile, VaultError> {
         let new = valid_name(new)?;
         let mut file = self.read();
-        if file.profiles.iter().any(|p| p.name != old && p.name.eq_ignore_ascii_case(&new)) {
+        if file
+            .profiles
+            .iter()
+            .any(|p| p.name != old && p.name.eq_ignore_ascii_case(&new))
+        {
             return Err(VaultError::NameTaken(new));
         }
-        let p = file.profiles.iter_mut().find(|p| p.name == old).ok_or_else(|| VaultError::NotFound(old.into()))?;
+        let p = file
+            .profiles
+            .iter_mut()
+            .find(|p| p.name == old)
+            .ok_or_else(|| VaultError::NotFound(old.into()))?;
         p.name = new;
         let out = p.clone();
         self.write(&file)?;
@@ -207,8 +255,14 @@ impl Vault {
     /// site and name stay; the fingerprint changes; the old key is overwritten in place.
     pub fn replace_key(&self, name: &str, new_key: &ApiKey) -> Result<Profile, VaultError> {
         let mut file = self.read();
-        let p = file.profiles.iter_mut().find(|p| p.name == name).ok_or_else(|| VaultError::NotFound(name.into()))?;
-        self.entry(&p.secret_ref)?.set_password(new_key.expose()).map_err(keychain_error)?;
+        let p = file
+            .profiles
+            .iter_mut()
+            .find(|p| p.name == name)
+            .ok_or_else(|| VaultError::NotFound(name.into()))?;
+        self.entry(&p.secret_ref)?
+            .set_password(new_key.expose())
+            .map_err(keychain_error)?;
         p.fingerprint = credential::fingerprint(new_key.expose());
         let out = p.clone();
         self.write(&file)?;
@@ -218,8 +272,15 @@ impl Vault {
     /// Remove the profile and its keychain entry.
     pub fn delete(&self, name: &str) -> Result<(), VaultError> {
         let mut file = self.read();
-        let idx = file.profiles.iter().position(|p| p.name == name).ok_or_else(|| VaultError::NotFound(name.into()))?;
-        match self.entry(&file.profiles[idx].secret_ref)?.delete_credential() {
+        let idx = file
+            .profiles
+            .iter()
+            .position(|p| p.name == name)
+            .ok_or_else(|| VaultError::NotFound(name.into()))?;
+        match self
+            .entry(&file.profiles[idx].secret_ref)?
+            .delete_credential()
+        {
             Ok(()) | Err(keyring::Error::NoEntry) => {}
             Err(e) => return Err(keychain_error(e)),
         }
@@ -228,9 +289,17 @@ impl Vault {
     }
 
     /// Change the non-secret parts of a profile (sites, default site, account, last check).
-    pub fn update(&self, name: &str, change: impl FnOnce(&mut Profile)) -> Result<Profile, VaultError> {
+    pub fn update(
+        &self,
+        name: &str,
+        change: impl FnOnce(&mut Profile),
+    ) -> Result<Profile, VaultError> {
         let mut file = self.read();
-        let p = file.profiles.iter_mut().find(|p| p.name == name).ok_or_else(|| VaultError::NotFound(name.into()))?;
+        let p = file
+            .profiles
+            .iter_mut()
+            .find(|p| p.name == name)
+            .ok_or_else(|| VaultError::NotFound(name.into()))?;
         let (keep_name, keep_ref) = (p.name.clone(), p.secret_ref.clone());
         change(p);
         p.name = keep_name;
@@ -250,9 +319,16 @@ impl Vault {
 pub fn usable_key(text: &str) -> Result<(ApiKey, Option<String>), VaultError> {
     let report = credential::inspect(text, OffsetDateTime::now_utc());
     if !report.usable || report.kind != Kind::WixApiKey {
-        return Err(VaultError::NotAnApiKey { headline: report.headline, message: report.message, guide_anchor: report.guide_anchor });
+        return Err(VaultError::NotAnApiKey {
+            headline: report.headline,
+            message: report.message,
+            guide_anchor: report.guide_anchor,
+        });
     }
-    Ok((ApiKey::new(credential::clean(text).value), report.account_id))
+    Ok((
+        ApiKey::new(credential::clean(text).value),
+        report.account_id,
+    ))
 }
 
 fn pick_account(given: Option<&str>, from_key: Option<String>) -> Result<String, VaultError> {
@@ -266,7 +342,13 @@ fn pick_account(given: Option<&str>, from_key: Option<String>) -> Result<String,
 pub fn is_guid(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { *c == b'-' } else { c.is_ascii_hexdigit() })
+        && b.iter().enumerate().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                *c == b'-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
 }
 
 fn valid_name(name: &str) -> Result<String, VaultError> {
@@ -301,22 +383,40 @@ mod tests {
         assert!(valid_name("  Studio  ").is_ok());
         assert!(matches!(valid_name(""), Err(VaultError::InvalidName)));
         assert!(matches!(valid_name("a\nb"), Err(VaultError::InvalidName)));
-        assert!(matches!(valid_name(&"x".repeat(65)), Err(VaultError::InvalidName)));
+        assert!(matches!(
+            valid_name(&"x".repeat(65)),
+            Err(VaultError::InvalidName)
+        ));
         let g = "0F3C2B1A-1234-4ABC-9DEF-0123456789AB";
         assert_eq!(pick_account(Some(g), None).unwrap(), g.to_lowercase());
-        assert_eq!(pick_account(Some(" "), Some("from-key".into())).unwrap(), "from-key");
-        assert!(matches!(pick_account(None, None), Err(VaultError::MissingAccountId)));
-        assert!(matches!(pick_account(Some("nope"), None), Err(VaultError::InvalidAccountId(_))));
+        assert_eq!(
+            pick_account(Some(" "), Some("from-key".into())).unwrap(),
+            "from-key"
+        );
+        assert!(matches!(
+            pick_account(None, None),
+            Err(VaultError::MissingAccountId)
+        ));
+        assert!(matches!(
+            pick_account(Some("nope"), None),
+            Err(VaultError::InvalidAccountId(_))
+        ));
     }
 
     #[test]
     fn only_complete_api_keys_are_accepted() {
         let acc = credential::synth::guid(1);
-        let key = credential::synth::api_key(&acc, &credential::synth::guid(2), &credential::synth::guid(3), 1_700_000_000);
+        let key = credential::synth::api_key(
+            &acc,
+            &credential::synth::guid(2),
+            &credential::synth::guid(3),
+            1_700_000_000,
+        );
         let (k, a) = usable_key(&format!("  \"Bearer {key}\"\n")).unwrap();
         assert_eq!(k.expose(), &key);
         assert_eq!(a.as_deref(), Some(acc.as_str()));
-        let oauth = credential::synth::oauth_access_token(&credential::synth::guid(4), 1_700_000_000);
+        let oauth =
+            credential::synth::oauth_access_token(&credential::synth::guid(4), 1_700_000_000);
         match usable_key(&oauth) {
             Err(VaultError::NotAnApiKey { message, .. }) => assert!(!message.contains(&oauth)),
             other => panic!("{other:?}"),

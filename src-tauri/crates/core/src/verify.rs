@@ -59,7 +59,12 @@ pub struct Verification {
 }
 
 /// Run the probes. `site_id`: the site to check media access on; defaults to the first site.
-pub async fn verify(client: &WixClient, key: &ApiKey, account_id: &str, site_id: Option<&str>) -> Verification {
+pub async fn verify(
+    client: &WixClient,
+    key: &ApiKey,
+    account_id: &str,
+    site_id: Option<&str>,
+) -> Verification {
     let account_differs = account_differs(key, account_id);
 
     let listed = query_sites(client, key, account_id).await;
@@ -76,7 +81,9 @@ pub async fn verify(client: &WixClient, key: &ApiKey, account_id: &str, site_id:
         }
     }
 
-    let site = site_id.map(str::to_owned).or_else(|| sites.as_ref().and_then(|s| s.first()).map(|s| s.id.clone()));
+    let site = site_id
+        .map(str::to_owned)
+        .or_else(|| sites.as_ref().and_then(|s| s.first()).map(|s| s.id.clone()));
     let Some(site) = site else {
         // The account has no sites: nothing more to probe.
         return Verification {
@@ -92,12 +99,24 @@ pub async fn verify(client: &WixClient, key: &ApiKey, account_id: &str, site_id:
         };
     };
 
-    let probe: Result<serde_json::Value, WixError> =
-        client.call::<(), _>(Method::GET, "site-media/v1/files?paging.limit=1", key, Scope::Site(&site), None).await;
-    let known_site = sites.as_ref().map(|list| list.iter().any(|s| s.id.eq_ignore_ascii_case(&site)));
+    let probe: Result<serde_json::Value, WixError> = client
+        .call::<(), _>(
+            Method::GET,
+            "site-media/v1/files?paging.limit=1",
+            key,
+            Scope::Site(&site),
+            None,
+        )
+        .await;
+    let known_site = sites
+        .as_ref()
+        .map(|list| list.iter().any(|s| s.id.eq_ignore_ascii_case(&site)));
     let mut v = match probe {
         Ok(_) => {
-            let name = sites.as_ref().and_then(|l| l.iter().find(|s| s.id.eq_ignore_ascii_case(&site))).map(|s| s.display_name.clone());
+            let name = sites
+                .as_ref()
+                .and_then(|l| l.iter().find(|s| s.id.eq_ignore_ascii_case(&site)))
+                .map(|s| s.display_name.clone());
             let (summary, fix) = match (&listed, name) {
                 (Ok(list), Some(n)) => (format!("The key works: it sees {} site{} and may upload to \"{n}\".", list.len(), if list.len() == 1 { "" } else { "s" }), String::new()),
                 (Ok(_), None) => ("The key works and may upload to this site.".to_string(), String::new()),
@@ -106,7 +125,17 @@ pub async fn verify(client: &WixClient, key: &ApiKey, account_id: &str, site_id:
                     "That is fine for a key limited to selected sites. To list sites, give the key the Read Site Data permission and check the account ID.".to_string(),
                 ),
             };
-            Verification { status: VerifyStatus::Works, ok: true, summary, fix, guide_anchor: None, sites: None, site_checked: None, detail: None, checked_at: now_rfc3339() }
+            Verification {
+                status: VerifyStatus::Works,
+                ok: true,
+                summary,
+                fix,
+                guide_anchor: None,
+                sites: None,
+                site_checked: None,
+                detail: None,
+                checked_at: now_rfc3339(),
+            }
         }
         Err(e) => from_error(&e, Probe::Media { known_site }, account_differs),
     };
@@ -124,7 +153,9 @@ pub fn diagnose_sites_error(e: &WixError, key: &ApiKey, account_id: &str) -> Ver
 /// Does the key name an account other than `account_id`? (Unknown counts as no.)
 fn account_differs(key: &ApiKey, account_id: &str) -> bool {
     let key_account = credential::inspect(key.expose(), time::OffsetDateTime::now_utc()).account_id;
-    key_account.as_deref().is_some_and(|k| !k.eq_ignore_ascii_case(account_id))
+    key_account
+        .as_deref()
+        .is_some_and(|k| !k.eq_ignore_ascii_case(account_id))
 }
 
 enum Probe {
@@ -184,5 +215,15 @@ fn from_error(e: &WixError, probe: Probe, account_differs: bool) -> Verification
         ),
         _ => (S::Unexpected, "Wix gave an unexpected answer while checking the key.".into(), "Try again; the details below may help.", "troubleshooting"),
     };
-    Verification { status, ok: false, summary, fix: fix.into(), guide_anchor: Some(anchor.into()), sites: None, site_checked: None, detail, checked_at: now_rfc3339() }
+    Verification {
+        status,
+        ok: false,
+        summary,
+        fix: fix.into(),
+        guide_anchor: Some(anchor.into()),
+        sites: None,
+        site_checked: None,
+        detail,
+        checked_at: now_rfc3339(),
+    }
 }

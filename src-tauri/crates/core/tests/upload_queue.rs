@@ -14,13 +14,27 @@ use wixdrop_core::wix::media::list_folders;
 async fn concurrency_limit_is_honoured() {
     let env = start().await;
     env.fault(json!({"method": "PUT", "path_prefix": "/upload/", "fault": {"type": "latency", "ms": 300}, "times": null})).await;
-    let engine = env.engine(wixdrop_core::settings::Settings { concurrency: 2, ..settings() });
-    let reqs: Vec<_> = (0..6).map(|i| env.root(&env.file(&format!("f{i}.jpg"), &jpeg(5000 + i, i as u8)))).collect();
+    let engine = env.engine(wixdrop_core::settings::Settings {
+        concurrency: 2,
+        ..settings()
+    });
+    let reqs: Vec<_> = (0..6)
+        .map(|i| env.root(&env.file(&format!("f{i}.jpg"), &jpeg(5000 + i, i as u8))))
+        .collect();
     let ids = engine.enqueue(reqs);
     // Sample the snapshot while it runs.
     let mut max_active = 0;
     while engine.snapshot().iter().any(|v| !v.stage.is_final()) {
-        let active = engine.snapshot().iter().filter(|v| matches!(v.stage, Stage::Hashing | Stage::Uploading | Stage::Processing)).count();
+        let active = engine
+            .snapshot()
+            .iter()
+            .filter(|v| {
+                matches!(
+                    v.stage,
+                    Stage::Hashing | Stage::Uploading | Stage::Processing
+                )
+            })
+            .count();
         max_active = max_active.max(active);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -34,7 +48,10 @@ async fn concurrency_limit_is_honoured() {
 async fn cancel_one_and_cancel_all() {
     let env = start().await;
     env.fault(json!({"method": "PATCH", "path_prefix": "/tus/", "fault": {"type": "bandwidth", "bytes_per_sec": 1_000_000}, "times": null})).await;
-    let engine = env.engine(wixdrop_core::settings::Settings { concurrency: 1, ..settings() });
+    let engine = env.engine(wixdrop_core::settings::Settings {
+        concurrency: 1,
+        ..settings()
+    });
     let slow = env.generated("slow.bin", 4 * MIB, 5);
     let quick = env.file("quick.jpg", &jpeg(2000, 1));
     let later = env.file("later.jpg", &jpeg(3000, 2));
@@ -52,13 +69,18 @@ async fn cancel_one_and_cancel_all() {
     let stored = env.stored().await;
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["displayName"], "quick.jpg");
-    assert_eq!(env.journal().job(ids[0]).unwrap().unwrap().state, Stage::Cancelled);
+    assert_eq!(
+        env.journal().job(ids[0]).unwrap().unwrap().state,
+        Stage::Cancelled
+    );
 
     // cancel_all, then retry one: it finishes.
     let more = engine.enqueue(vec![env.root(&slow), env.root(&later)]);
     engine.cancel_all();
     idle(&engine, 30).await;
-    assert!(more.iter().all(|id| view(&engine, *id).stage == Stage::Cancelled));
+    assert!(more
+        .iter()
+        .all(|id| view(&engine, *id).stage == Stage::Cancelled));
     engine.retry(more[1]).unwrap();
     idle(&engine, 30).await;
     assert_eq!(view(&engine, more[1]).stage, Stage::Done);
@@ -68,7 +90,10 @@ async fn cancel_one_and_cancel_all() {
 async fn pause_holds_the_queue_and_resume_finishes_it() {
     let env = start().await;
     env.fault(json!({"method": "PATCH", "path_prefix": "/tus/", "fault": {"type": "bandwidth", "bytes_per_sec": 2_000_000}, "times": null})).await;
-    let engine = env.engine(wixdrop_core::settings::Settings { concurrency: 1, ..settings() });
+    let engine = env.engine(wixdrop_core::settings::Settings {
+        concurrency: 1,
+        ..settings()
+    });
     let a = env.generated("a.bin", 3 * MIB, 6);
     let b = env.file("b.jpg", &jpeg(4000, 3));
     let ids = engine.enqueue(vec![env.root(&a), env.root(&b)]);
@@ -83,7 +108,11 @@ async fn pause_holds_the_queue_and_resume_finishes_it() {
     let later = view(&engine, ids[0]).bytes_done;
     // At most what was already in flight moves while paused.
     assert!(later <= at_pause + 256 * 1024, "{at_pause} → {later}");
-    assert_eq!(view(&engine, ids[1]).stage, Stage::Queued, "no new job starts while paused");
+    assert_eq!(
+        view(&engine, ids[1]).stage,
+        Stage::Queued,
+        "no new job starts while paused"
+    );
     assert!(engine.total().paused);
     engine.resume();
     idle(&engine, 60).await;
@@ -122,7 +151,12 @@ async fn duplicates_are_skipped_unless_uploaded_anyway() {
     idle(&engine, 30).await;
     assert_eq!(view(&engine, second[0]).stage, Stage::Done);
     assert_eq!(env.stored().await.len(), 4);
-    assert!(env.events.lock().unwrap().iter().any(|e| matches!(e, UploadEvent::Job { job } if job.stage == Stage::SkippedDuplicate)));
+    assert!(env
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|e| matches!(e, UploadEvent::Job { job } if job.stage == Stage::SkippedDuplicate)));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -139,31 +173,47 @@ async fn a_folder_tree_is_mirrored_once() {
     std::fs::write(root.join("day2/d.jpg"), jpeg(1004, 5)).unwrap();
     std::fs::write(root.join("day2/.DS_Store"), b"junk").unwrap();
     std::fs::write(root.join("day2/e.jpg.part"), b"junk").unwrap();
-    let ids = engine.enqueue(vec![env.request(&root, Destination::Path("/trips/2024".into()))]);
+    let ids = engine.enqueue(vec![
+        env.request(&root, Destination::Path("/trips/2024".into()))
+    ]);
     assert_eq!(ids.len(), 5);
     idle(&engine, 30).await;
     assert!(ids.iter().all(|id| view(&engine, *id).stage == Stage::Done));
     // Walk the folders through the API: trips/2024/Holiday/{day1/raw, day2}, each created once.
     let (c, k, s) = (env.client(), env.key(), env.site().to_string());
     let find = |list: Vec<wixdrop_core::wix::media::Folder>, name: &str| {
-        let m: Vec<_> = list.into_iter().filter(|f| f.display_name == name).collect();
+        let m: Vec<_> = list
+            .into_iter()
+            .filter(|f| f.display_name == name)
+            .collect();
         assert_eq!(m.len(), 1, "exactly one folder {name}");
         m[0].id.clone()
     };
-    let trips = find(list_folders(&c, &k, &s, "media-root").await.unwrap(), "trips");
+    let trips = find(
+        list_folders(&c, &k, &s, "media-root").await.unwrap(),
+        "trips",
+    );
     let y = find(list_folders(&c, &k, &s, &trips).await.unwrap(), "2024");
     let hol = find(list_folders(&c, &k, &s, &y).await.unwrap(), "Holiday");
     let day1 = find(list_folders(&c, &k, &s, &hol).await.unwrap(), "day1");
     let raw = find(list_folders(&c, &k, &s, &day1).await.unwrap(), "raw");
     let day2 = find(list_folders(&c, &k, &s, &hol).await.unwrap(), "day2");
     let stored = env.stored().await;
-    let parent_of = |name: &str| stored.iter().find(|f| f["displayName"] == name).unwrap()["parentFolderId"].as_str().unwrap().to_string();
+    let parent_of = |name: &str| {
+        stored.iter().find(|f| f["displayName"] == name).unwrap()["parentFolderId"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(parent_of("cover.jpg"), hol);
     assert_eq!(parent_of("a.jpg"), day1);
     assert_eq!(parent_of("b.jpg"), day1);
     assert_eq!(parent_of("c.jpg"), raw);
     assert_eq!(parent_of("d.jpg"), day2);
-    assert_eq!(view(&engine, ids[3]).folder, "media-root/trips/2024/Holiday/day1/raw");
+    assert_eq!(
+        view(&engine, ids[3]).folder,
+        "media-root/trips/2024/Holiday/day1/raw"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -180,11 +230,25 @@ async fn vanished_empty_and_unreadable_files_fail_alone() {
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     }
     let running_as_root = std::fs::read(&locked).is_ok();
-    let ids = engine.enqueue(vec![env.root(&gone), env.root(&empty), env.root(&locked), env.root(&good)]);
+    let ids = engine.enqueue(vec![
+        env.root(&gone),
+        env.root(&empty),
+        env.root(&locked),
+        env.root(&good),
+    ]);
     idle(&engine, 30).await;
-    let msg = |i: usize| view(&engine, ids[i]).error.map(|e| e.message).unwrap_or_default();
+    let msg = |i: usize| {
+        view(&engine, ids[i])
+            .error
+            .map(|e| e.message)
+            .unwrap_or_default()
+    };
     assert_eq!(view(&engine, ids[0]).stage, Stage::Failed);
-    assert!(msg(0).contains("gone") && msg(0).contains("moved or deleted"), "{}", msg(0));
+    assert!(
+        msg(0).contains("gone") && msg(0).contains("moved or deleted"),
+        "{}",
+        msg(0)
+    );
     assert_eq!(view(&engine, ids[1]).stage, Stage::Failed);
     assert!(msg(1).contains("empty"), "{}", msg(1));
     if !running_as_root {
@@ -192,5 +256,9 @@ async fn vanished_empty_and_unreadable_files_fail_alone() {
         assert!(msg(2).contains("cannot read"), "{}", msg(2));
     }
     assert_eq!(view(&engine, ids[3]).stage, Stage::Done);
-    assert!(env.stored().await.iter().any(|f| f["displayName"] == "good.jpg"));
+    assert!(env
+        .stored()
+        .await
+        .iter()
+        .any(|f| f["displayName"] == "good.jpg"));
 }

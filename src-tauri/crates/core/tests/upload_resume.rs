@@ -31,7 +31,8 @@ async fn a_new_engine_finishes_a_dropped_tus_upload_from_the_confirmed_offset() 
     assert!(rec.tus_location.is_some() && rec.upload_token.is_some());
     let confirmed = rec.confirmed_offset;
     let before = env.log().await.len();
-    env.control(reqwest::Method::DELETE, "/__emulator/faults", None).await;
+    env.control(reqwest::Method::DELETE, "/__emulator/faults", None)
+        .await;
 
     let engine = env.engine(settings());
     idle(&engine, 60).await;
@@ -43,11 +44,32 @@ async fn a_new_engine_finishes_a_dropped_tus_upload_from_the_confirmed_offset() 
     assert_eq!(stored[0]["sha256"], sha256_file(&p));
     let log = env.log().await;
     let after = &log[before..];
-    assert!(after.iter().any(|r| r["method"] == "HEAD"), "asked for the offset first");
-    assert!(!after.iter().any(|r| r["path"] == "/site-media/v1/files/generate-resumable-upload-url"), "same session, no new upload");
-    let resent: u64 = after.iter().filter(|r| r["method"] == "PATCH").map(|r| r["body_bytes"].as_u64().unwrap()).sum();
-    assert!(resent <= size - confirmed, "sent {resent} after restart, {} were missing by the journal", size - confirmed);
-    assert!(env.events.lock().unwrap().iter().any(|e| matches!(e, UploadEvent::Notice { message } if message.contains("Resuming 1"))));
+    assert!(
+        after.iter().any(|r| r["method"] == "HEAD"),
+        "asked for the offset first"
+    );
+    assert!(
+        !after
+            .iter()
+            .any(|r| r["path"] == "/site-media/v1/files/generate-resumable-upload-url"),
+        "same session, no new upload"
+    );
+    let resent: u64 = after
+        .iter()
+        .filter(|r| r["method"] == "PATCH")
+        .map(|r| r["body_bytes"].as_u64().unwrap())
+        .sum();
+    assert!(
+        resent <= size - confirmed,
+        "sent {resent} after restart, {} were missing by the journal",
+        size - confirmed
+    );
+    assert!(env
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|e| matches!(e, UploadEvent::Notice { message } if message.contains("Resuming 1"))));
     assert_eq!(env.journal().history(&Default::default()).unwrap().len(), 1);
 }
 
@@ -109,7 +131,9 @@ async fn a_tus_finalise_done_but_not_recorded_is_found_not_sent_again() {
     assert_eq!(v.file.unwrap().file_id, stored[0]["id"].as_str().unwrap());
     // HEAD said complete, the repeated finalise was refused (token spent), no bytes re-sent.
     let after: Vec<_> = env.log().await.into_iter().skip(before).collect();
-    assert!(after.iter().any(|r| r["method"] == "PUT" && r["status"] == 403));
+    assert!(after
+        .iter()
+        .any(|r| r["method"] == "PUT" && r["status"] == 403));
     assert!(!after.iter().any(|r| r["method"] == "PATCH"));
 }
 
@@ -122,9 +146,17 @@ async fn a_corrupt_journal_is_moved_aside_and_uploads_still_work() {
     let opened = Journal::open(&db).unwrap();
     let w = opened.warning.expect("the user is told");
     assert!(w.contains("damaged") && w.contains("kept as"), "{w}");
-    let aside: Vec<_> = std::fs::read_dir(db.parent().unwrap()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains(".damaged-")).collect();
+    let aside: Vec<_> = std::fs::read_dir(db.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".damaged-"))
+        .collect();
     assert_eq!(aside.len(), 1);
-    assert_eq!(std::fs::read(aside[0].path()).unwrap(), vec![0x5a; 8192], "the old bytes are kept");
+    assert_eq!(
+        std::fs::read(aside[0].path()).unwrap(),
+        vec![0x5a; 8192],
+        "the old bytes are kept"
+    );
     let engine = env.engine(settings());
     let ids = engine.enqueue(vec![env.root(&env.file("after.jpg", &jpeg(3000, 1)))]);
     idle(&engine, 30).await;
@@ -145,11 +177,33 @@ async fn history_is_queryable_by_site_and_text() {
     let j = env.journal();
     use wixdrop_core::upload::HistoryQuery;
     assert_eq!(j.history(&HistoryQuery::default()).unwrap().len(), 3);
-    let site0 = j.history(&HistoryQuery { site_id: Some(env.site().into()), ..Default::default() }).unwrap();
+    let site0 = j
+        .history(&HistoryQuery {
+            site_id: Some(env.site().into()),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(site0.len(), 2);
-    let hits = j.history(&HistoryQuery { search: Some("50%".into()), ..Default::default() }).unwrap();
+    let hits = j
+        .history(&HistoryQuery {
+            search: Some("50%".into()),
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].file_name, "Beach_50%.jpg");
-    assert!(hits[0].url.as_deref().unwrap_or_default().starts_with("https://"));
-    assert_eq!(j.history(&HistoryQuery { search: Some("MOUNT".into()), ..Default::default() }).unwrap().len(), 1);
+    assert!(hits[0]
+        .url
+        .as_deref()
+        .unwrap_or_default()
+        .starts_with("https://"));
+    assert_eq!(
+        j.history(&HistoryQuery {
+            search: Some("MOUNT".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .len(),
+        1
+    );
 }

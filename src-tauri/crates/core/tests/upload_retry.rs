@@ -19,8 +19,18 @@ async fn rate_limit_with_retry_after_is_honoured() {
     let ids = engine.enqueue(vec![env.root(&p)]);
     idle(&engine, 30).await;
     assert_eq!(view(&engine, ids[0]).stage, Stage::Done);
-    assert!(t.elapsed() >= Duration::from_millis(950), "waited for Retry-After: {:?}", t.elapsed());
-    let gens: Vec<_> = env.log().await.into_iter().filter(|r| r["path"] == "/site-media/v1/files/generate-upload-url").map(|r| r["status"].as_u64()).collect();
+    assert!(
+        t.elapsed() >= Duration::from_millis(950),
+        "waited for Retry-After: {:?}",
+        t.elapsed()
+    );
+    let gens: Vec<_> = env
+        .log()
+        .await
+        .into_iter()
+        .filter(|r| r["path"] == "/site-media/v1/files/generate-upload-url")
+        .map(|r| r["status"].as_u64())
+        .collect();
     assert_eq!(gens, vec![Some(429), Some(200)]);
     assert_eq!(env.stored().await.len(), 1);
 }
@@ -34,7 +44,13 @@ async fn rate_limit_without_retry_after_backs_off() {
     let ids = engine.enqueue(vec![env.root(&p)]);
     idle(&engine, 30).await;
     assert_eq!(view(&engine, ids[0]).stage, Stage::Done);
-    let statuses: Vec<_> = env.log().await.into_iter().filter(|r| r["path"] == "/site-media/v1/files/generate-resumable-upload-url").map(|r| r["status"].as_u64().unwrap()).collect();
+    let statuses: Vec<_> = env
+        .log()
+        .await
+        .into_iter()
+        .filter(|r| r["path"] == "/site-media/v1/files/generate-resumable-upload-url")
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
     assert_eq!(statuses, vec![429, 429, 200]);
     assert_eq!(env.stored().await[0]["sha256"], sha256_file(&p));
 }
@@ -50,12 +66,22 @@ async fn server_errors_on_the_put_and_the_patch_are_retried() {
     let ids = engine.enqueue(vec![env.root(&small), env.root(&big)]);
     idle(&engine, 30).await;
     for id in &ids {
-        assert_eq!(view(&engine, *id).stage, Stage::Done, "{:?}", view(&engine, *id));
+        assert_eq!(
+            view(&engine, *id).stage,
+            Stage::Done,
+            "{:?}",
+            view(&engine, *id)
+        );
     }
     let stored = env.stored().await;
     assert_eq!(stored.len(), 2, "no duplicates from the retries");
     let log = env.log().await;
-    assert_eq!(log.iter().filter(|r| r["method"] == "PUT" && r["path"].as_str().unwrap().starts_with("/upload/")).count(), 3);
+    assert_eq!(
+        log.iter()
+            .filter(|r| r["method"] == "PUT" && r["path"].as_str().unwrap().starts_with("/upload/"))
+            .count(),
+        3
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -83,15 +109,35 @@ async fn tus_resumes_after_a_connection_reset_resending_at_most_one_chunk() {
     let p = env.generated("r.bin", size, 4);
     let ids = engine.enqueue(vec![env.root(&p)]);
     idle(&engine, 60).await;
-    assert_eq!(view(&engine, ids[0]).stage, Stage::Done, "{:?}", view(&engine, ids[0]));
+    assert_eq!(
+        view(&engine, ids[0]).stage,
+        Stage::Done,
+        "{:?}",
+        view(&engine, ids[0])
+    );
     let stored = env.stored().await;
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["sha256"], sha256_file(&p));
     let log = env.log().await;
-    let sent: u64 = log.iter().filter(|r| r["method"] == "PATCH").map(|r| r["body_bytes"].as_u64().unwrap()).sum();
-    assert!(log.iter().any(|r| r["method"] == "PATCH" && r["status"].is_null()), "a PATCH was reset: {log:?}");
-    assert!(log.iter().any(|r| r["method"] == "HEAD"), "asked the server for its offset");
-    assert!(sent >= size && sent - size <= MIB, "re-sent {} bytes", sent - size);
+    let sent: u64 = log
+        .iter()
+        .filter(|r| r["method"] == "PATCH")
+        .map(|r| r["body_bytes"].as_u64().unwrap())
+        .sum();
+    assert!(
+        log.iter()
+            .any(|r| r["method"] == "PATCH" && r["status"].is_null()),
+        "a PATCH was reset: {log:?}"
+    );
+    assert!(
+        log.iter().any(|r| r["method"] == "HEAD"),
+        "asked the server for its offset"
+    );
+    assert!(
+        sent >= size && sent - size <= MIB,
+        "re-sent {} bytes",
+        sent - size
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -107,6 +153,11 @@ async fn a_reset_plain_put_is_sent_again_without_a_duplicate() {
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["sha256"], sha256_file(&p));
     // A fresh URL after the reset (wix-api.md: the URL is single-use).
-    let gens = env.log().await.iter().filter(|r| r["path"] == "/site-media/v1/files/generate-upload-url").count();
+    let gens = env
+        .log()
+        .await
+        .iter()
+        .filter(|r| r["path"] == "/site-media/v1/files/generate-upload-url")
+        .count();
     assert_eq!(gens, 2);
 }

@@ -27,19 +27,37 @@ async fn simple_upload_is_byte_exact_and_recorded_in_history() {
     let file = v.file.unwrap();
     assert_eq!(stored[0]["id"], file.file_id);
     assert_eq!(file.status, Some(OperationStatus::Ready));
-    assert_eq!(env.stages(ids[0]), vec![Stage::Queued, Stage::Hashing, Stage::Uploading, Stage::Processing, Stage::Done]);
+    assert_eq!(
+        env.stages(ids[0]),
+        vec![
+            Stage::Queued,
+            Stage::Hashing,
+            Stage::Uploading,
+            Stage::Processing,
+            Stage::Done
+        ]
+    );
 
     // One generate + one PUT, and the PUT carried neither the key nor the site header.
     let log = env.log().await;
     let puts: Vec<_> = log.iter().filter(|r| r["method"] == "PUT").collect();
     assert_eq!(puts.len(), 1);
     let headers = puts[0]["header_names"].to_string().to_ascii_lowercase();
-    assert!(!headers.contains("authorization") && !headers.contains("wix-site-id"), "{headers}");
-    assert!(headers.contains("content-length"), "streamed with a known length: {headers}");
+    assert!(
+        !headers.contains("authorization") && !headers.contains("wix-site-id"),
+        "{headers}"
+    );
+    assert!(
+        headers.contains("content-length"),
+        "streamed with a known length: {headers}"
+    );
 
     let h = env.journal().history(&Default::default()).unwrap();
     assert_eq!(h.len(), 1);
-    assert_eq!((h[0].sha256.as_str(), h[0].file_id.as_str(), h[0].size), (sha256_file(&p).as_str(), file.file_id.as_str(), 200_000));
+    assert_eq!(
+        (h[0].sha256.as_str(), h[0].file_id.as_str(), h[0].size),
+        (sha256_file(&p).as_str(), file.file_id.as_str(), 200_000)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -59,9 +77,21 @@ async fn tus_upload_is_byte_exact_in_chunks() {
     let log = env.log().await;
     let patches: Vec<_> = log.iter().filter(|r| r["method"] == "PATCH").collect();
     assert_eq!(patches.len(), 6, "1 MiB chunks");
-    assert!(patches.iter().all(|r| r["body_bytes"].as_u64().unwrap() <= MIB));
-    assert!(log.iter().any(|r| r["method"] == "PUT" && r["path"].as_str().unwrap().starts_with("/tus/")), "finalised");
-    assert!(log.iter().all(|r| !(r["path"].as_str().unwrap().starts_with("/tus/") && r["header_names"].to_string().to_ascii_lowercase().contains("authorization"))));
+    assert!(patches
+        .iter()
+        .all(|r| r["body_bytes"].as_u64().unwrap() <= MIB));
+    assert!(
+        log.iter()
+            .any(|r| r["method"] == "PUT" && r["path"].as_str().unwrap().starts_with("/tus/")),
+        "finalised"
+    );
+    assert!(log
+        .iter()
+        .all(|r| !(r["path"].as_str().unwrap().starts_with("/tus/")
+            && r["header_names"]
+                .to_string()
+                .to_ascii_lowercase()
+                .contains("authorization"))));
     // The journal forgot the single-use token once done.
     let rec = env.journal().job(ids[0]).unwrap().unwrap();
     assert_eq!((rec.upload_token, rec.state), (None, Stage::Done));
@@ -77,11 +107,20 @@ async fn video_is_polled_from_pending_to_ready() {
     let ids = engine.enqueue(vec![env.root(&p)]);
     idle(&engine, 30).await;
     let v = view(&engine, ids[0]);
-    assert_eq!((v.stage, v.media_type), (Stage::Done, Some(MediaType::Video)), "{v:?}");
+    assert_eq!(
+        (v.stage, v.media_type),
+        (Stage::Done, Some(MediaType::Video)),
+        "{v:?}"
+    );
     assert_eq!(v.file.unwrap().status, Some(OperationStatus::Ready));
     let processing_views: Vec<_> = env.last_views();
     assert_eq!(processing_views.len(), 1);
-    let gets = env.log().await.iter().filter(|r| r["path"] == "/site-media/v1/files/get-file-by-id").count();
+    let gets = env
+        .log()
+        .await
+        .iter()
+        .filter(|r| r["path"] == "/site-media/v1/files/get-file-by-id")
+        .count();
     assert!(gets >= 1, "polled");
     assert!(env.stages(ids[0]).contains(&Stage::Processing));
 }
@@ -101,7 +140,12 @@ async fn processing_failure_is_reported() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    env.control(reqwest::Method::POST, &format!("/__emulator/files/{id}/status"), Some(serde_json::json!({"operationStatus": "FAILED"}))).await;
+    env.control(
+        reqwest::Method::POST,
+        &format!("/__emulator/files/{id}/status"),
+        Some(serde_json::json!({"operationStatus": "FAILED"})),
+    )
+    .await;
     idle(&engine, 30).await;
     let v = view(&engine, ids[0]);
     assert_eq!(v.stage, Stage::Failed);
@@ -122,13 +166,27 @@ async fn server_rejection_is_shown_verbatim_and_the_batch_goes_on() {
     assert_eq!(err.status, Some(400));
     // The emulator's own words, as sent.
     let log = env.log().await;
-    assert!(log.iter().any(|r| r["path"] == "/site-media/v1/files/generate-upload-url" && r["status"] == 400));
+    assert!(log
+        .iter()
+        .any(|r| r["path"] == "/site-media/v1/files/generate-upload-url" && r["status"] == 400));
     let server = err.server_message.expect("server words kept");
-    assert!(server.to_lowercase().contains("html") || server.to_lowercase().contains("mime"), "{server}");
-    assert!(err.message.contains(&server[..server.len().min(20)]), "{} / {server}", err.message);
+    assert!(
+        server.to_lowercase().contains("html") || server.to_lowercase().contains("mime"),
+        "{server}"
+    );
+    assert!(
+        err.message.contains(&server[..server.len().min(20)]),
+        "{} / {server}",
+        err.message
+    );
     assert_eq!(view(&engine, ids[1]).stage, Stage::Done);
     // Failures are kept in the journal too.
-    let rec = Journal::open(&env.db()).unwrap().journal.job(ids[0]).unwrap().unwrap();
+    let rec = Journal::open(&env.db())
+        .unwrap()
+        .journal
+        .job(ids[0])
+        .unwrap()
+        .unwrap();
     assert_eq!(rec.state, Stage::Failed);
     assert!(rec.error.is_some());
 }

@@ -17,7 +17,13 @@ async fn slow_writes_settle_before_the_file_is_reported_and_temp_files_are_ignor
     let seen: Arc<Mutex<Vec<std::path::PathBuf>>> = Default::default();
     let s2 = seen.clone();
     let cancel = CancellationToken::new();
-    let task = watch_folder(dir.path(), Duration::from_millis(400), move |p| s2.lock().unwrap().push(p), cancel.clone()).unwrap();
+    let task = watch_folder(
+        dir.path(),
+        Duration::from_millis(400),
+        move |p| s2.lock().unwrap().push(p),
+        cancel.clone(),
+    )
+    .unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     // A file written in pieces over ~1 s, with pauses shorter than the settle time.
@@ -27,7 +33,10 @@ async fn slow_writes_settle_before_the_file_is_reported_and_temp_files_are_ignor
         f.write_all(&jpeg(10_000, i)).unwrap();
         f.flush().unwrap();
         tokio::time::sleep(Duration::from_millis(120)).await;
-        assert!(seen.lock().unwrap().is_empty(), "reported while still being written");
+        assert!(
+            seen.lock().unwrap().is_empty(),
+            "reported while still being written"
+        );
     }
     drop(f);
     // Temp and hidden files, and a file in a new subfolder.
@@ -45,11 +54,26 @@ async fn slow_writes_settle_before_the_file_is_reported_and_temp_files_are_ignor
     assert_eq!(std::fs::metadata(&target).unwrap().len(), 80_000);
 
     // Touching it without changes does not report it again; changing it does.
-    std::fs::OpenOptions::new().append(true).open(&target).unwrap().write_all(b"more").unwrap();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&target)
+        .unwrap()
+        .write_all(b"more")
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    assert_eq!(seen.lock().unwrap().iter().filter(|p| **p == target).count(), 2);
+    assert_eq!(
+        seen.lock()
+            .unwrap()
+            .iter()
+            .filter(|p| **p == target)
+            .count(),
+        2
+    );
     cancel.cancel();
-    tokio::time::timeout(Duration::from_secs(3), task).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(3), task)
+        .await
+        .unwrap()
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,17 +84,33 @@ async fn a_saved_watch_uploads_into_the_mirrored_folder() {
     std::fs::create_dir_all(watched.join("shoot")).unwrap();
     let def = engine
         .journal()
-        .add_watch(&WatchDef { id: None, path: watched.display().to_string(), profile: "test".into(), site_id: env.site().into(), folder: Destination::Path("/inbox".into()), settle_ms: 300 })
+        .add_watch(&WatchDef {
+            id: None,
+            path: watched.display().to_string(),
+            profile: "test".into(),
+            site_id: env.site().into(),
+            folder: Destination::Path("/inbox".into()),
+            settle_ms: 300,
+        })
         .unwrap();
     // Survives a restart: read it back from the journal.
-    let def = env.journal().watches().unwrap().into_iter().find(|w| w.id == def.id).unwrap();
+    let def = env
+        .journal()
+        .watches()
+        .unwrap()
+        .into_iter()
+        .find(|w| w.id == def.id)
+        .unwrap();
     let handle = engine.watch(&def).unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     std::fs::write(watched.join("shoot/pic.jpg"), jpeg(5000, 9)).unwrap();
     std::fs::write(watched.join("shoot/pic.jpg.crdownload"), b"nope").unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while engine.snapshot().iter().all(|v| v.stage != Stage::Done) {
-        assert!(std::time::Instant::now() < deadline, "watched file uploaded in time");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "watched file uploaded in time"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     handle.stop().await;

@@ -104,12 +104,35 @@ pub struct Engine {
 impl Engine {
     /// Start an engine and resume the journal's unfinished jobs. Must be called within a tokio
     /// runtime (or give one in [`EngineConfig::runtime`]).
-    pub fn new(client: WixClient, journal: Journal, settings: Settings, keys: KeyResolver, on_event: impl Fn(UploadEvent) + Send + Sync + 'static) -> Engine {
-        Self::with_config(client, journal, settings, keys, on_event, EngineConfig::default())
+    pub fn new(
+        client: WixClient,
+        journal: Journal,
+        settings: Settings,
+        keys: KeyResolver,
+        on_event: impl Fn(UploadEvent) + Send + Sync + 'static,
+    ) -> Engine {
+        Self::with_config(
+            client,
+            journal,
+            settings,
+            keys,
+            on_event,
+            EngineConfig::default(),
+        )
     }
 
-    pub fn with_config(client: WixClient, journal: Journal, settings: Settings, keys: KeyResolver, on_event: impl Fn(UploadEvent) + Send + Sync + 'static, config: EngineConfig) -> Engine {
-        let rt = config.runtime.clone().unwrap_or_else(|| Handle::try_current().expect("Engine::new needs a tokio runtime (or EngineConfig::runtime)"));
+    pub fn with_config(
+        client: WixClient,
+        journal: Journal,
+        settings: Settings,
+        keys: KeyResolver,
+        on_event: impl Fn(UploadEvent) + Send + Sync + 'static,
+        config: EngineConfig,
+    ) -> Engine {
+        let rt = config.runtime.clone().unwrap_or_else(|| {
+            Handle::try_current()
+                .expect("Engine::new needs a tokio runtime (or EngineConfig::runtime)")
+        });
         let inner = Arc::new(Inner {
             client,
             journal,
@@ -117,7 +140,13 @@ impl Engine {
             folders: FolderCache::default(),
             settings: Mutex::new(settings),
             emit: Box::new(on_event),
-            sched: Mutex::new(Sched { queue: VecDeque::new(), running: HashSet::new(), board: Board::new(config.progress_interval), keys: Default::default(), cancels: Default::default() }),
+            sched: Mutex::new(Sched {
+                queue: VecDeque::new(),
+                running: HashSet::new(),
+                board: Board::new(config.progress_interval),
+                keys: Default::default(),
+                cancels: Default::default(),
+            }),
             active: watch::channel(0).0,
             paused: watch::channel(false).0,
             root: CancellationToken::new(),
@@ -133,7 +162,11 @@ impl Engine {
     fn resume_unfinished(&self) {
         let records = match self.inner.journal.unfinished() {
             Ok(r) => r,
-            Err(e) => return self.inner.notice(format!("Unfinished uploads could not be read from the journal: {e}")),
+            Err(e) => {
+                return self.inner.notice(format!(
+                    "Unfinished uploads could not be read from the journal: {e}"
+                ))
+            }
         };
         if records.is_empty() {
             return;
@@ -150,7 +183,10 @@ impl Engine {
             }
         }
         self.inner.emit_all(events);
-        self.inner.notice(format!("Resuming {n} unfinished upload{} from the last session.", if n == 1 { "" } else { "s" }));
+        self.inner.notice(format!(
+            "Resuming {n} unfinished upload{} from the last session.",
+            if n == 1 { "" } else { "s" }
+        ));
         self.inner.update_active();
         self.inner.start_ready();
     }
@@ -165,7 +201,15 @@ impl Engine {
             for found in scan::expand(&r.path, &mut problems) {
                 let mut sub = segs.clone();
                 sub.extend(found.sub_path);
-                ids.extend(self.inner.enqueue_file(found.path, &r.profile, &r.key, &r.site_id, &base, sub, r.upload_anyway));
+                ids.extend(self.inner.enqueue_file(
+                    found.path,
+                    &r.profile,
+                    &r.key,
+                    &r.site_id,
+                    &base,
+                    sub,
+                    r.upload_anyway,
+                ));
             }
             for p in problems {
                 self.inner.notice(p);
@@ -221,7 +265,11 @@ impl Engine {
 
     /// Upload a job that was skipped as a duplicate after all.
     pub fn upload_anyway(&self, id: JobId) -> Result<(), UploadError> {
-        self.requeue(id, true, &[Stage::SkippedDuplicate, Stage::Failed, Stage::Cancelled])
+        self.requeue(
+            id,
+            true,
+            &[Stage::SkippedDuplicate, Stage::Failed, Stage::Cancelled],
+        )
     }
 
     fn requeue(&self, id: JobId, anyway: bool, from: &[Stage]) -> Result<(), UploadError> {
@@ -229,7 +277,9 @@ impl Engine {
         if !from.contains(&rec.state) {
             return Ok(());
         }
-        self.inner.journal.requeue(id, anyway || rec.upload_anyway)?;
+        self.inner
+            .journal
+            .requeue(id, anyway || rec.upload_anyway)?;
         let rec = self.inner.journal.require(id)?;
         {
             let mut s = self.inner.lock();
@@ -269,8 +319,14 @@ impl Engine {
     /// Apply changed settings: concurrency and the bandwidth cap take effect at once; sizes and
     /// duplicate handling for jobs that start from now on.
     pub fn set_settings(&self, settings: Settings) {
-        self.inner.bandwidth.set_limit(settings.bandwidth_limit_bytes_per_sec);
-        *self.inner.settings.lock().unwrap_or_else(|p| p.into_inner()) = settings;
+        self.inner
+            .bandwidth
+            .set_limit(settings.bandwidth_limit_bytes_per_sec);
+        *self
+            .inner
+            .settings
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = settings;
         self.inner.start_ready();
     }
 
@@ -292,7 +348,11 @@ impl Engine {
     pub async fn shutdown(self) {
         self.inner.root.cancel();
         let mut rx = self.inner.active.subscribe();
-        let _ = tokio::time::timeout(Duration::from_secs(10), rx.wait_for(|_| self.inner.lock().running.is_empty())).await;
+        let _ = tokio::time::timeout(
+            Duration::from_secs(10),
+            rx.wait_for(|_| self.inner.lock().running.is_empty()),
+        )
+        .await;
     }
 }
 
@@ -308,7 +368,10 @@ impl Inner {
     }
 
     pub fn settings(&self) -> Settings {
-        self.settings.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.settings
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn is_paused(&self) -> bool {
@@ -332,10 +395,31 @@ impl Inner {
 
     /// Journal one file and queue it.
     #[allow(clippy::too_many_arguments)]
-    pub fn enqueue_file(self: &Arc<Self>, path: PathBuf, profile: &str, key: &ApiKey, site_id: &str, base: &str, sub_path: Vec<String>, upload_anyway: bool) -> Option<JobId> {
+    pub fn enqueue_file(
+        self: &Arc<Self>,
+        path: PathBuf,
+        profile: &str,
+        key: &ApiKey,
+        site_id: &str,
+        base: &str,
+        sub_path: Vec<String>,
+        upload_anyway: bool,
+    ) -> Option<JobId> {
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        let new = NewJob { path, size, profile: profile.into(), site_id: site_id.into(), base_folder_id: base.into(), sub_path, upload_anyway };
-        let rec = match self.journal.insert_job(&new).and_then(|id| self.journal.require(id)) {
+        let new = NewJob {
+            path,
+            size,
+            profile: profile.into(),
+            site_id: site_id.into(),
+            base_folder_id: base.into(),
+            sub_path,
+            upload_anyway,
+        };
+        let rec = match self
+            .journal
+            .insert_job(&new)
+            .and_then(|id| self.journal.require(id))
+        {
             Ok(rec) => rec,
             Err(e) => {
                 self.notice(format!("{} could not be queued: {e}", new.path.display()));
@@ -433,9 +517,20 @@ impl Inner {
             }
             Err(UploadError::Cancelled) => {
                 // Cancelled after Wix already had the file: it is uploaded, say so.
-                match self.journal.job(id).ok().flatten().filter(|r| r.wix_file_id.is_some()) {
+                match self
+                    .journal
+                    .job(id)
+                    .ok()
+                    .flatten()
+                    .filter(|r| r.wix_file_id.is_some())
+                {
                     Some(r) => {
-                        let _ = self.journal.finish_done(id, r.wix_file_id.as_deref().unwrap_or_default(), r.wix_url.as_deref(), Some("PENDING"));
+                        let _ = self.journal.finish_done(
+                            id,
+                            r.wix_file_id.as_deref().unwrap_or_default(),
+                            r.wix_url.as_deref(),
+                            Some("PENDING"),
+                        );
                         self.change(id, |v| {
                             v.stage = Stage::Done;
                             v.warning = Some("Cancelled while Wix was still processing the file; it is uploaded.".into());
@@ -449,7 +544,9 @@ impl Inner {
             }
             Err(e) => {
                 let failure = e.failure();
-                let _ = self.journal.finish(id, Stage::Failed, Some(&failure.message));
+                let _ = self
+                    .journal
+                    .finish(id, Stage::Failed, Some(&failure.message));
                 self.change(id, |v| {
                     v.stage = Stage::Failed;
                     v.error = Some(failure);
@@ -471,18 +568,44 @@ pub(crate) fn view_of(r: &JobRecord) -> JobView {
         size: r.size,
         mime_type: r.mime_type.clone(),
         media_type: r.media_type,
-        stage: if r.state.is_final() { r.state } else { Stage::Queued },
+        stage: if r.state.is_final() {
+            r.state
+        } else {
+            Stage::Queued
+        },
         bytes_done: 0,
         rate: 0.0,
         eta_secs: None,
         file: None,
         duplicate_of: None,
-        error: r.error.as_ref().map(|m| super::types::JobFailure { message: m.clone(), server_message: None, status: None, diagnosis: None }),
+        error: r.error.as_ref().map(|m| super::types::JobFailure {
+            message: m.clone(),
+            server_message: None,
+            status: None,
+            diagnosis: None,
+        }),
         warning: None,
     }
 }
 
 /// Convenience for callers that only have paths: one request per path, same target.
-pub fn requests_for(paths: Vec<PathBuf>, profile: &str, key: &ApiKey, site_id: &str, folder: Destination, upload_anyway: bool) -> Vec<UploadRequest> {
-    paths.into_iter().map(|path| UploadRequest { path, profile: profile.into(), key: key.clone(), site_id: site_id.into(), folder: folder.clone(), upload_anyway }).collect()
+pub fn requests_for(
+    paths: Vec<PathBuf>,
+    profile: &str,
+    key: &ApiKey,
+    site_id: &str,
+    folder: Destination,
+    upload_anyway: bool,
+) -> Vec<UploadRequest> {
+    paths
+        .into_iter()
+        .map(|path| UploadRequest {
+            path,
+            profile: profile.into(),
+            key: key.clone(),
+            site_id: site_id.into(),
+            folder: folder.clone(),
+            upload_anyway,
+        })
+        .collect()
 }

@@ -61,7 +61,10 @@ impl UploadError {
         let p = path.display().to_string();
         match e.kind() {
             std::io::ErrorKind::NotFound => UploadError::Vanished(p),
-            _ => UploadError::Unreadable { path: p, detail: e.to_string() },
+            _ => UploadError::Unreadable {
+                path: p,
+                detail: e.to_string(),
+            },
         }
     }
 }

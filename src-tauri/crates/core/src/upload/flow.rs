@@ -20,7 +20,10 @@ pub(crate) struct Bandwidth {
 
 impl Bandwidth {
     pub fn new(limit: Option<u64>) -> Bandwidth {
-        Bandwidth { limit: AtomicU64::new(limit.unwrap_or(0)), bucket: Mutex::new((0.0, Instant::now())) }
+        Bandwidth {
+            limit: AtomicU64::new(limit.unwrap_or(0)),
+            bucket: Mutex::new((0.0, Instant::now())),
+        }
     }
 
     pub fn set_limit(&self, limit: Option<u64>) {

@@ -36,9 +36,21 @@ pub(crate) struct Resolved {
 pub(crate) struct FolderCache(Mutex<HashMap<(String, String, String), String>>);
 
 impl FolderCache {
-    pub async fn resolve(&self, client: &WixClient, key: &ApiKey, site_id: &str, base: &str, segments: &[String]) -> Result<Resolved, UploadError> {
+    pub async fn resolve(
+        &self,
+        client: &WixClient,
+        key: &ApiKey,
+        site_id: &str,
+        base: &str,
+        segments: &[String],
+    ) -> Result<Resolved, UploadError> {
         if segments.is_empty() {
-            return Ok(Resolved { folder_id: Some(base.into()), parent_id: base.into(), file_path: None, key: base.into() });
+            return Ok(Resolved {
+                folder_id: Some(base.into()),
+                parent_id: base.into(),
+                file_path: None,
+                key: base.into(),
+            });
         }
         let mut cache = self.0.lock().await;
         let mut parent = base.to_string();
@@ -52,7 +64,12 @@ impl FolderCache {
                 Ok(list) => list.into_iter().find(|f| f.display_name == *name),
                 Err(WixError::Api(e)) if e.kind == ErrorKind::PermissionDenied => {
                     let path = format!("/{}", segments.join("/"));
-                    return Ok(Resolved { folder_id: None, parent_id: base.into(), key: format!("{base}:{path}"), file_path: Some(path) });
+                    return Ok(Resolved {
+                        folder_id: None,
+                        parent_id: base.into(),
+                        key: format!("{base}:{path}"),
+                        file_path: Some(path),
+                    });
                 }
                 Err(e) => return Err(e.into()),
             };
@@ -63,6 +80,11 @@ impl FolderCache {
             cache.insert(k, id.clone());
             parent = id;
         }
-        Ok(Resolved { folder_id: Some(parent.clone()), parent_id: parent.clone(), file_path: None, key: parent })
+        Ok(Resolved {
+            folder_id: Some(parent.clone()),
+            parent_id: parent.clone(),
+            file_path: None,
+            key: parent,
+        })
     }
 }

@@ -26,15 +26,26 @@ use crate::wix::media::{get_file, FileDescriptor, OperationStatus, UploadTarget}
 
 /// How a job ended well.
 pub(crate) enum Finish {
-    Done { file: UploadedFile, warning: Option<String> },
+    Done {
+        file: UploadedFile,
+        warning: Option<String>,
+    },
     Duplicate(UploadedFile),
 }
 
-pub(crate) async fn run(inner: &Arc<Inner>, id: JobId, key: Option<ApiKey>, cancel: CancellationToken) -> Result<Finish, UploadError> {
+pub(crate) async fn run(
+    inner: &Arc<Inner>,
+    id: JobId,
+    key: Option<ApiKey>,
+    cancel: CancellationToken,
+) -> Result<Finish, UploadError> {
     let rec = inner.journal.require(id)?;
     let key = match key {
         Some(k) => k,
-        None => (inner.keys)(&rec.profile).map_err(|detail| UploadError::NoKey { profile: rec.profile.clone(), detail })?,
+        None => (inner.keys)(&rec.profile).map_err(|detail| UploadError::NoKey {
+            profile: rec.profile.clone(),
+            detail,
+        })?,
     };
     let flow = {
         let me = Arc::downgrade(inner);
@@ -55,16 +66,36 @@ pub(crate) async fn run(inner: &Arc<Inner>, id: JobId, key: Option<ApiKey>, canc
     // Already on Wix from an earlier run: only processing is left.
     if rec.state == Stage::Processing {
         if let Some(file_id) = rec.wix_file_id.clone() {
-            let file = FileDescriptor { id: file_id, display_name: rec.file_name.clone(), url: rec.wix_url.clone(), parent_folder_id: None, hash: None, size_in_bytes: Some(rec.size), media_type: None, operation_status: Some(OperationStatus::Pending), created_date: None };
+            let file = FileDescriptor {
+                id: file_id,
+                display_name: rec.file_name.clone(),
+                url: rec.wix_url.clone(),
+                parent_folder_id: None,
+                hash: None,
+                size_in_bytes: Some(rec.size),
+                media_type: None,
+                operation_status: Some(OperationStatus::Pending),
+                created_date: None,
+            };
             return processed(inner, &rec, &key, &flow, file, warning).await;
         }
     }
 
     let facts = source::probe(&rec.path)?;
-    let unchanged = rec.sha256.is_some() && rec.size == facts.size && rec.mtime_ns == facts.mtime_ns && facts.mtime_ns.is_some();
+    let unchanged = rec.sha256.is_some()
+        && rec.size == facts.size
+        && rec.mtime_ns == facts.mtime_ns
+        && facts.mtime_ns.is_some();
     let (sha, mime_type, media) = if unchanged {
-        let m = rec.mime_type.clone().unwrap_or_else(|| mime::UNKNOWN_MIME.into());
-        (rec.sha256.clone().unwrap_or_default(), m.clone(), rec.media_type.unwrap_or_else(|| MediaType::of_mime(&m)))
+        let m = rec
+            .mime_type
+            .clone()
+            .unwrap_or_else(|| mime::UNKNOWN_MIME.into());
+        (
+            rec.sha256.clone().unwrap_or_default(),
+            m.clone(),
+            rec.media_type.unwrap_or_else(|| MediaType::of_mime(&m)),
+        )
     } else {
         inner.change(id, |v| {
             v.stage = Stage::Hashing;
@@ -74,12 +105,17 @@ pub(crate) async fn run(inner: &Arc<Inner>, id: JobId, key: Option<ApiKey>, canc
         inner.journal.set_stage(id, Stage::Hashing)?;
         let m = mime::detect_file(&rec.path).map_err(|e| UploadError::from_io(&rec.path, &e))?;
         let f = flow.clone();
-        let sha = source::sha256(rec.path.clone(), facts.size, cancel.clone(), move |n| f.set_bytes(n)).await?;
+        let sha = source::sha256(rec.path.clone(), facts.size, cancel.clone(), move |n| {
+            f.set_bytes(n)
+        })
+        .await?;
         if source::probe(&rec.path)? != facts {
             return Err(UploadError::Changed(rec.path.display().to_string()));
         }
         let media = MediaType::of_mime(&m);
-        inner.journal.set_facts(id, facts.size, facts.mtime_ns, &sha, &m, media)?;
+        inner
+            .journal
+            .set_facts(id, facts.size, facts.mtime_ns, &sha, &m, media)?;
         if rec.protocol.is_some() {
             warning = Some("The file changed since the interrupted upload; it is being sent again from the start.".into());
         }
@@ -101,18 +137,44 @@ pub(crate) async fn run(inner: &Arc<Inner>, id: JobId, key: Option<ApiKey>, canc
     }
 
     let resolved = match (&rec.folder_key, &rec.folder_id, &rec.file_path) {
-        (Some(k), folder_id, file_path) => Resolved { folder_id: folder_id.clone(), parent_id: folder_id.clone().unwrap_or_else(|| rec.base_folder_id.clone()), file_path: file_path.clone(), key: k.clone() },
+        (Some(k), folder_id, file_path) => Resolved {
+            folder_id: folder_id.clone(),
+            parent_id: folder_id
+                .clone()
+                .unwrap_or_else(|| rec.base_folder_id.clone()),
+            file_path: file_path.clone(),
+            key: k.clone(),
+        },
         _ => {
-            let r = inner.folders.resolve(&inner.client, &key, &rec.site_id, &rec.base_folder_id, &rec.sub_path).await?;
-            inner.journal.set_folder(id, r.folder_id.as_deref(), r.file_path.as_deref(), &r.key)?;
+            let r = inner
+                .folders
+                .resolve(
+                    &inner.client,
+                    &key,
+                    &rec.site_id,
+                    &rec.base_folder_id,
+                    &rec.sub_path,
+                )
+                .await?;
+            inner
+                .journal
+                .set_folder(id, r.folder_id.as_deref(), r.file_path.as_deref(), &r.key)?;
             r
         }
     };
 
     let settings = inner.settings();
-    if settings.skip_duplicates && !rec.upload_anyway && prior.is_none_or(|p| p.protocol.is_none()) {
-        if let Some(earlier) = inner.journal.find_duplicate(&rec.site_id, &resolved.key, &sha)? {
-            return Ok(Finish::Duplicate(UploadedFile { file_id: earlier.file_id, url: earlier.url, status: None }));
+    if settings.skip_duplicates && !rec.upload_anyway && prior.is_none_or(|p| p.protocol.is_none())
+    {
+        if let Some(earlier) = inner
+            .journal
+            .find_duplicate(&rec.site_id, &resolved.key, &sha)?
+        {
+            return Ok(Finish::Duplicate(UploadedFile {
+                file_id: earlier.file_id,
+                url: earlier.url,
+                status: None,
+            }));
         }
     }
 
@@ -128,16 +190,29 @@ pub(crate) async fn run(inner: &Arc<Inner>, id: JobId, key: Option<ApiKey>, canc
         site_id: &rec.site_id,
         path: &rec.path,
         size: facts.size,
-        target: UploadTarget { mime_type: mime_type.clone(), file_name: rec.file_name.clone(), size_in_bytes: facts.size.to_string(), parent_folder_id: resolved.parent_id.clone(), file_path: resolved.file_path.clone() },
+        target: UploadTarget {
+            mime_type: mime_type.clone(),
+            file_name: rec.file_name.clone(),
+            size_in_bytes: facts.size.to_string(),
+            parent_folder_id: resolved.parent_id.clone(),
+            file_path: resolved.file_path.clone(),
+        },
         folder_id: resolved.folder_id.clone(),
         chunk_size: settings.chunk_size_bytes.max(256 * 1024),
         flow: flow.clone(),
     };
     let prior_protocol = prior.and_then(|p| p.protocol);
-    let file = if prior_protocol == Some(Protocol::Tus) || (prior_protocol.is_none() && facts.size > settings.simple_upload_max_bytes) {
+    let file = if prior_protocol == Some(Protocol::Tus)
+        || (prior_protocol.is_none() && facts.size > settings.simple_upload_max_bytes)
+    {
         tus::upload(&ctx, prior).await?
     } else {
-        simple::upload(&ctx, prior_protocol == Some(Protocol::Simple), prior.and_then(|p| p.attempt_started)).await?
+        simple::upload(
+            &ctx,
+            prior_protocol == Some(Protocol::Simple),
+            prior.and_then(|p| p.attempt_started),
+        )
+        .await?
     };
     inner.journal.set_uploaded(id, &file)?;
     if source::probe(&rec.path).ok() != Some(facts) {
@@ -147,9 +222,20 @@ pub(crate) async fn run(inner: &Arc<Inner>, id: JobId, key: Option<ApiKey>, canc
 }
 
 /// Poll `get-file-by-id` while the file is `PENDING`, backing off, then finish.
-async fn processed(inner: &Arc<Inner>, rec: &JobRecord, key: &ApiKey, flow: &Flow, mut file: FileDescriptor, mut warning: Option<String>) -> Result<Finish, UploadError> {
+async fn processed(
+    inner: &Arc<Inner>,
+    rec: &JobRecord,
+    key: &ApiKey,
+    flow: &Flow,
+    mut file: FileDescriptor,
+    mut warning: Option<String>,
+) -> Result<Finish, UploadError> {
     let id = rec.id;
-    let shown = UploadedFile { file_id: file.id.clone(), url: file.url.clone(), status: file.operation_status };
+    let shown = UploadedFile {
+        file_id: file.id.clone(),
+        url: file.url.clone(),
+        status: file.operation_status,
+    };
     inner.change(id, |v| {
         v.stage = Stage::Processing;
         v.bytes_done = v.size;
@@ -165,9 +251,16 @@ async fn processed(inner: &Arc<Inner>, rec: &JobRecord, key: &ApiKey, flow: &Flo
         flow.sleep(wait).await?;
         wait = (wait.mul_f64(1.5)).min(inner.config.poll_max);
         match get_file(&inner.client, key, &rec.site_id, &file.id).await {
-            Ok(f) => file = FileDescriptor { url: f.url.clone().or(file.url.clone()), ..f },
+            Ok(f) => {
+                file = FileDescriptor {
+                    url: f.url.clone().or(file.url.clone()),
+                    ..f
+                }
+            }
             Err(e) => {
-                warning = Some(format!("Uploaded, but its processing could not be checked: {e}"));
+                warning = Some(format!(
+                    "Uploaded, but its processing could not be checked: {e}"
+                ));
                 break;
             }
         }
@@ -175,6 +268,18 @@ async fn processed(inner: &Arc<Inner>, rec: &JobRecord, key: &ApiKey, flow: &Flo
     if file.operation_status == Some(OperationStatus::Failed) {
         return Err(UploadError::ProcessingFailed(rec.file_name.clone()));
     }
-    inner.journal.finish_done(id, &file.id, file.url.as_deref(), file.operation_status.map(|s| s.as_str()))?;
-    Ok(Finish::Done { file: UploadedFile { file_id: file.id, url: file.url, status: file.operation_status }, warning })
+    inner.journal.finish_done(
+        id,
+        &file.id,
+        file.url.as_deref(),
+        file.operation_status.map(|s| s.as_str()),
+    )?;
+    Ok(Finish::Done {
+        file: UploadedFile {
+            file_id: file.id,
+            url: file.url,
+            status: file.operation_status,
+        },
+        warning,
+    })
 }

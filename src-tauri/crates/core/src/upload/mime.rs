@@ -73,7 +73,13 @@ impl MediaType {
         }
         if ARCHIVES.contains(&m.as_str()) {
             MediaType::Archive
-        } else if m == "application/pdf" || m.starts_with("application/vnd.openxmlformats") || m.starts_with("application/vnd.ms-") || m == "application/msword" || m == "application/rtf" || m.starts_with("application/vnd.oasis.opendocument") {
+        } else if m == "application/pdf"
+            || m.starts_with("application/vnd.openxmlformats")
+            || m.starts_with("application/vnd.ms-")
+            || m == "application/msword"
+            || m == "application/rtf"
+            || m.starts_with("application/vnd.oasis.opendocument")
+        {
             MediaType::Document
         } else if m == "application/postscript" {
             MediaType::Vector
@@ -83,7 +89,17 @@ impl MediaType {
     }
 }
 
-const ARCHIVES: &[&str] = &["application/zip", "application/x-zip-compressed", "application/vnd.rar", "application/x-rar-compressed", "application/x-7z-compressed", "application/gzip", "application/x-tar", "application/x-bzip2", "application/x-xz"];
+const ARCHIVES: &[&str] = &[
+    "application/zip",
+    "application/x-zip-compressed",
+    "application/vnd.rar",
+    "application/x-rar-compressed",
+    "application/x-7z-compressed",
+    "application/gzip",
+    "application/x-tar",
+    "application/x-bzip2",
+    "application/x-xz",
+];
 
 /// `(extension, MIME)`: the fallback when content sniffing finds nothing.
 const BY_EXTENSION: &[(&str, &str)] = &[
@@ -127,11 +143,20 @@ const BY_EXTENSION: &[(&str, &str)] = &[
     ("csv", "text/csv"),
     ("rtf", "application/rtf"),
     ("doc", "application/msword"),
-    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
     ("xls", "application/vnd.ms-excel"),
-    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
     ("ppt", "application/vnd.ms-powerpoint"),
-    ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
     ("odt", "application/vnd.oasis.opendocument.text"),
     ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
     ("zip", "application/zip"),
@@ -153,12 +178,19 @@ pub const UNKNOWN_MIME: &str = "application/octet-stream";
 /// The lower-case extension of a file name, if it has a sensible one.
 pub fn extension(file_name: &str) -> Option<String> {
     let (stem, ext) = file_name.rsplit_once('.')?;
-    (!stem.is_empty() && !ext.is_empty() && ext.len() <= 10 && ext.chars().all(|c| c.is_ascii_alphanumeric())).then(|| ext.to_ascii_lowercase())
+    (!stem.is_empty()
+        && !ext.is_empty()
+        && ext.len() <= 10
+        && ext.chars().all(|c| c.is_ascii_alphanumeric()))
+    .then(|| ext.to_ascii_lowercase())
 }
 
 pub fn mime_for_extension(ext: &str) -> Option<&'static str> {
     let ext = ext.to_ascii_lowercase();
-    BY_EXTENSION.iter().find(|(e, _)| *e == ext).map(|(_, m)| *m)
+    BY_EXTENSION
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, m)| *m)
 }
 
 /// MIME from the first bytes of a file, falling back to its name.
@@ -180,8 +212,13 @@ pub fn detect(head: &[u8], file_name: &str) -> String {
 /// Read the head of a file (up to 8 KiB) and detect its MIME type.
 pub fn detect_file(path: &Path) -> std::io::Result<String> {
     let mut head = Vec::with_capacity(8192);
-    std::fs::File::open(path)?.take(8192).read_to_end(&mut head)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    std::fs::File::open(path)?
+        .take(8192)
+        .read_to_end(&mut head)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Ok(detect(&head, &name))
 }
 
@@ -217,7 +254,17 @@ impl Default for Limits {
     /// Images 25 MB, documents 25 MB, video and audio 500 MB: the figures wix-api.md §8 found
     /// in secondary sources, all **[UNCERTAIN]**. Other types: no limit known.
     fn default() -> Self {
-        Limits { enforce: false, image: Some(25 * MB), video: Some(500 * MB), audio: Some(500 * MB), document: Some(25 * MB), vector: None, archive: None, model3d: None, other: None }
+        Limits {
+            enforce: false,
+            image: Some(25 * MB),
+            video: Some(500 * MB),
+            audio: Some(500 * MB),
+            document: Some(25 * MB),
+            vector: None,
+            archive: None,
+            model3d: None,
+            other: None,
+        }
     }
 }
 
@@ -258,7 +305,11 @@ impl Limits {
 
     pub fn check(&self, t: MediaType, size: u64) -> Result<(), OverLimit> {
         match self.for_type(t) {
-            Some(limit) if size > limit => Err(OverLimit { media_type: t, limit, size }),
+            Some(limit) if size > limit => Err(OverLimit {
+                media_type: t,
+                limit,
+                size,
+            }),
             _ => Ok(()),
         }
     }
@@ -296,13 +347,22 @@ mod tests {
 
     #[test]
     fn extension_is_the_fallback_then_octet_stream() {
-        assert_eq!(detect(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>", "logo.SVG"), "image/svg+xml");
+        assert_eq!(
+            detect(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>", "logo.SVG"),
+            "image/svg+xml"
+        );
         assert_eq!(detect(b"a,b\n1,2\n", "t.csv"), "text/csv");
         assert_eq!(detect(b"\x00\x01\x02", "blob"), UNKNOWN_MIME);
         assert_eq!(detect(b"\x00\x01\x02", ".hidden"), UNKNOWN_MIME);
         // docx is a zip; the extension refines it.
-        assert_eq!(detect(b"PK\x03\x04\x14\0\0\0", "report.docx"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
-        assert_eq!(detect(b"PK\x03\x04\x14\0\0\0", "bundle.zip"), "application/zip");
+        assert_eq!(
+            detect(b"PK\x03\x04\x14\0\0\0", "report.docx"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        );
+        assert_eq!(
+            detect(b"PK\x03\x04\x14\0\0\0", "bundle.zip"),
+            "application/zip"
+        );
     }
 
     #[test]
@@ -329,9 +389,16 @@ mod tests {
         assert!(!l.enforce);
         assert!(l.check(MediaType::Image, 25 * MB).is_ok());
         let e = l.check(MediaType::Image, 30 * MB).unwrap_err();
-        assert!(e.to_string().contains("30.0 MB") && e.to_string().contains("25.0 MB") && e.to_string().contains("not confirmed"), "{e}");
+        assert!(
+            e.to_string().contains("30.0 MB")
+                && e.to_string().contains("25.0 MB")
+                && e.to_string().contains("not confirmed"),
+            "{e}"
+        );
         assert!(l.check(MediaType::Other, u64::MAX).is_ok());
         let l: Limits = serde_json::from_str(r#"{"enforce": true, "image": null}"#).unwrap();
-        assert!(l.enforce && l.check(MediaType::Image, u64::MAX).is_ok() && l.video == Some(500 * MB));
+        assert!(
+            l.enforce && l.check(MediaType::Image, u64::MAX).is_ok() && l.video == Some(500 * MB)
+        );
     }
 }

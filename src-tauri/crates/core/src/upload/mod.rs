@@ -31,4 +31,7 @@ pub use engine::{requests_for, Engine, EngineConfig, KeyResolver};
 pub use error::UploadError;
 pub use journal::{HistoryEntry, HistoryQuery, Journal, JournalError, Opened, WatchDef};
 pub use mime::{Limits, MediaType};
-pub use types::{Destination, JobFailure, JobId, JobView, Stage, TotalProgress, UploadEvent, UploadRequest, UploadedFile};
+pub use types::{
+    Destination, JobFailure, JobId, JobView, Stage, TotalProgress, UploadEvent, UploadRequest,
+    UploadedFile,
+};

@@ -18,7 +18,12 @@ struct Meter {
 
 impl Meter {
     fn new() -> Meter {
-        Meter { last_emit: None, sample_at: Instant::now(), sample_bytes: 0, rate: 0.0 }
+        Meter {
+            last_emit: None,
+            sample_at: Instant::now(),
+            sample_bytes: 0,
+            rate: 0.0,
+        }
     }
 
     fn reset(&mut self, bytes: u64) {
@@ -33,7 +38,11 @@ impl Meter {
             return;
         }
         let inst = bytes.saturating_sub(self.sample_bytes) as f64 / dt;
-        self.rate = if self.rate == 0.0 { inst } else { 0.3 * inst + 0.7 * self.rate };
+        self.rate = if self.rate == 0.0 {
+            inst
+        } else {
+            0.3 * inst + 0.7 * self.rate
+        };
         self.sample_at = now;
         self.sample_bytes = bytes;
     }
@@ -52,13 +61,25 @@ pub(crate) struct Board {
 
 impl Board {
     pub fn new(interval: Duration) -> Board {
-        Board { jobs: BTreeMap::new(), last_total: None, interval }
+        Board {
+            jobs: BTreeMap::new(),
+            last_total: None,
+            interval,
+        }
     }
 
     pub fn insert(&mut self, view: JobView) -> Vec<UploadEvent> {
         let id = view.id;
-        self.jobs.insert(id, Entry { view: view.clone(), meter: Meter::new() });
-        vec![UploadEvent::Job { job: Box::new(view) }]
+        self.jobs.insert(
+            id,
+            Entry {
+                view: view.clone(),
+                meter: Meter::new(),
+            },
+        );
+        vec![UploadEvent::Job {
+            job: Box::new(view),
+        }]
     }
 
     pub fn view(&self, id: JobId) -> Option<&JobView> {
@@ -75,8 +96,15 @@ impl Board {
     }
 
     /// A change that must be seen: emitted at once, with a fresh total.
-    pub fn change(&mut self, id: JobId, paused: bool, f: impl FnOnce(&mut JobView)) -> Vec<UploadEvent> {
-        let Some(e) = self.jobs.get_mut(&id) else { return Vec::new() };
+    pub fn change(
+        &mut self,
+        id: JobId,
+        paused: bool,
+        f: impl FnOnce(&mut JobView),
+    ) -> Vec<UploadEvent> {
+        let Some(e) = self.jobs.get_mut(&id) else {
+            return Vec::new();
+        };
         let before = e.view.stage;
         f(&mut e.view);
         if e.view.stage != before {
@@ -90,7 +118,9 @@ impl Board {
         let job = e.view.clone();
         let mut out = vec![UploadEvent::Job { job: Box::new(job) }];
         self.last_total = Some(Instant::now());
-        out.push(UploadEvent::Total { total: self.total(paused) });
+        out.push(UploadEvent::Total {
+            total: self.total(paused),
+        });
         out
     }
 
@@ -98,28 +128,50 @@ impl Board {
     pub fn progress(&mut self, id: JobId, bytes: u64, paused: bool) -> Vec<UploadEvent> {
         let now = Instant::now();
         let interval = self.interval;
-        let Some(e) = self.jobs.get_mut(&id) else { return Vec::new() };
+        let Some(e) = self.jobs.get_mut(&id) else {
+            return Vec::new();
+        };
         if e.view.stage.is_final() {
             return Vec::new();
         }
         e.view.bytes_done = bytes;
         e.meter.sample(bytes, now);
         e.view.rate = e.meter.rate;
-        e.view.eta_secs = (e.meter.rate > 1.0).then(|| e.view.size.saturating_sub(bytes) as f64 / e.meter.rate);
+        e.view.eta_secs =
+            (e.meter.rate > 1.0).then(|| e.view.size.saturating_sub(bytes) as f64 / e.meter.rate);
         let mut out = Vec::new();
-        if e.meter.last_emit.is_none_or(|t| now.duration_since(t) >= interval) {
+        if e.meter
+            .last_emit
+            .is_none_or(|t| now.duration_since(t) >= interval)
+        {
             e.meter.last_emit = Some(now);
-            out.push(UploadEvent::Job { job: Box::new(e.view.clone()) });
+            out.push(UploadEvent::Job {
+                job: Box::new(e.view.clone()),
+            });
         }
-        if self.last_total.is_none_or(|t| now.duration_since(t) >= interval) {
+        if self
+            .last_total
+            .is_none_or(|t| now.duration_since(t) >= interval)
+        {
             self.last_total = Some(now);
-            out.push(UploadEvent::Total { total: self.total(paused) });
+            out.push(UploadEvent::Total {
+                total: self.total(paused),
+            });
         }
         out
     }
 
     pub fn total(&self, paused: bool) -> TotalProgress {
-        let mut t = TotalProgress { jobs: 0, finished: 0, failed: 0, bytes_total: 0, bytes_done: 0, rate: 0.0, eta_secs: None, paused };
+        let mut t = TotalProgress {
+            jobs: 0,
+            finished: 0,
+            failed: 0,
+            bytes_total: 0,
+            bytes_done: 0,
+            rate: 0.0,
+            eta_secs: None,
+            paused,
+        };
         for e in self.jobs.values() {
             let v = &e.view;
             t.jobs += 1;
@@ -145,7 +197,8 @@ impl Board {
                 Stage::Queued | Stage::Hashing => t.bytes_total += v.size,
             }
         }
-        t.eta_secs = (t.rate > 1.0).then(|| t.bytes_total.saturating_sub(t.bytes_done) as f64 / t.rate);
+        t.eta_secs =
+            (t.rate > 1.0).then(|| t.bytes_total.saturating_sub(t.bytes_done) as f64 / t.rate);
         t
     }
 }
@@ -182,12 +235,21 @@ mod tests {
         b.insert(view(1));
         let mut jobs = 0;
         for i in 0..1000 {
-            jobs += b.progress(JobId(1), i, false).iter().filter(|e| matches!(e, UploadEvent::Job { .. })).count();
+            jobs += b
+                .progress(JobId(1), i, false)
+                .iter()
+                .filter(|e| matches!(e, UploadEvent::Job { .. }))
+                .count();
         }
         assert!(jobs <= 2, "{jobs}");
         let ev = b.change(JobId(1), false, |v| v.stage = Stage::Done);
         assert!(matches!(&ev[0], UploadEvent::Job { job } if job.stage == Stage::Done));
-        assert!(matches!(&ev[1], UploadEvent::Total { total } if total.finished == 1 && total.bytes_done == 1000));
-        assert!(b.progress(JobId(1), 5, false).is_empty(), "nothing after the final state");
+        assert!(
+            matches!(&ev[1], UploadEvent::Total { total } if total.finished == 1 && total.bytes_done == 1000)
+        );
+        assert!(
+            b.progress(JobId(1), 5, false).is_empty(),
+            "nothing after the final state"
+        );
     }
 }

@@ -18,7 +18,18 @@ pub fn is_ignored(name: &str) -> bool {
         || name.starts_with("~$")
         || lower == "thumbs.db"
         || lower == "desktop.ini"
-        || [".part", ".crdownload", ".download", ".partial", ".tmp", ".temp", ".swp", "~"].iter().any(|s| lower.ends_with(s))
+        || [
+            ".part",
+            ".crdownload",
+            ".download",
+            ".partial",
+            ".tmp",
+            ".temp",
+            ".swp",
+            "~",
+        ]
+        .iter()
+        .any(|s| lower.ends_with(s))
 }
 
 /// Expand one dropped path. A file is itself (even if its name would be ignored in a walk: the
@@ -27,15 +38,27 @@ pub fn is_ignored(name: &str) -> bool {
 pub(crate) fn expand(path: &Path, problems: &mut Vec<String>) -> Vec<Found> {
     let is_dir = std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false);
     if !is_dir {
-        return vec![Found { path: path.to_path_buf(), sub_path: Vec::new() }];
+        return vec![Found {
+            path: path.to_path_buf(),
+            sub_path: Vec::new(),
+        }];
     }
-    let root = path.file_name().map(|n| n.to_string_lossy().into_owned()).filter(|n| !n.is_empty());
+    let root = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty());
     let mut out = Vec::new();
     walk(path, root.into_iter().collect(), &mut out, problems, 0);
     out
 }
 
-fn walk(dir: &Path, sub: Vec<String>, out: &mut Vec<Found>, problems: &mut Vec<String>, depth: usize) {
+fn walk(
+    dir: &Path,
+    sub: Vec<String>,
+    out: &mut Vec<Found>,
+    problems: &mut Vec<String>,
+    depth: usize,
+) {
     if depth > 64 {
         problems.push(format!("{} is nested too deeply; skipped.", dir.display()));
         return;
@@ -62,7 +85,10 @@ fn walk(dir: &Path, sub: Vec<String>, out: &mut Vec<Found>, problems: &mut Vec<S
             s.push(name);
             walk(&p, s, out, problems, depth + 1);
         } else if ft.is_file() || (ft.is_symlink() && p.is_file()) {
-            out.push(Found { path: p, sub_path: sub.clone() });
+            out.push(Found {
+                path: p,
+                sub_path: sub.clone(),
+            });
         }
     }
 }
@@ -73,7 +99,15 @@ mod tests {
 
     #[test]
     fn ignores_temp_lock_and_hidden_files() {
-        for n in [".DS_Store", ".hidden.jpg", "movie.mp4.part", "x.crdownload", "~$report.docx", "Thumbs.db", "a.tmp"] {
+        for n in [
+            ".DS_Store",
+            ".hidden.jpg",
+            "movie.mp4.part",
+            "x.crdownload",
+            "~$report.docx",
+            "Thumbs.db",
+            "a.tmp",
+        ] {
             assert!(is_ignored(n), "{n}");
         }
         for n in ["photo.jpg", "report.docx", "part.jpg", "tmp.png"] {
@@ -92,8 +126,23 @@ mod tests {
         std::fs::write(root.join("day1/.DS_Store"), b"x").unwrap();
         let mut problems = Vec::new();
         let found = expand(&root, &mut problems);
-        let got: Vec<_> = found.iter().map(|f| (f.path.file_name().unwrap().to_string_lossy().into_owned(), f.sub_path.join("/"))).collect();
-        assert_eq!(got, vec![("a.jpg".into(), "Holiday".into()), ("b.jpg".into(), "Holiday/day1".into()), ("c.jpg".into(), "Holiday/day1/raw".into())]);
+        let got: Vec<_> = found
+            .iter()
+            .map(|f| {
+                (
+                    f.path.file_name().unwrap().to_string_lossy().into_owned(),
+                    f.sub_path.join("/"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a.jpg".into(), "Holiday".into()),
+                ("b.jpg".into(), "Holiday/day1".into()),
+                ("c.jpg".into(), "Holiday/day1/raw".into())
+            ]
+        );
         assert!(problems.is_empty());
         assert_eq!(expand(&root.join("a.jpg"), &mut problems).len(), 1);
     }

@@ -16,7 +16,11 @@ use crate::retry::Outcome;
 use crate::wix::media::{generate_upload_url, FileDescriptor};
 
 /// `resumed`: the journal says a previous run may have sent this file already.
-pub(crate) async fn upload(ctx: &Ctx<'_>, resumed: bool, attempt_started: Option<i64>) -> Result<FileDescriptor, UploadError> {
+pub(crate) async fn upload(
+    ctx: &Ctx<'_>,
+    resumed: bool,
+    attempt_started: Option<i64>,
+) -> Result<FileDescriptor, UploadError> {
     if resumed {
         if let Some(f) = find_uploaded(ctx, attempt_started).await {
             return Ok(f);
@@ -31,9 +35,13 @@ pub(crate) async fn upload(ctx: &Ctx<'_>, resumed: bool, attempt_started: Option
         let u = match &url {
             Some(u) => u.clone(),
             None => {
-                let raw = generate_upload_url(ctx.client, ctx.key, ctx.site_id, &ctx.target).await?;
-                let u = Url::parse(&raw).map_err(|e| UploadError::Protocol(format!("the upload URL is not a URL ({e})")))?;
-                ctx.journal.begin_transfer(ctx.id, Protocol::Simple, u.as_str(), None)?;
+                let raw =
+                    generate_upload_url(ctx.client, ctx.key, ctx.site_id, &ctx.target).await?;
+                let u = Url::parse(&raw).map_err(|e| {
+                    UploadError::Protocol(format!("the upload URL is not a URL ({e})"))
+                })?;
+                ctx.journal
+                    .begin_transfer(ctx.id, Protocol::Simple, u.as_str(), None)?;
                 started = ctx.journal.require(ctx.id)?.attempt_started;
                 url = Some(u.clone());
                 u
@@ -42,7 +50,13 @@ pub(crate) async fn upload(ctx: &Ctx<'_>, resumed: bool, attempt_started: Option
         ctx.flow.set_bytes(0);
         let failure = ReadFailure::default();
         let b = body(ctx.path, 0, ctx.size, &ctx.flow, &failure).await?;
-        let req = ctx.client.http().put(u.clone()).header(CONTENT_TYPE, &ctx.target.mime_type).header(CONTENT_LENGTH, ctx.size).body(b);
+        let req = ctx
+            .client
+            .http()
+            .put(u.clone())
+            .header(CONTENT_TYPE, &ctx.target.mime_type)
+            .header(CONTENT_LENGTH, ctx.size)
+            .body(b);
         let f: Failure = match send(req, &u, Some(&failure)).await {
             Ok(resp) => match read_file(resp, &u).await {
                 Ok(file) => return Ok(file),

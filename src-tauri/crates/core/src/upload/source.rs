@@ -35,13 +35,25 @@ pub(crate) fn probe(path: &Path) -> Result<Facts, UploadError> {
     if md.len() == 0 {
         return Err(UploadError::Empty(path.display().to_string()));
     }
-    let mtime_ns = md.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos() as i64);
-    Ok(Facts { size: md.len(), mtime_ns })
+    let mtime_ns = md
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as i64);
+    Ok(Facts {
+        size: md.len(),
+        mtime_ns,
+    })
 }
 
 /// SHA-256 of the whole file in one streaming pass, off the async threads.
 /// `progress` gets the running byte count; `cancel` stops it early.
-pub(crate) async fn sha256(path: PathBuf, expect: u64, cancel: CancellationToken, progress: impl Fn(u64) + Send + 'static) -> Result<String, UploadError> {
+pub(crate) async fn sha256(
+    path: PathBuf,
+    expect: u64,
+    cancel: CancellationToken,
+    progress: impl Fn(u64) + Send + 'static,
+) -> Result<String, UploadError> {
     tokio::task::spawn_blocking(move || {
         let mut f = std::fs::File::open(&path).map_err(|e| UploadError::from_io(&path, &e))?;
         let mut h = Sha256::new();
@@ -51,7 +63,9 @@ pub(crate) async fn sha256(path: PathBuf, expect: u64, cancel: CancellationToken
             if cancel.is_cancelled() {
                 return Err(UploadError::Cancelled);
             }
-            let n = f.read(&mut buf).map_err(|e| UploadError::from_io(&path, &e))?;
+            let n = f
+                .read(&mut buf)
+                .map_err(|e| UploadError::from_io(&path, &e))?;
             if n == 0 {
                 break;
             }
@@ -88,9 +102,19 @@ impl ReadFailure {
 
 /// A request body streaming `len` bytes of `path` from `offset`, paced by the flow's bandwidth
 /// cap and pause switch, counting bytes into the flow as they are handed to the connection.
-pub(crate) async fn body(path: &Path, offset: u64, len: u64, flow: &Flow, failure: &ReadFailure) -> Result<reqwest::Body, UploadError> {
-    let mut f = tokio::fs::File::open(path).await.map_err(|e| UploadError::from_io(path, &e))?;
-    f.seek(SeekFrom::Start(offset)).await.map_err(|e| UploadError::from_io(path, &e))?;
+pub(crate) async fn body(
+    path: &Path,
+    offset: u64,
+    len: u64,
+    flow: &Flow,
+    failure: &ReadFailure,
+) -> Result<reqwest::Body, UploadError> {
+    let mut f = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| UploadError::from_io(path, &e))?;
+    f.seek(SeekFrom::Start(offset))
+        .await
+        .map_err(|e| UploadError::from_io(path, &e))?;
     struct St {
         file: tokio::io::Take<tokio::fs::File>,
         left: u64,
@@ -99,7 +123,14 @@ pub(crate) async fn body(path: &Path, offset: u64, len: u64, flow: &Flow, failur
         path: PathBuf,
         over: bool,
     }
-    let st = St { file: f.take(len), left: len, flow: flow.clone(), failure: failure.clone(), path: path.to_path_buf(), over: false };
+    let st = St {
+        file: f.take(len),
+        left: len,
+        flow: flow.clone(),
+        failure: failure.clone(),
+        path: path.to_path_buf(),
+        over: false,
+    };
     let stream = futures_util::stream::unfold(st, |mut st| async move {
         if st.over || st.left == 0 {
             return None;
@@ -154,8 +185,16 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("f");
         std::fs::write(&p, b"abc").unwrap();
-        let h = sha256(p.clone(), 3, CancellationToken::new(), |_| {}).await.unwrap();
-        assert_eq!(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-        assert!(matches!(sha256(p, 4, CancellationToken::new(), |_| {}).await, Err(UploadError::Changed(_))));
+        let h = sha256(p.clone(), 3, CancellationToken::new(), |_| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            h,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert!(matches!(
+            sha256(p, 4, CancellationToken::new(), |_| {}).await,
+            Err(UploadError::Changed(_))
+        ));
     }
 }

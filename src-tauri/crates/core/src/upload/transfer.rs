@@ -53,7 +53,11 @@ pub(crate) struct Failure {
 
 impl Failure {
     pub fn permanent(error: UploadError) -> Failure {
-        Failure { error, outcome: Outcome::Permanent, retry_after: None }
+        Failure {
+            error,
+            outcome: Outcome::Permanent,
+            retry_after: None,
+        }
     }
     pub fn status(&self) -> Option<u16> {
         match self.outcome {
@@ -83,29 +87,53 @@ impl From<UploadError> for Failure {
 
 /// Send, and sort the outcome: success, a Wix-shaped refusal, a network failure, or a local
 /// read failure inside the body (the file vanished or changed mid-upload).
-pub(crate) async fn send(req: RequestBuilder, url: &Url, body_failure: Option<&ReadFailure>) -> Result<Response, Failure> {
+pub(crate) async fn send(
+    req: RequestBuilder,
+    url: &Url,
+    body_failure: Option<&ReadFailure>,
+) -> Result<Response, Failure> {
     match req.send().await {
         Ok(resp) if resp.status().is_success() => Ok(resp),
         Ok(resp) => {
             let e = read_error(resp).await;
-            Err(Failure { outcome: Outcome::Status(e.status), retry_after: e.retry_after, error: UploadError::Wix(WixError::Api(e)) })
+            Err(Failure {
+                outcome: Outcome::Status(e.status),
+                retry_after: e.retry_after,
+                error: UploadError::Wix(WixError::Api(e)),
+            })
         }
         Err(e) => {
             if let Some(local) = body_failure.and_then(ReadFailure::take) {
                 return Err(Failure::permanent(local));
             }
-            let outcome = if is_connection_failure(&e) { Outcome::ConnectionFailed } else { Outcome::Permanent };
-            Err(Failure { error: UploadError::Wix(network_error(url, &e)), outcome, retry_after: None })
+            let outcome = if is_connection_failure(&e) {
+                Outcome::ConnectionFailed
+            } else {
+                Outcome::Permanent
+            };
+            Err(Failure {
+                error: UploadError::Wix(network_error(url, &e)),
+                outcome,
+                retry_after: None,
+            })
         }
     }
 }
 
 /// Read `{ "file": {...} }` from an upload host's answer.
 pub(crate) async fn read_file(resp: Response, url: &Url) -> Result<FileDescriptor, Failure> {
-    let bytes = resp.bytes().await.map_err(|e| Failure { error: UploadError::Wix(network_error(url, &e)), outcome: Outcome::ConnectionFailed, retry_after: None })?;
+    let bytes = resp.bytes().await.map_err(|e| Failure {
+        error: UploadError::Wix(network_error(url, &e)),
+        outcome: Outcome::ConnectionFailed,
+        retry_after: None,
+    })?;
     serde_json::from_slice::<FileEnvelope>(&bytes)
         .map(|e| e.file)
-        .map_err(|e| Failure::permanent(UploadError::Protocol(format!("the upload answer had no file descriptor ({e})"))))
+        .map_err(|e| {
+            Failure::permanent(UploadError::Protocol(format!(
+                "the upload answer had no file descriptor ({e})"
+            )))
+        })
 }
 
 /// After an answer was lost (connection dropped after the bytes went out, or a token turned
@@ -115,9 +143,14 @@ pub(crate) async fn read_file(resp: Response, url: &Url) -> Result<FileDescripto
 /// earlier upload in the history claims. Needs Read Media Manager; without it (or without a
 /// resolved folder) this answers `None` and the caller uploads again — the remaining risk of a
 /// duplicate, documented in the engine's module docs.
-pub(crate) async fn find_uploaded(ctx: &Ctx<'_>, attempt_started_ms: Option<i64>) -> Option<FileDescriptor> {
+pub(crate) async fn find_uploaded(
+    ctx: &Ctx<'_>,
+    attempt_started_ms: Option<i64>,
+) -> Option<FileDescriptor> {
     let folder = ctx.folder_id.as_deref()?;
-    let files = recent_files(ctx.client, ctx.key, ctx.site_id, folder, 100).await.ok()?;
+    let files = recent_files(ctx.client, ctx.key, ctx.site_id, folder, 100)
+        .await
+        .ok()?;
     let since = attempt_started_ms.map(|ms| ms - 10 * 60 * 1000);
     files.into_iter().find(|f| {
         f.display_name == ctx.target.file_name
@@ -131,7 +164,8 @@ pub(crate) async fn find_uploaded(ctx: &Ctx<'_>, attempt_started_ms: Option<i64>
 }
 
 fn parse_ms(rfc3339: &str) -> Option<i64> {
-    let t = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339).ok()?;
+    let t = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()?;
     Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
 }
 

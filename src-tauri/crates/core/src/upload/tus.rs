@@ -35,7 +35,10 @@ struct Session {
 
 /// Upload (or continue uploading) the file. `prior`: the journal's record of an earlier run;
 /// its session is resumed when it has one and the file is unchanged (`prior_valid`).
-pub(crate) async fn upload(ctx: &Ctx<'_>, prior: Option<&JobRecord>) -> Result<FileDescriptor, UploadError> {
+pub(crate) async fn upload(
+    ctx: &Ctx<'_>,
+    prior: Option<&JobRecord>,
+) -> Result<FileDescriptor, UploadError> {
     let mut session = prior.and_then(saved_session);
     let mut started = prior.and_then(|p| p.attempt_started);
     let mut need_head = session.is_some();
@@ -69,7 +72,9 @@ pub(crate) async fn upload(ctx: &Ctx<'_>, prior: Option<&JobRecord>) -> Result<F
             let n = ctx.chunk_size.min(ctx.size - offset);
             let new = patch(ctx, &s, offset, n).await?;
             if new <= offset || new > ctx.size {
-                return Err(Failure::permanent(UploadError::Protocol(format!("the tus server moved the offset from {offset} to {new}"))));
+                return Err(Failure::permanent(UploadError::Protocol(format!(
+                    "the tus server moved the offset from {offset} to {new}"
+                ))));
             }
             offset = new;
             ctx.journal.set_offset(ctx.id, offset)?;
@@ -86,12 +91,20 @@ pub(crate) async fn upload(ctx: &Ctx<'_>, prior: Option<&JobRecord>) -> Result<F
                 // The upload resource is gone. Either it expired, or it was finalised (a tus
                 // server may drop it then) by a run that did not live to record it: the spent
                 // token tells them apart. Only a never-finalised upload starts over.
-                if matches!(f.status(), Some(404 | 410)) && f.code() != Some("UPLOAD_INCOMPLETE") && restarts < 2 {
+                if matches!(f.status(), Some(404 | 410))
+                    && f.code() != Some("UPLOAD_INCOMPLETE")
+                    && restarts < 2
+                {
                     if let Some(s) = session.take() {
                         match finalise(ctx, &s).await {
                             Ok(file) => return Ok(file),
-                            Err(g) if g.status() == Some(403) && g.code() == Some("UPLOAD_TOKEN_ALREADY_USED") => {
-                                return find_uploaded(ctx, started).await.ok_or(UploadError::Unconfirmed);
+                            Err(g)
+                                if g.status() == Some(403)
+                                    && g.code() == Some("UPLOAD_TOKEN_ALREADY_USED") =>
+                            {
+                                return find_uploaded(ctx, started)
+                                    .await
+                                    .ok_or(UploadError::Unconfirmed);
                             }
                             Err(_) => {}
                         }
@@ -103,11 +116,21 @@ pub(crate) async fn upload(ctx: &Ctx<'_>, prior: Option<&JobRecord>) -> Result<F
                     // Someone else's offset (409) or an incomplete upload at finalise: ask again.
                     (Some(409), _) | (Some(400), Some("UPLOAD_INCOMPLETE")) => {
                         need_head = true;
-                        backoff(ctx, &mut retry, Failure { outcome: crate::retry::Outcome::Status(503), ..f }).await?;
+                        backoff(
+                            ctx,
+                            &mut retry,
+                            Failure {
+                                outcome: crate::retry::Outcome::Status(503),
+                                ..f
+                            },
+                        )
+                        .await?;
                     }
                     // The finalise token is spent: an earlier finalise succeeded unseen.
                     (Some(403), Some("UPLOAD_TOKEN_ALREADY_USED")) => {
-                        return find_uploaded(ctx, started).await.ok_or(UploadError::Unconfirmed);
+                        return find_uploaded(ctx, started)
+                            .await
+                            .ok_or(UploadError::Unconfirmed);
                     }
                     _ => {
                         need_head = session.is_some();
@@ -125,7 +148,11 @@ fn saved_session(p: &JobRecord) -> Option<Session> {
     }
     let upload_url = Url::parse(p.upload_url.as_deref()?).ok()?;
     let location = Url::parse(p.tus_location.as_deref()?).ok()?;
-    Some(Session { upload_url, token: p.upload_token.clone()?, location })
+    Some(Session {
+        upload_url,
+        token: p.upload_token.clone()?,
+        location,
+    })
 }
 
 fn b64(s: &str) -> String {
@@ -133,19 +160,54 @@ fn b64(s: &str) -> String {
 }
 
 async fn create(ctx: &Ctx<'_>) -> Result<Session, Failure> {
-    let r = generate_resumable_upload_url(ctx.client, ctx.key, ctx.site_id, &ctx.target).await.map_err(UploadError::from)?;
-    let upload_url = Url::parse(&r.upload_url).map_err(|e| UploadError::Protocol(format!("the resumable upload URL is not a URL ({e})")))?;
-    ctx.journal.begin_transfer(ctx.id, Protocol::Tus, upload_url.as_str(), Some(&r.upload_token))?;
-    let metadata = format!("filename {},contentType {},token {}", b64(&ctx.target.file_name), b64(&ctx.target.mime_type), b64(&r.upload_token));
+    let r = generate_resumable_upload_url(ctx.client, ctx.key, ctx.site_id, &ctx.target)
+        .await
+        .map_err(UploadError::from)?;
+    let upload_url = Url::parse(&r.upload_url).map_err(|e| {
+        UploadError::Protocol(format!("the resumable upload URL is not a URL ({e})"))
+    })?;
+    ctx.journal.begin_transfer(
+        ctx.id,
+        Protocol::Tus,
+        upload_url.as_str(),
+        Some(&r.upload_token),
+    )?;
+    let metadata = format!(
+        "filename {},contentType {},token {}",
+        b64(&ctx.target.file_name),
+        b64(&ctx.target.mime_type),
+        b64(&r.upload_token)
+    );
     let mut retry = 0;
     loop {
-        let req = ctx.client.http().post(upload_url.clone()).header("Tus-Resumable", TUS).header("Upload-Length", ctx.size).header("Upload-Metadata", &metadata).header(CONTENT_LENGTH, 0);
+        let req = ctx
+            .client
+            .http()
+            .post(upload_url.clone())
+            .header("Tus-Resumable", TUS)
+            .header("Upload-Length", ctx.size)
+            .header("Upload-Metadata", &metadata)
+            .header(CONTENT_LENGTH, 0);
         match send(req, &upload_url, None).await {
             Ok(resp) => {
-                let loc = resp.headers().get(LOCATION).and_then(|v| v.to_str().ok()).ok_or_else(|| UploadError::Protocol("the tus server created an upload but sent no Location".into()))?;
-                let location = upload_url.join(loc).map_err(|e| UploadError::Protocol(format!("the tus Location {loc:?} is not a URL ({e})")))?;
+                let loc = resp
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .ok_or_else(|| {
+                        UploadError::Protocol(
+                            "the tus server created an upload but sent no Location".into(),
+                        )
+                    })?;
+                let location = upload_url.join(loc).map_err(|e| {
+                    UploadError::Protocol(format!("the tus Location {loc:?} is not a URL ({e})"))
+                })?;
                 ctx.journal.set_tus_location(ctx.id, location.as_str())?;
-                return Ok(Session { upload_url, token: r.upload_token, location });
+                return Ok(Session {
+                    upload_url,
+                    token: r.upload_token,
+                    location,
+                });
             }
             Err(f) => backoff(ctx, &mut retry, f).await?,
         }
@@ -153,7 +215,11 @@ async fn create(ctx: &Ctx<'_>) -> Result<Session, Failure> {
 }
 
 async fn head(ctx: &Ctx<'_>, s: &Session) -> Result<u64, Failure> {
-    let req = ctx.client.http().request(Method::HEAD, s.location.clone()).header("Tus-Resumable", TUS);
+    let req = ctx
+        .client
+        .http()
+        .request(Method::HEAD, s.location.clone())
+        .header("Tus-Resumable", TUS);
     let resp = send(req, &s.location, None).await?;
     offset_header(&resp)
 }
@@ -163,7 +229,11 @@ fn offset_header(resp: &reqwest::Response) -> Result<u64, Failure> {
         .get("Upload-Offset")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| Failure::permanent(UploadError::Protocol("the tus server sent no Upload-Offset".into())))
+        .ok_or_else(|| {
+            Failure::permanent(UploadError::Protocol(
+                "the tus server sent no Upload-Offset".into(),
+            ))
+        })
 }
 
 async fn patch(ctx: &Ctx<'_>, s: &Session, offset: u64, len: u64) -> Result<u64, Failure> {
@@ -188,9 +258,18 @@ async fn patch(ctx: &Ctx<'_>, s: &Session, offset: u64, len: u64) -> Result<u64,
 
 async fn finalise(ctx: &Ctx<'_>, s: &Session) -> Result<FileDescriptor, Failure> {
     let mut url = s.upload_url.clone();
-    url.path_segments_mut().map_err(|_| UploadError::Protocol("the resumable upload URL cannot take a path".into()))?.pop_if_empty().push(&s.token);
-    url.query_pairs_mut().append_pair("filename", &ctx.target.file_name);
-    let req = ctx.client.http().put(url.clone()).header(CONTENT_TYPE, "application/json").body("{}");
+    url.path_segments_mut()
+        .map_err(|_| UploadError::Protocol("the resumable upload URL cannot take a path".into()))?
+        .pop_if_empty()
+        .push(&s.token);
+    url.query_pairs_mut()
+        .append_pair("filename", &ctx.target.file_name);
+    let req = ctx
+        .client
+        .http()
+        .put(url.clone())
+        .header(CONTENT_TYPE, "application/json")
+        .body("{}");
     let resp = send(req, &url, None).await?;
     read_file(resp, &url).await
 }

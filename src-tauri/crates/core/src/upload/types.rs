@@ -55,7 +55,11 @@ impl Destination {
 
 /// `/a//b/ ` → `["a", "b"]`.
 pub(crate) fn path_segments(p: &str) -> Vec<String> {
-    p.split(['/', '\\']).map(str::trim).filter(|s| !s.is_empty() && *s != ".").map(str::to_string).collect()
+    p.split(['/', '\\'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != ".")
+        .map(str::to_string)
+        .collect()
 }
 
 /// One thing to upload: a file, or a folder whose tree is mirrored.
@@ -89,7 +93,10 @@ pub enum Stage {
 
 impl Stage {
     pub fn is_final(self) -> bool {
-        matches!(self, Stage::Done | Stage::Failed | Stage::Cancelled | Stage::SkippedDuplicate)
+        matches!(
+            self,
+            Stage::Done | Stage::Failed | Stage::Cancelled | Stage::SkippedDuplicate
+        )
     }
     pub fn as_str(self) -> &'static str {
         match self {
@@ -104,7 +111,18 @@ impl Stage {
         }
     }
     pub fn parse(s: &str) -> Option<Stage> {
-        [Stage::Queued, Stage::Hashing, Stage::Uploading, Stage::Processing, Stage::Done, Stage::Failed, Stage::Cancelled, Stage::SkippedDuplicate].into_iter().find(|st| st.as_str() == s)
+        [
+            Stage::Queued,
+            Stage::Hashing,
+            Stage::Uploading,
+            Stage::Processing,
+            Stage::Done,
+            Stage::Failed,
+            Stage::Cancelled,
+            Stage::SkippedDuplicate,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
     }
 }
 
@@ -182,8 +200,14 @@ pub struct TotalProgress {
 #[serde(tag = "type", rename_all = "snake_case")]
 #[ts(export)]
 pub enum UploadEvent {
-    Job { job: Box<JobView> },
-    Total { total: TotalProgress },
+    Job {
+        job: Box<JobView>,
+    },
+    Total {
+        total: TotalProgress,
+    },
     /// Something the user should know once (journal recreated, jobs resumed…).
-    Notice { message: String },
+    Notice {
+        message: String,
+    },
 }

@@ -64,7 +64,12 @@ fn sig(p: &Path) -> Option<Sig> {
 
 /// Watch `root` recursively; call `on_ready` once for every file that appears or changes, once
 /// it has been still for `settle`. Runs on the current tokio runtime until `cancel` fires.
-pub fn watch_folder(root: &Path, settle: Duration, on_ready: impl Fn(PathBuf) + Send + Sync + 'static, cancel: CancellationToken) -> Result<JoinHandle<()>, WatchError> {
+pub fn watch_folder(
+    root: &Path,
+    settle: Duration,
+    on_ready: impl Fn(PathBuf) + Send + Sync + 'static,
+    cancel: CancellationToken,
+) -> Result<JoinHandle<()>, WatchError> {
     if !root.is_dir() {
         return Err(WatchError::NotADirectory(root.display().to_string()));
     }
@@ -73,8 +78,16 @@ pub fn watch_folder(root: &Path, settle: Duration, on_ready: impl Fn(PathBuf) + 
     let mut debouncer = new_debouncer(debounce, None, move |r: DebounceEventResult| {
         let _ = tx.send(r);
     })
-    .map_err(|e| WatchError::Watch { path: root.display().to_string(), detail: e.to_string() })?;
-    debouncer.watch(root, RecursiveMode::Recursive).map_err(|e| WatchError::Watch { path: root.display().to_string(), detail: e.to_string() })?;
+    .map_err(|e| WatchError::Watch {
+        path: root.display().to_string(),
+        detail: e.to_string(),
+    })?;
+    debouncer
+        .watch(root, RecursiveMode::Recursive)
+        .map_err(|e| WatchError::Watch {
+            path: root.display().to_string(),
+            detail: e.to_string(),
+        })?;
     let root = root.to_path_buf();
     let tick = (settle / 4).clamp(Duration::from_millis(25), Duration::from_millis(1000));
     Ok(tokio::spawn(async move {
@@ -127,8 +140,13 @@ pub fn watch_folder(root: &Path, settle: Duration, on_ready: impl Fn(PathBuf) + 
 /// Remember a path an event named; a new folder's files are noted too (their own events may
 /// have fired before the folder was being watched).
 fn note(root: &Path, p: &Path, pending: &mut HashMap<PathBuf, (Option<Sig>, Instant)>) {
-    let Ok(rel) = p.strip_prefix(root) else { return };
-    if rel.components().any(|c| is_ignored(&c.as_os_str().to_string_lossy())) {
+    let Ok(rel) = p.strip_prefix(root) else {
+        return;
+    };
+    if rel
+        .components()
+        .any(|c| is_ignored(&c.as_os_str().to_string_lossy()))
+    {
         return;
     }
     if p.is_dir() {
@@ -168,6 +186,9 @@ impl Engine {
             },
             cancel.clone(),
         )?;
-        Ok(WatchHandle { cancel, task: Some(task) })
+        Ok(WatchHandle {
+            cancel,
+            task: Some(task),
+        })
     }
 }

@@ -45,7 +45,11 @@ impl WixClient {
             .pool_idle_timeout(Duration::from_secs(60))
             .build()
             .expect("TLS backend (rustls) initialises");
-        WixClient { http, base, retry: RetryPolicy::default() }
+        WixClient {
+            http,
+            base,
+            retry: RetryPolicy::default(),
+        }
     }
 
     /// Real Wix, or `WIXDROP_API_BASE` when set.
@@ -73,7 +77,9 @@ impl WixClient {
 
     /// `path` is relative to the base, e.g. `site-list/v2/sites/query`.
     pub fn url(&self, path: &str) -> Url {
-        self.base.join(path.trim_start_matches('/')).expect("relative API paths always join")
+        self.base
+            .join(path.trim_start_matches('/'))
+            .expect("relative API paths always join")
     }
 
     /// Call a Wix endpoint with JSON in and out, retrying what is worth retrying.
@@ -89,20 +95,30 @@ impl WixClient {
         let url = self.url(path);
         let mut retry = 0;
         loop {
-            let mut req = self.http.request(method.clone(), url.clone()).headers(headers.clone());
+            let mut req = self
+                .http
+                .request(method.clone(), url.clone())
+                .headers(headers.clone());
             if let Some(b) = body {
                 req = req.json(b);
             }
             let (outcome, retry_after, err) = match req.send().await {
                 Ok(resp) if resp.status().is_success() => {
                     let bytes = resp.bytes().await.map_err(|e| network_error(&url, &e))?;
-                    return serde_json::from_slice(&bytes).map_err(|e| WixError::UnexpectedResponse(format!("{}: {e}", url.path())));
+                    return serde_json::from_slice(&bytes)
+                        .map_err(|e| WixError::UnexpectedResponse(format!("{}: {e}", url.path())));
                 }
                 Ok(resp) => {
                     let err = read_error(resp).await;
-                    (Outcome::Status(err.status), err.retry_after, WixError::Api(err))
+                    (
+                        Outcome::Status(err.status),
+                        err.retry_after,
+                        WixError::Api(err),
+                    )
                 }
-                Err(e) if is_connection_failure(&e) => (Outcome::ConnectionFailed, None, network_error(&url, &e)),
+                Err(e) if is_connection_failure(&e) => {
+                    (Outcome::ConnectionFailed, None, network_error(&url, &e))
+                }
                 Err(e) => return Err(network_error(&url, &e)),
             };
             match self.retry.delay(retry, outcome, retry_after) {
@@ -135,8 +151,16 @@ pub fn auth_headers(key: &ApiKey, scope: Scope<'_>) -> Result<HeaderMap, WixErro
 /// Turn a non-success response into an [`ApiError`], keeping `Retry-After`.
 pub async fn read_error(resp: reqwest::Response) -> ApiError {
     let status = resp.status();
-    let ct = resp.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, SystemTime::now()));
+    let ct = resp
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let retry_after = resp
+        .headers()
+        .get(RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, SystemTime::now()));
     // Error bodies are small; cap what we read so a hostile server cannot exhaust memory.
     let body = read_capped(resp, 64 * 1024).await;
     let mut e = ApiError::parse(status.as_u16(), ct.as_deref(), &body);
@@ -170,7 +194,10 @@ pub fn network_error(url: &Url, e: &reqwest::Error) -> WixError {
         detail = s.to_string();
         src = s.source();
     }
-    WixError::Network { host, detail: redact_tokens(&detail) }
+    WixError::Network {
+        host,
+        detail: redact_tokens(&detail),
+    }
 }
 
 #[cfg(test)]
@@ -188,7 +215,10 @@ mod tests {
         let h = auth_headers(&key, Scope::Account("a-1")).unwrap();
         assert_eq!(h.get("wix-account-id").unwrap(), "a-1");
         assert!(h.get("wix-site-id").is_none());
-        assert!(format!("{h:?}").contains("Sensitive"), "header debug must hide the key");
+        assert!(
+            format!("{h:?}").contains("Sensitive"),
+            "header debug must hide the key"
+        );
         assert!(!format!("{h:?}").contains("IST.abc"));
     }
 
@@ -202,19 +232,42 @@ mod tests {
     #[test]
     fn urls_join_under_the_base_path() {
         let c = WixClient::new(crate::config::parse_api_base("http://127.0.0.1:9/prefix").unwrap());
-        assert_eq!(c.url("/site-list/v2/sites/query").as_str(), "http://127.0.0.1:9/prefix/site-list/v2/sites/query");
-        assert_eq!(c.url("site-media/v1/files").as_str(), "http://127.0.0.1:9/prefix/site-media/v1/files");
+        assert_eq!(
+            c.url("/site-list/v2/sites/query").as_str(),
+            "http://127.0.0.1:9/prefix/site-list/v2/sites/query"
+        );
+        assert_eq!(
+            c.url("site-media/v1/files").as_str(),
+            "http://127.0.0.1:9/prefix/site-media/v1/files"
+        );
     }
 
     #[tokio::test]
     async fn connection_refused_is_a_network_error_after_retries() {
         // Bind then drop to get a port nobody listens on.
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let base = crate::config::parse_api_base(&format!("http://127.0.0.1:{port}")).unwrap();
-        let policy = RetryPolicy { max_retries: 2, base_delay: Duration::from_millis(1), max_delay: Duration::from_millis(5), ..Default::default() };
+        let policy = RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            ..Default::default()
+        };
         let c = WixClient::new(base).with_retry(policy);
         let key = ApiKey::new("IST.x".into());
-        let r: Result<serde_json::Value, _> = c.call(Method::POST, "site-list/v2/sites/query", &key, Scope::Account("a"), Some(&serde_json::json!({}))).await;
+        let r: Result<serde_json::Value, _> = c
+            .call(
+                Method::POST,
+                "site-list/v2/sites/query",
+                &key,
+                Scope::Account("a"),
+                Some(&serde_json::json!({})),
+            )
+            .await;
         match r {
             Err(WixError::Network { host, .. }) => assert_eq!(host, "127.0.0.1"),
             other => panic!("{other:?}"),

@@ -155,9 +155,16 @@ impl ApiError {
                     (e, d) => e.or(d),
                 }
             });
-            if let Some(details) = b.details.and_then(|d| serde_json::from_value::<Details>(d).ok()) {
+            if let Some(details) = b
+                .details
+                .and_then(|d| serde_json::from_value::<Details>(d).ok())
+            {
                 if let Some(app) = details.application_error {
-                    err.code = app.code.as_ref().and_then(value_text).filter(|c| !c.is_empty());
+                    err.code = app
+                        .code
+                        .as_ref()
+                        .and_then(value_text)
+                        .filter(|c| !c.is_empty());
                     if message.is_none() {
                         err.server_message = app.description.map(|d| clip(&d));
                     }
@@ -180,11 +187,18 @@ impl ApiError {
             return err;
         }
         let looks_html = content_type.is_some_and(|c| c.to_ascii_lowercase().contains("html"))
-            || trimmed.get(..15).is_some_and(|s| s.to_ascii_lowercase().starts_with("<!doctype html"))
-            || trimmed.get(..5).is_some_and(|s| s.eq_ignore_ascii_case("<html"));
+            || trimmed
+                .get(..15)
+                .is_some_and(|s| s.to_ascii_lowercase().starts_with("<!doctype html"))
+            || trimmed
+                .get(..5)
+                .is_some_and(|s| s.eq_ignore_ascii_case("<html"));
         err.server_message = if looks_html {
             Some(match html_title(trimmed) {
-                Some(t) => format!("an HTML page titled \"{}\" instead of a Wix error", clip(&t)),
+                Some(t) => format!(
+                    "an HTML page titled \"{}\" instead of a Wix error",
+                    clip(&t)
+                ),
                 None => "an HTML page instead of a Wix error".to_string(),
             })
         } else {
@@ -229,7 +243,12 @@ impl ApiError {
             ErrorKind::Conflict => ("Wix reported a conflict with the current state.", "Refresh and try again.", "troubleshooting"),
             ErrorKind::Unexpected => ("Wix gave an unexpected answer.", "Try again; if it keeps happening, the details below may help.", "troubleshooting"),
         };
-        Diagnosis { kind: self.kind, summary: summary.into(), fix: fix.into(), guide_anchor: Some(anchor.into()) }
+        Diagnosis {
+            kind: self.kind,
+            summary: summary.into(),
+            fix: fix.into(),
+            guide_anchor: Some(anchor.into()),
+        }
     }
 
     /// One line for logs, the CLI and error toasts: diagnosis plus the server's own words.
@@ -281,13 +300,20 @@ fn html_title(html: &str) -> Option<String> {
     let start = lower.find("<title")?;
     let open_end = start + lower[start..].find('>')? + 1;
     let close = open_end + lower[open_end..].find("</title")?;
-    let t = html.get(open_end..close)?.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = html
+        .get(open_end..close)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     (!t.is_empty()).then_some(t)
 }
 
 /// Redact tokens, collapse control characters, keep it short.
 fn clip(s: &str) -> String {
-    let s: String = redact_tokens(s).chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let s: String = redact_tokens(s)
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let s = s.trim();
     if s.chars().count() <= MAX_TEXT {
         s.to_string()
@@ -308,10 +334,16 @@ mod tests {
         let e = ApiError::parse(401, Some("application/json"), b);
         assert_eq!(e.kind, ErrorKind::Unauthenticated);
         assert_eq!(e.code.as_deref(), Some("MISSING_TOKEN"));
-        assert_eq!(e.server_message.as_deref(), Some("FAILED_PRECONDITION: Missing Token"));
+        assert_eq!(
+            e.server_message.as_deref(),
+            Some("FAILED_PRECONDITION: Missing Token")
+        );
         assert_eq!(e.diagnosis().guide_anchor.as_deref(), Some("trouble-401"));
         let text = e.describe();
-        assert!(text.contains("HTTP 401 MISSING_TOKEN") && text.contains("Replace key"), "{text}");
+        assert!(
+            text.contains("HTTP 401 MISSING_TOKEN") && text.contains("Replace key"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -322,7 +354,14 @@ mod tests {
         let e = ApiError::parse(400, None, b);
         assert_eq!(e.kind, ErrorKind::BadRequest);
         assert_eq!(e.violations.len(), 2);
-        assert_eq!(e.violations[0], FieldViolation { field: "mimeType".into(), description: "must not be empty".into(), violated_rule: Some("REQUIRED_FIELD".into()) });
+        assert_eq!(
+            e.violations[0],
+            FieldViolation {
+                field: "mimeType".into(),
+                description: "must not be empty".into(),
+                violated_rule: Some("REQUIRED_FIELD".into())
+            }
+        );
         assert_eq!(e.violations[1].violated_rule, None);
         assert!(e.describe().contains("[mimeType: must not be empty]"));
     }
@@ -332,28 +371,53 @@ mod tests {
         let b = b"<!DOCTYPE html><html><head><title>403\n Forbidden</title></head><body>lots of markup</body></html>";
         let e = ApiError::parse(403, Some("text/html; charset=utf-8"), b);
         assert_eq!(e.kind, ErrorKind::PermissionDenied);
-        assert_eq!(e.server_message.as_deref(), Some("an HTML page titled \"403 Forbidden\" instead of a Wix error"));
+        assert_eq!(
+            e.server_message.as_deref(),
+            Some("an HTML page titled \"403 Forbidden\" instead of a Wix error")
+        );
         let e = ApiError::parse(502, None, b"<html><body>Bad gateway</body></html>");
-        assert_eq!(e.server_message.as_deref(), Some("an HTML page instead of a Wix error"));
+        assert_eq!(
+            e.server_message.as_deref(),
+            Some("an HTML page instead of a Wix error")
+        );
         assert_eq!(e.kind, ErrorKind::ServerError);
     }
 
     #[test]
     fn empty_non_utf8_and_odd_bodies_survive() {
         let e = ApiError::parse(503, None, b"");
-        assert_eq!((e.kind, e.server_message.clone()), (ErrorKind::ServerError, None));
-        assert!(e.describe().starts_with("Wix had a problem on its side. (HTTP 503)"), "{}", e.describe());
+        assert_eq!(
+            (e.kind, e.server_message.clone()),
+            (ErrorKind::ServerError, None)
+        );
+        assert!(
+            e.describe()
+                .starts_with("Wix had a problem on its side. (HTTP 503)"),
+            "{}",
+            e.describe()
+        );
         let e = ApiError::parse(500, None, &[0xff, 0xfe, b'o', b'k', 0x00, 0x80]);
         assert!(e.server_message.unwrap().contains("ok"));
         let e = ApiError::parse(429, None, b"{\"message\": 42, \"details\": \"weird\"}");
         assert_eq!(e.kind, ErrorKind::RateLimited);
         assert_eq!(e.server_message.as_deref(), Some("42"));
-        let e = ApiError::parse(401, None, br#"{"error":"invalid_token","error_description":"expired"}"#);
+        let e = ApiError::parse(
+            401,
+            None,
+            br#"{"error":"invalid_token","error_description":"expired"}"#,
+        );
         assert_eq!(e.server_message.as_deref(), Some("invalid_token: expired"));
         let e = ApiError::parse(418, None, b"[1,2,3]");
         assert_eq!(e.kind, ErrorKind::Unexpected);
         let long = "x".repeat(10_000);
-        assert!(ApiError::parse(500, None, long.as_bytes()).server_message.unwrap().chars().count() <= MAX_TEXT + 1);
+        assert!(
+            ApiError::parse(500, None, long.as_bytes())
+                .server_message
+                .unwrap()
+                .chars()
+                .count()
+                <= MAX_TEXT + 1
+        );
     }
 
     #[test]

@@ -77,7 +77,8 @@ impl OperationStatus {
 }
 
 fn lenient_status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OperationStatus>, D::Error> {
-    Ok(Option::<serde_json::Value>::deserialize(d)?.and_then(|v| v.as_str().map(OperationStatus::parse)))
+    Ok(Option::<serde_json::Value>::deserialize(d)?
+        .and_then(|v| v.as_str().map(OperationStatus::parse)))
 }
 
 /// The parts of Wix's file descriptor Wixdrop uses.
@@ -157,13 +158,31 @@ fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error>
 }
 
 /// A single-use URL for one plain `PUT` of the whole file.
-pub async fn generate_upload_url(client: &WixClient, key: &ApiKey, site_id: &str, target: &UploadTarget) -> Result<String, WixError> {
-    let r: PlainUrl = client.call(Method::POST, "site-media/v1/files/generate-upload-url", key, Scope::Site(site_id), Some(target)).await?;
+pub async fn generate_upload_url(
+    client: &WixClient,
+    key: &ApiKey,
+    site_id: &str,
+    target: &UploadTarget,
+) -> Result<String, WixError> {
+    let r: PlainUrl = client
+        .call(
+            Method::POST,
+            "site-media/v1/files/generate-upload-url",
+            key,
+            Scope::Site(site_id),
+            Some(target),
+        )
+        .await?;
     Ok(r.upload_url)
 }
 
 /// A tus creation endpoint and the single-use token that authorises it.
-pub async fn generate_resumable_upload_url(client: &WixClient, key: &ApiKey, site_id: &str, target: &UploadTarget) -> Result<ResumableUrl, WixError> {
+pub async fn generate_resumable_upload_url(
+    client: &WixClient,
+    key: &ApiKey,
+    site_id: &str,
+    target: &UploadTarget,
+) -> Result<ResumableUrl, WixError> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Body<'a> {
@@ -171,47 +190,106 @@ pub async fn generate_resumable_upload_url(client: &WixClient, key: &ApiKey, sit
         target: &'a UploadTarget,
         upload_protocol: &'static str,
     }
-    let body = Body { target, upload_protocol: "TUS" };
-    client.call(Method::POST, "site-media/v1/files/generate-resumable-upload-url", key, Scope::Site(site_id), Some(&body)).await
+    let body = Body {
+        target,
+        upload_protocol: "TUS",
+    };
+    client
+        .call(
+            Method::POST,
+            "site-media/v1/files/generate-resumable-upload-url",
+            key,
+            Scope::Site(site_id),
+            Some(&body),
+        )
+        .await
 }
 
 /// `get-file-by-id` (Read Media Manager).
-pub async fn get_file(client: &WixClient, key: &ApiKey, site_id: &str, file_id: &str) -> Result<FileDescriptor, WixError> {
-    let q: String = form_urlencoded::Serializer::new(String::new()).append_pair("fileId", file_id).finish();
-    let r: FileEnvelope = client.call::<(), _>(Method::GET, &format!("site-media/v1/files/get-file-by-id?{q}"), key, Scope::Site(site_id), None).await?;
+pub async fn get_file(
+    client: &WixClient,
+    key: &ApiKey,
+    site_id: &str,
+    file_id: &str,
+) -> Result<FileDescriptor, WixError> {
+    let q: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("fileId", file_id)
+        .finish();
+    let r: FileEnvelope = client
+        .call::<(), _>(
+            Method::GET,
+            &format!("site-media/v1/files/get-file-by-id?{q}"),
+            key,
+            Scope::Site(site_id),
+            None,
+        )
+        .await?;
     Ok(r.file)
 }
 
 /// The most recently updated files directly in `folder_id` (one page, newest first).
-pub async fn recent_files(client: &WixClient, key: &ApiKey, site_id: &str, folder_id: &str, limit: u32) -> Result<Vec<FileDescriptor>, WixError> {
+pub async fn recent_files(
+    client: &WixClient,
+    key: &ApiKey,
+    site_id: &str,
+    folder_id: &str,
+    limit: u32,
+) -> Result<Vec<FileDescriptor>, WixError> {
     let q: String = form_urlencoded::Serializer::new(String::new())
         .append_pair("parentFolderId", folder_id)
         .append_pair("sort.fieldName", "updatedDate")
         .append_pair("sort.order", "DESC")
         .append_pair("paging.limit", &limit.to_string())
         .finish();
-    let r: FileList = client.call::<(), _>(Method::GET, &format!("site-media/v1/files?{q}"), key, Scope::Site(site_id), None).await?;
+    let r: FileList = client
+        .call::<(), _>(
+            Method::GET,
+            &format!("site-media/v1/files?{q}"),
+            key,
+            Scope::Site(site_id),
+            None,
+        )
+        .await?;
     Ok(r.files)
 }
 
 /// Every folder directly inside `parent_folder_id` (all pages).
-pub async fn list_folders(client: &WixClient, key: &ApiKey, site_id: &str, parent_folder_id: &str) -> Result<Vec<Folder>, WixError> {
+pub async fn list_folders(
+    client: &WixClient,
+    key: &ApiKey,
+    site_id: &str,
+    parent_folder_id: &str,
+) -> Result<Vec<Folder>, WixError> {
     let mut out = Vec::new();
     let mut cursor: Option<String> = None;
     // A server that keeps answering with cursors must not loop forever.
     for _ in 0..200 {
         let query = {
             let mut q = form_urlencoded::Serializer::new(String::new());
-            q.append_pair("parentFolderId", parent_folder_id).append_pair("paging.limit", "100");
+            q.append_pair("parentFolderId", parent_folder_id)
+                .append_pair("paging.limit", "100");
             if let Some(c) = &cursor {
                 q.append_pair("paging.cursor", c);
             }
             q.finish()
         };
-        let page: FolderList = client.call::<(), _>(Method::GET, &format!("site-media/v1/folders?{query}"), key, Scope::Site(site_id), None).await?;
+        let page: FolderList = client
+            .call::<(), _>(
+                Method::GET,
+                &format!("site-media/v1/folders?{query}"),
+                key,
+                Scope::Site(site_id),
+                None,
+            )
+            .await?;
         let got = page.folders.len();
         out.extend(page.folders);
-        match page.next_cursor.and_then(|n| n.cursors).and_then(|c| c.next).filter(|n| !n.is_empty()) {
+        match page
+            .next_cursor
+            .and_then(|n| n.cursors)
+            .and_then(|c| c.next)
+            .filter(|n| !n.is_empty())
+        {
             Some(next) if got > 0 && cursor.as_deref() != Some(&next) => cursor = Some(next),
             _ => break,
         }
@@ -220,9 +298,24 @@ pub async fn list_folders(client: &WixClient, key: &ApiKey, site_id: &str, paren
 }
 
 /// Create `display_name` inside `parent_folder_id` (Manage Media Manager).
-pub async fn create_folder(client: &WixClient, key: &ApiKey, site_id: &str, parent_folder_id: &str, display_name: &str) -> Result<Folder, WixError> {
-    let body = serde_json::json!({ "displayName": display_name, "parentFolderId": parent_folder_id });
-    let r: FolderEnvelope = client.call(Method::POST, "site-media/v1/folders", key, Scope::Site(site_id), Some(&body)).await?;
+pub async fn create_folder(
+    client: &WixClient,
+    key: &ApiKey,
+    site_id: &str,
+    parent_folder_id: &str,
+    display_name: &str,
+) -> Result<Folder, WixError> {
+    let body =
+        serde_json::json!({ "displayName": display_name, "parentFolderId": parent_folder_id });
+    let r: FolderEnvelope = client
+        .call(
+            Method::POST,
+            "site-media/v1/folders",
+            key,
+            Scope::Site(site_id),
+            Some(&body),
+        )
+        .await?;
     Ok(r.folder)
 }
 
@@ -232,17 +325,33 @@ mod tests {
 
     #[test]
     fn generate_body_is_flat_and_size_is_a_string() {
-        let t = UploadTarget { mime_type: "image/png".into(), file_name: "a.png".into(), size_in_bytes: "15359".into(), parent_folder_id: MEDIA_ROOT.into(), file_path: None };
+        let t = UploadTarget {
+            mime_type: "image/png".into(),
+            file_name: "a.png".into(),
+            size_in_bytes: "15359".into(),
+            parent_folder_id: MEDIA_ROOT.into(),
+            file_path: None,
+        };
         let v = serde_json::to_value(&t).unwrap();
-        assert_eq!(v, serde_json::json!({"mimeType": "image/png", "fileName": "a.png", "sizeInBytes": "15359", "parentFolderId": "media-root"}));
+        assert_eq!(
+            v,
+            serde_json::json!({"mimeType": "image/png", "fileName": "a.png", "sizeInBytes": "15359", "parentFolderId": "media-root"})
+        );
     }
 
     #[test]
     fn descriptors_are_read_leniently() {
-        let f: FileDescriptor = serde_json::from_str(r#"{"id":"x","sizeInBytes":"12","operationStatus":"PENDING"}"#).unwrap();
+        let f: FileDescriptor =
+            serde_json::from_str(r#"{"id":"x","sizeInBytes":"12","operationStatus":"PENDING"}"#)
+                .unwrap();
         assert_eq!(f.size_in_bytes, Some(12));
         assert_eq!(f.operation_status, Some(OperationStatus::Pending));
-        let f: FileDescriptor = serde_json::from_str(r#"{"id":"x","sizeInBytes":12,"operationStatus":"NEW_THING"}"#).unwrap();
-        assert_eq!((f.size_in_bytes, f.operation_status), (Some(12), Some(OperationStatus::Unknown)));
+        let f: FileDescriptor =
+            serde_json::from_str(r#"{"id":"x","sizeInBytes":12,"operationStatus":"NEW_THING"}"#)
+                .unwrap();
+        assert_eq!(
+            (f.size_in_bytes, f.operation_status),
+            (Some(12), Some(OperationStatus::Unknown))
+        );
     }
 }

@@ -52,7 +52,11 @@ struct Cursors {
 }
 
 /// Every site of the account the key can see (cursor paging, up to Wix's 1,000).
-pub async fn query_sites(client: &WixClient, key: &ApiKey, account_id: &str) -> Result<Vec<Site>, WixError> {
+pub async fn query_sites(
+    client: &WixClient,
+    key: &ApiKey,
+    account_id: &str,
+) -> Result<Vec<Site>, WixError> {
     let mut sites = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -61,16 +65,36 @@ pub async fn query_sites(client: &WixClient, key: &ApiKey, account_id: &str) -> 
             paging["cursor"] = json!(c);
         }
         let body = json!({ "query": { "sort": [{ "fieldName": "displayName", "order": "ASC" }], "cursorPaging": paging } });
-        let page: QueryResponse = client.call(Method::POST, "site-list/v2/sites/query", key, Scope::Account(account_id), Some(&body)).await?;
+        let page: QueryResponse = client
+            .call(
+                Method::POST,
+                "site-list/v2/sites/query",
+                key,
+                Scope::Account(account_id),
+                Some(&body),
+            )
+            .await?;
         let got = page.sites.len();
         sites.extend(page.sites.into_iter().filter_map(|s| {
             let id = s.id.filter(|i| !i.is_empty())?;
             let display_name = s.display_name.or(s.name).unwrap_or_else(|| id.clone());
-            Some(Site { id, display_name, url: s.view_url.filter(|u| !u.is_empty()) })
+            Some(Site {
+                id,
+                display_name,
+                url: s.view_url.filter(|u| !u.is_empty()),
+            })
         }));
-        let next = page.paging_metadata.and_then(|m| if m.has_next == Some(false) { None } else { m.cursors.and_then(|c| c.next) });
+        let next = page.paging_metadata.and_then(|m| {
+            if m.has_next == Some(false) {
+                None
+            } else {
+                m.cursors.and_then(|c| c.next)
+            }
+        });
         match next {
-            Some(n) if got > 0 && sites.len() < MAX_SITES && cursor.as_deref() != Some(&n) => cursor = Some(n),
+            Some(n) if got > 0 && sites.len() < MAX_SITES && cursor.as_deref() != Some(&n) => {
+                cursor = Some(n)
+            }
             _ => break,
         }
     }
@@ -95,8 +119,14 @@ mod tests {
     fn site_refs_from_guids_and_dashboard_urls() {
         let g = "0f3c2b1a-1234-4abc-9def-0123456789ab";
         assert_eq!(parse_site_ref(g).as_deref(), Some(g));
-        assert_eq!(parse_site_ref(&format!("  {}  ", g.to_uppercase())).as_deref(), Some(g));
-        assert_eq!(parse_site_ref(&format!("https://manage.wix.com/dashboard/{g}/home")).as_deref(), Some(g));
+        assert_eq!(
+            parse_site_ref(&format!("  {}  ", g.to_uppercase())).as_deref(),
+            Some(g)
+        );
+        assert_eq!(
+            parse_site_ref(&format!("https://manage.wix.com/dashboard/{g}/home")).as_deref(),
+            Some(g)
+        );
         assert_eq!(parse_site_ref("my site"), None);
         assert_eq!(parse_site_ref(""), None);
     }

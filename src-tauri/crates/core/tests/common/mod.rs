@@ -15,13 +15,26 @@ pub struct Env {
 
 impl Env {
     pub async fn start() -> Env {
-        let emu = Emulator::start(Options { processing_delay: std::time::Duration::from_millis(200), ..Default::default() }).await.expect("emulator starts");
-        Env { emu, http: reqwest::Client::new() }
+        let emu = Emulator::start(Options {
+            processing_delay: std::time::Duration::from_millis(200),
+            ..Default::default()
+        })
+        .await
+        .expect("emulator starts");
+        Env {
+            emu,
+            http: reqwest::Client::new(),
+        }
     }
 
     /// A client that retries quickly, so fault tests stay fast.
     pub fn client(&self) -> WixClient {
-        let policy = RetryPolicy { max_retries: 2, base_delay: std::time::Duration::from_millis(5), max_delay: std::time::Duration::from_millis(20), ..Default::default() };
+        let policy = RetryPolicy {
+            max_retries: 2,
+            base_delay: std::time::Duration::from_millis(5),
+            max_delay: std::time::Duration::from_millis(20),
+            ..Default::default()
+        };
         WixClient::new(parse_api_base(self.emu.base_url()).unwrap()).with_retry(policy)
     }
 
@@ -31,8 +44,18 @@ impl Env {
 
     pub async fn control(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
         let url = format!("{}/__emulator/{}", self.emu.base_url(), path);
-        let resp = self.http.request(method, url).json(&body).send().await.expect("control API answers");
-        assert!(resp.status().is_success(), "control API {path}: {}", resp.status());
+        let resp = self
+            .http
+            .request(method, url)
+            .json(&body)
+            .send()
+            .await
+            .expect("control API answers");
+        assert!(
+            resp.status().is_success(),
+            "control API {path}: {}",
+            resp.status()
+        );
         resp.json().await.unwrap_or(Value::Null)
     }
 
@@ -43,8 +66,22 @@ impl Env {
     }
 
     pub async fn new_account_with_site(&self, name: &str) -> (String, String) {
-        let a = self.control(reqwest::Method::POST, "accounts", json!({})).await["account_id"].as_str().unwrap().to_string();
-        let s = self.control(reqwest::Method::POST, "sites", json!({ "account_id": a, "display_name": name })).await["id"].as_str().unwrap().to_string();
+        let a = self
+            .control(reqwest::Method::POST, "accounts", json!({}))
+            .await["account_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let s = self
+            .control(
+                reqwest::Method::POST,
+                "sites",
+                json!({ "account_id": a, "display_name": name }),
+            )
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
         (a, s)
     }
 

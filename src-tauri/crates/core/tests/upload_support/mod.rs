@@ -15,7 +15,9 @@ use wixdrop_core::config::parse_api_base;
 use wixdrop_core::retry::RetryPolicy;
 use wixdrop_core::secret::ApiKey;
 use wixdrop_core::settings::Settings;
-use wixdrop_core::upload::{Destination, Engine, EngineConfig, JobId, JobView, Journal, Stage, UploadEvent, UploadRequest};
+use wixdrop_core::upload::{
+    Destination, Engine, EngineConfig, JobId, JobView, Journal, Stage, UploadEvent, UploadRequest,
+};
 use wixdrop_core::wix::WixClient;
 
 pub const MIB: u64 = 1024 * 1024;
@@ -32,17 +34,37 @@ pub async fn start() -> Env {
 }
 
 pub async fn start_with(processing_delay: Duration) -> Env {
-    let emu = Emulator::start(Options { processing_delay, ..Options::default() }).await.expect("emulator starts");
-    Env { emu, dir: tempfile::tempdir().unwrap(), http: reqwest::Client::new(), events: Default::default() }
+    let emu = Emulator::start(Options {
+        processing_delay,
+        ..Options::default()
+    })
+    .await
+    .expect("emulator starts");
+    Env {
+        emu,
+        dir: tempfile::tempdir().unwrap(),
+        http: reqwest::Client::new(),
+        events: Default::default(),
+    }
 }
 
 /// Small thresholds so multi-chunk tus uploads stay fast.
 pub fn settings() -> Settings {
-    Settings { simple_upload_max_bytes: 1_000_000, chunk_size_bytes: MIB, concurrency: 3, ..Settings::default() }
+    Settings {
+        simple_upload_max_bytes: 1_000_000,
+        chunk_size_bytes: MIB,
+        concurrency: 3,
+        ..Settings::default()
+    }
 }
 
 pub fn fast_retry() -> RetryPolicy {
-    RetryPolicy { max_retries: 4, base_delay: Duration::from_millis(50), max_delay: Duration::from_millis(400), max_retry_after: Duration::from_secs(10) }
+    RetryPolicy {
+        max_retries: 4,
+        base_delay: Duration::from_millis(50),
+        max_delay: Duration::from_millis(400),
+        max_retry_after: Duration::from_secs(10),
+    }
 }
 
 impl Env {
@@ -67,17 +89,37 @@ impl Env {
     }
 
     pub fn engine(&self, settings: Settings) -> Engine {
-        self.engine_with(settings, EngineConfig { poll_initial: Duration::from_millis(100), ..EngineConfig::default() })
+        self.engine_with(
+            settings,
+            EngineConfig {
+                poll_initial: Duration::from_millis(100),
+                ..EngineConfig::default()
+            },
+        )
     }
 
     pub fn engine_with(&self, settings: Settings, config: EngineConfig) -> Engine {
         let key = self.emu.seed().api_key.clone();
         let events = self.events.clone();
-        Engine::with_config(self.client(), self.journal(), settings, Arc::new(move |_p: &str| Ok(ApiKey::new(key.clone()))), move |e| events.lock().unwrap().push(e), config)
+        Engine::with_config(
+            self.client(),
+            self.journal(),
+            settings,
+            Arc::new(move |_p: &str| Ok(ApiKey::new(key.clone()))),
+            move |e| events.lock().unwrap().push(e),
+            config,
+        )
     }
 
     pub fn request(&self, path: &Path, folder: Destination) -> UploadRequest {
-        UploadRequest { path: path.to_path_buf(), profile: "test".into(), key: self.key(), site_id: self.site().into(), folder, upload_anyway: false }
+        UploadRequest {
+            path: path.to_path_buf(),
+            profile: "test".into(),
+            key: self.key(),
+            site_id: self.site().into(),
+            folder,
+            upload_anyway: false,
+        }
     }
 
     pub fn root(&self, path: &Path) -> UploadRequest {
@@ -97,7 +139,10 @@ impl Env {
         let p = self.dir.path().join("files").join(name);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         let mut f = std::io::BufWriter::new(std::fs::File::create(&p).unwrap());
-        let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) | 1;
+        let mut x = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407)
+            | 1;
         let mut left = size;
         let mut buf = vec![0u8; 64 * 1024];
         while left > 0 {
@@ -116,25 +161,43 @@ impl Env {
     }
 
     pub async fn control(&self, method: Method, path: &str, body: Option<Value>) -> Value {
-        let mut req = self.http.request(method, format!("{}{}", self.emu.base_url(), path));
+        let mut req = self
+            .http
+            .request(method, format!("{}{}", self.emu.base_url(), path));
         if let Some(b) = body {
             req = req.json(&b);
         }
         let resp = req.send().await.unwrap();
-        assert!(resp.status().is_success(), "control {path}: {}", resp.status());
+        assert!(
+            resp.status().is_success(),
+            "control {path}: {}",
+            resp.status()
+        );
         resp.json().await.unwrap()
     }
 
     pub async fn fault(&self, spec: Value) {
-        self.control(Method::POST, "/__emulator/faults", Some(spec)).await;
+        self.control(Method::POST, "/__emulator/faults", Some(spec))
+            .await;
     }
 
     pub async fn stored(&self) -> Vec<Value> {
-        self.control(Method::GET, &format!("/__emulator/sites/{}/files", self.site()), None).await["files"].as_array().unwrap().clone()
+        self.control(
+            Method::GET,
+            &format!("/__emulator/sites/{}/files", self.site()),
+            None,
+        )
+        .await["files"]
+            .as_array()
+            .unwrap()
+            .clone()
     }
 
     pub async fn log(&self) -> Vec<Value> {
-        self.control(Method::GET, "/__emulator/log", None).await["requests"].as_array().unwrap().clone()
+        self.control(Method::GET, "/__emulator/log", None).await["requests"]
+            .as_array()
+            .unwrap()
+            .clone()
     }
 
     /// The latest view of each job, from the recorded events.
@@ -171,11 +234,17 @@ pub fn sha256_file(p: &Path) -> String {
 
 /// Wait for the engine to go idle, with a limit so a hang fails the test instead of CI.
 pub async fn idle(engine: &Engine, secs: u64) {
-    tokio::time::timeout(Duration::from_secs(secs), engine.wait_idle()).await.expect("engine went idle in time");
+    tokio::time::timeout(Duration::from_secs(secs), engine.wait_idle())
+        .await
+        .expect("engine went idle in time");
 }
 
 pub fn view(engine: &Engine, id: JobId) -> JobView {
-    engine.snapshot().into_iter().find(|v| v.id == id).expect("job in snapshot")
+    engine
+        .snapshot()
+        .into_iter()
+        .find(|v| v.id == id)
+        .expect("job in snapshot")
 }
 
 /// A minimal JPEG header + filler, so content sniffing says image/jpeg.

@@ -62,7 +62,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<HistoryEntry> {
         file_id: r.get(9)?,
         url: r.get(10)?,
         mime_type: r.get(11)?,
-        media_type: r.get::<_, Option<String>>(12)?.map(|m| MediaType::parse(&m)),
+        media_type: r
+            .get::<_, Option<String>>(12)?
+            .map(|m| MediaType::parse(&m)),
         uploaded_at: rfc3339(ms),
     })
 }
@@ -70,7 +72,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<HistoryEntry> {
 fn rfc3339(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -89,7 +94,12 @@ fn like_pattern(s: &str) -> String {
 impl Journal {
     /// Finished uploads, newest first.
     pub fn history(&self, q: &HistoryQuery) -> Result<Vec<HistoryEntry>, JournalError> {
-        let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(like_pattern);
+        let search = q
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(like_pattern);
         let c = self.conn();
         let mut st = c.prepare(&format!(
             "SELECT {COLUMNS} FROM history
@@ -98,13 +108,26 @@ impl Journal {
              ORDER BY uploaded_at DESC, id DESC LIMIT ?3 OFFSET ?4"
         ))?;
         let rows = st
-            .query_map(params![q.site_id, search, q.limit.unwrap_or(200) as i64, q.offset.unwrap_or(0) as i64], from_row)?
+            .query_map(
+                params![
+                    q.site_id,
+                    search,
+                    q.limit.unwrap_or(200) as i64,
+                    q.offset.unwrap_or(0) as i64
+                ],
+                from_row,
+            )?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
 
     /// The earlier upload of the same content to the same site and folder, if any.
-    pub fn find_duplicate(&self, site_id: &str, folder_key: &str, sha256: &str) -> Result<Option<HistoryEntry>, JournalError> {
+    pub fn find_duplicate(
+        &self,
+        site_id: &str,
+        folder_key: &str,
+        sha256: &str,
+    ) -> Result<Option<HistoryEntry>, JournalError> {
         Ok(self
             .conn()
             .query_row(

@@ -63,7 +63,10 @@ pub struct JobRecord {
 impl JobRecord {
     /// `media-root/a/b` — the destination as the user chose it.
     pub fn folder_label(&self) -> String {
-        std::iter::once(self.base_folder_id.as_str()).chain(self.sub_path.iter().map(String::as_str)).collect::<Vec<_>>().join("/")
+        std::iter::once(self.base_folder_id.as_str())
+            .chain(self.sub_path.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("/")
     }
 }
 
@@ -88,7 +91,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<JobRecord> {
         file_path: r.get(11)?,
         folder_key: r.get(12)?,
         mime_type: r.get(13)?,
-        media_type: r.get::<_, Option<String>>(14)?.map(|m| MediaType::parse(&m)),
+        media_type: r
+            .get::<_, Option<String>>(14)?
+            .map(|m| MediaType::parse(&m)),
         upload_anyway: r.get::<_, i64>(15)? != 0,
         state: Stage::parse(&state).unwrap_or(Stage::Failed),
         protocol: match protocol.as_deref() {
@@ -111,7 +116,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<JobRecord> {
 impl Journal {
     pub(crate) fn insert_job(&self, j: &NewJob) -> Result<JobId, JournalError> {
         let now = now_ms();
-        let name = j.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| j.path.display().to_string());
+        let name = j
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| j.path.display().to_string());
         let c = self.conn();
         c.execute(
             "INSERT INTO jobs (path, file_name, size, profile, site_id, base_folder_id, sub_path, upload_anyway, state, created_at, updated_at)
@@ -122,7 +131,14 @@ impl Journal {
     }
 
     pub fn job(&self, id: JobId) -> Result<Option<JobRecord>, JournalError> {
-        Ok(self.conn().query_row(&format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"), [id.0], from_row).optional()?)
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM jobs WHERE id = ?1"),
+                [id.0],
+                from_row,
+            )
+            .optional()?)
     }
 
     pub(crate) fn require(&self, id: JobId) -> Result<JobRecord, JournalError> {
@@ -143,23 +159,46 @@ impl Journal {
     }
 
     pub(crate) fn set_stage(&self, id: JobId, stage: Stage) -> Result<(), JournalError> {
-        self.exec("UPDATE jobs SET state = ?2, updated_at = ?3 WHERE id = ?1", params![id.0, stage.as_str(), now_ms()])
+        self.exec(
+            "UPDATE jobs SET state = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id.0, stage.as_str(), now_ms()],
+        )
     }
 
     /// Facts learned while hashing; the size and mtime let a resume notice a changed file.
-    pub(crate) fn set_facts(&self, id: JobId, size: u64, mtime_ns: Option<i64>, sha256: &str, mime: &str, media: MediaType) -> Result<(), JournalError> {
+    pub(crate) fn set_facts(
+        &self,
+        id: JobId,
+        size: u64,
+        mtime_ns: Option<i64>,
+        sha256: &str,
+        mime: &str,
+        media: MediaType,
+    ) -> Result<(), JournalError> {
         self.exec(
             "UPDATE jobs SET size = ?2, mtime_ns = ?3, sha256 = ?4, mime_type = ?5, media_type = ?6, updated_at = ?7 WHERE id = ?1",
             params![id.0, size as i64, mtime_ns, sha256, mime, media.as_str(), now_ms()],
         )
     }
 
-    pub(crate) fn set_folder(&self, id: JobId, folder_id: Option<&str>, file_path: Option<&str>, folder_key: &str) -> Result<(), JournalError> {
+    pub(crate) fn set_folder(
+        &self,
+        id: JobId,
+        folder_id: Option<&str>,
+        file_path: Option<&str>,
+        folder_key: &str,
+    ) -> Result<(), JournalError> {
         self.exec("UPDATE jobs SET folder_id = ?2, file_path = ?3, folder_key = ?4, updated_at = ?5 WHERE id = ?1", params![id.0, folder_id, file_path, folder_key, now_ms()])
     }
 
     /// A new transfer attempt: forget old URLs and offsets, note when bytes start to go out.
-    pub(crate) fn begin_transfer(&self, id: JobId, protocol: Protocol, upload_url: &str, upload_token: Option<&str>) -> Result<(), JournalError> {
+    pub(crate) fn begin_transfer(
+        &self,
+        id: JobId,
+        protocol: Protocol,
+        upload_url: &str,
+        upload_token: Option<&str>,
+    ) -> Result<(), JournalError> {
         let p = match protocol {
             Protocol::Simple => "simple",
             Protocol::Tus => "tus",
@@ -171,11 +210,17 @@ impl Journal {
     }
 
     pub(crate) fn set_tus_location(&self, id: JobId, location: &str) -> Result<(), JournalError> {
-        self.exec("UPDATE jobs SET tus_location = ?2, updated_at = ?3 WHERE id = ?1", params![id.0, location, now_ms()])
+        self.exec(
+            "UPDATE jobs SET tus_location = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id.0, location, now_ms()],
+        )
     }
 
     pub(crate) fn set_offset(&self, id: JobId, offset: u64) -> Result<(), JournalError> {
-        self.exec("UPDATE jobs SET confirmed_offset = ?2, updated_at = ?3 WHERE id = ?1", params![id.0, offset as i64, now_ms()])
+        self.exec(
+            "UPDATE jobs SET confirmed_offset = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id.0, offset as i64, now_ms()],
+        )
     }
 
     /// Wix has the file (maybe still processing).
@@ -188,7 +233,13 @@ impl Journal {
     }
 
     /// Done: the job row and its history entry in one transaction.
-    pub(crate) fn finish_done(&self, id: JobId, file_id: &str, url: Option<&str>, status: Option<&str>) -> Result<(), JournalError> {
+    pub(crate) fn finish_done(
+        &self,
+        id: JobId,
+        file_id: &str,
+        url: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<(), JournalError> {
         let job = self.require(id)?;
         let now = now_ms();
         let mut c = self.conn();
@@ -222,7 +273,12 @@ impl Journal {
     }
 
     /// Failed, cancelled or skipped: final, with the reason.
-    pub(crate) fn finish(&self, id: JobId, stage: Stage, error: Option<&str>) -> Result<(), JournalError> {
+    pub(crate) fn finish(
+        &self,
+        id: JobId,
+        stage: Stage,
+        error: Option<&str>,
+    ) -> Result<(), JournalError> {
         self.exec("UPDATE jobs SET state = ?2, error = ?3, finished_at = ?4, updated_at = ?4 WHERE id = ?1", params![id.0, stage.as_str(), error, now_ms()])
     }
 
@@ -238,7 +294,11 @@ impl Journal {
     /// Whether this Wix file id is already recorded as someone's upload (so a look-up for a
     /// lost answer never claims an older upload).
     pub(crate) fn knows_file(&self, site_id: &str, file_id: &str) -> Result<bool, JournalError> {
-        let n: i64 = self.conn().query_row("SELECT COUNT(*) FROM history WHERE site_id = ?1 AND wix_file_id = ?2", params![site_id, file_id], |r| r.get(0))?;
+        let n: i64 = self.conn().query_row(
+            "SELECT COUNT(*) FROM history WHERE site_id = ?1 AND wix_file_id = ?2",
+            params![site_id, file_id],
+            |r| r.get(0),
+        )?;
         Ok(n > 0)
     }
 }

@@ -127,24 +127,37 @@ impl Journal {
     /// Open (or create) the journal at `path`; a damaged file is moved aside and replaced.
     pub fn open(path: &Path) -> Result<Opened, JournalError> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| JournalError::Open { path: path.into(), detail: e.to_string() })?;
+            std::fs::create_dir_all(dir).map_err(|e| JournalError::Open {
+                path: path.into(),
+                detail: e.to_string(),
+            })?;
         }
         match Self::try_open(path) {
-            Ok(journal) => Ok(Opened { journal, warning: None }),
+            Ok(journal) => Ok(Opened {
+                journal,
+                warning: None,
+            }),
             Err(first) => {
                 let aside = move_aside(path);
                 for ext in ["-wal", "-shm"] {
                     let side = PathBuf::from(format!("{}{ext}", path.display()));
                     if side.exists() {
-                        let _ = move_aside(&side).or_else(|| std::fs::remove_file(&side).ok().map(|_| side.clone()));
+                        let _ = move_aside(&side)
+                            .or_else(|| std::fs::remove_file(&side).ok().map(|_| side.clone()));
                     }
                 }
-                let journal = Self::try_open(path).map_err(|e| JournalError::Open { path: path.into(), detail: format!("{e} (after moving a damaged file aside: {first})") })?;
+                let journal = Self::try_open(path).map_err(|e| JournalError::Open {
+                    path: path.into(),
+                    detail: format!("{e} (after moving a damaged file aside: {first})"),
+                })?;
                 let warning = match aside {
                     Some(a) => format!("The upload history database was damaged ({first}); it was kept as {} and a new, empty one was started. Unfinished uploads from before could not be resumed.", a.display()),
                     None => format!("The upload history database was damaged ({first}) and could not be moved aside; a new one was started."),
                 };
-                Ok(Opened { journal, warning: Some(warning) })
+                Ok(Opened {
+                    journal,
+                    warning: Some(warning),
+                })
             }
         }
     }
@@ -152,14 +165,23 @@ impl Journal {
     /// A journal that lives in memory (tests, `--no-journal` runs).
     pub fn in_memory() -> Result<Journal, JournalError> {
         let conn = Connection::open_in_memory()?;
-        init(&conn).map_err(|e| JournalError::Open { path: ":memory:".into(), detail: e })?;
-        Ok(Journal { conn: Arc::new(Mutex::new(conn)), path: None })
+        init(&conn).map_err(|e| JournalError::Open {
+            path: ":memory:".into(),
+            detail: e,
+        })?;
+        Ok(Journal {
+            conn: Arc::new(Mutex::new(conn)),
+            path: None,
+        })
     }
 
     fn try_open(path: &Path) -> Result<Journal, String> {
         let conn = Connection::open(path).map_err(|e| e.to_string())?;
         init(&conn)?;
-        Ok(Journal { conn: Arc::new(Mutex::new(conn)), path: Some(path.to_path_buf()) })
+        Ok(Journal {
+            conn: Arc::new(Mutex::new(conn)),
+            path: Some(path.to_path_buf()),
+        })
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -173,28 +195,42 @@ impl Journal {
 }
 
 fn init(conn: &Connection) -> Result<(), String> {
-    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| e.to_string())?;
-    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(|e| e.to_string())?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
     if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
         return Err(format!("could not switch to WAL mode (got {mode})"));
     }
-    conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| e.to_string())?;
-    let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(|e| e.to_string())?;
+    let check: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
     if check != "ok" {
         return Err(format!("integrity check failed: {check}"));
     }
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
     if version > SCHEMA_VERSION {
-        return Err(format!("it was written by a newer Wixdrop (schema {version})"));
+        return Err(format!(
+            "it was written by a newer Wixdrop (schema {version})"
+        ));
     }
     conn.execute_batch(SCHEMA).map_err(|e| e.to_string())?;
-    conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(|e| e.to_string())?;
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
 /// Unix milliseconds now.
 pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -210,7 +246,11 @@ mod tests {
         let w = o.warning.clone().expect("warned");
         assert!(w.contains("damaged") && w.contains(".damaged-"), "{w}");
         assert!(o.journal.unfinished().unwrap().is_empty());
-        let kept = std::fs::read_dir(d.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains(".damaged-")).count();
+        let kept = std::fs::read_dir(d.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".damaged-"))
+            .count();
         assert_eq!(kept, 1);
         // Re-opening the fresh one is quiet.
         drop(o);

@@ -30,12 +30,17 @@ impl Journal {
             "INSERT INTO watches (path, profile, site_id, destination, settle_ms, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![w.path, w.profile, w.site_id, serde_json::to_string(&w.folder).unwrap_or_default(), w.settle_ms as i64, now_ms()],
         )?;
-        Ok(WatchDef { id: Some(c.last_insert_rowid()), ..w.clone() })
+        Ok(WatchDef {
+            id: Some(c.last_insert_rowid()),
+            ..w.clone()
+        })
     }
 
     pub fn watches(&self) -> Result<Vec<WatchDef>, JournalError> {
         let c = self.conn();
-        let mut st = c.prepare("SELECT id, path, profile, site_id, destination, settle_ms FROM watches ORDER BY id")?;
+        let mut st = c.prepare(
+            "SELECT id, path, profile, site_id, destination, settle_ms FROM watches ORDER BY id",
+        )?;
         let rows = st
             .query_map([], |r| {
                 let dest: String = r.get(4)?;
@@ -54,7 +59,10 @@ impl Journal {
 
     /// `true` when a watch was removed.
     pub fn remove_watch(&self, id: i64) -> Result<bool, JournalError> {
-        Ok(self.conn().execute("DELETE FROM watches WHERE id = ?1", [id])? > 0)
+        Ok(self
+            .conn()
+            .execute("DELETE FROM watches WHERE id = ?1", [id])?
+            > 0)
     }
 }
 
@@ -65,7 +73,14 @@ mod tests {
     #[test]
     fn watches_round_trip() {
         let j = Journal::in_memory().unwrap();
-        let w = WatchDef { id: None, path: "/tmp/in".into(), profile: "p".into(), site_id: "s".into(), folder: Destination::Path("/a/b".into()), settle_ms: 500 };
+        let w = WatchDef {
+            id: None,
+            path: "/tmp/in".into(),
+            profile: "p".into(),
+            site_id: "s".into(),
+            folder: Destination::Path("/a/b".into()),
+            settle_ms: 500,
+        };
         let saved = j.add_watch(&w).unwrap();
         assert!(saved.id.is_some());
         assert_eq!(j.watches().unwrap(), vec![saved.clone()]);
