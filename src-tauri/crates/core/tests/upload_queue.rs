@@ -137,6 +137,20 @@ async fn duplicates_are_skipped_unless_uploaded_anyway() {
     let v = view(&engine, second[0]);
     assert_eq!(v.stage, Stage::SkippedDuplicate);
     assert_eq!(v.duplicate_of.unwrap().url, url);
+    // Same size, other content: hashed before sending (it might have been a duplicate), then sent.
+    let same_size = engine.enqueue(vec![env.root(&env.file("same-size.jpg", &jpeg(8000, 9)))]);
+    idle(&engine, 30).await;
+    assert_eq!(view(&engine, same_size[0]).stage, Stage::Done);
+    assert_eq!(
+        env.stages(same_size[0]),
+        vec![
+            Stage::Queued,
+            Stage::Hashing,
+            Stage::Uploading,
+            Stage::Processing,
+            Stage::Done
+        ]
+    );
     // Another folder is not a duplicate.
     let elsewhere = engine.enqueue(vec![env.request(&p, Destination::Path("/other".into()))]);
     // Forced.
@@ -150,7 +164,7 @@ async fn duplicates_are_skipped_unless_uploaded_anyway() {
     engine.upload_anyway(second[0]).unwrap();
     idle(&engine, 30).await;
     assert_eq!(view(&engine, second[0]).stage, Stage::Done);
-    assert_eq!(env.stored().await.len(), 4);
+    assert_eq!(env.stored().await.len(), 5);
     assert!(env
         .events
         .lock()

@@ -67,6 +67,8 @@ pub(crate) struct Flow {
     pub bytes: Arc<AtomicU64>,
     /// Called (cheaply, often) whenever `bytes` moves; the engine throttles what it emits.
     pub on_progress: Arc<dyn Fn(u64) + Send + Sync>,
+    /// Hashes the file as request bodies read it, when its hash is not known yet.
+    pub hash: Option<Arc<super::source::StreamHash>>,
 }
 
 impl Flow {

@@ -59,6 +59,7 @@ pub(crate) async fn run(
                     i.progress(id, n)
                 }
             }),
+            hash: None,
         }
     };
     let mut warning: Option<String> = None;
@@ -82,46 +83,29 @@ pub(crate) async fn run(
     }
 
     let facts = source::probe(&rec.path)?;
-    let unchanged = rec.sha256.is_some()
+    // A transfer left by an earlier run is only continued for the very same file.
+    let unchanged = rec.mime_type.is_some()
         && rec.size == facts.size
         && rec.mtime_ns == facts.mtime_ns
         && facts.mtime_ns.is_some();
-    let (sha, mime_type, media) = if unchanged {
+    let (mime_type, media) = if unchanged {
         let m = rec
             .mime_type
             .clone()
             .unwrap_or_else(|| mime::UNKNOWN_MIME.into());
-        (
-            rec.sha256.clone().unwrap_or_default(),
-            m.clone(),
-            rec.media_type.unwrap_or_else(|| MediaType::of_mime(&m)),
-        )
+        let media = rec.media_type.unwrap_or_else(|| MediaType::of_mime(&m));
+        (m, media)
     } else {
-        inner.change(id, |v| {
-            v.stage = Stage::Hashing;
-            v.size = facts.size;
-            v.bytes_done = 0;
-        });
-        inner.journal.set_stage(id, Stage::Hashing)?;
         let m = mime::detect_file(&rec.path).map_err(|e| UploadError::from_io(&rec.path, &e))?;
-        let f = flow.clone();
-        let sha = source::sha256(rec.path.clone(), facts.size, cancel.clone(), move |n| {
-            f.set_bytes(n)
-        })
-        .await?;
-        if source::probe(&rec.path)? != facts {
-            return Err(UploadError::Changed(rec.path.display().to_string()));
-        }
         let media = MediaType::of_mime(&m);
         inner
             .journal
-            .set_facts(id, facts.size, facts.mtime_ns, &sha, &m, media)?;
+            .set_facts(id, facts.size, facts.mtime_ns, &m, media)?;
         if rec.protocol.is_some() {
             warning = Some("The file changed since the interrupted upload; it is being sent again from the start.".into());
         }
-        (sha, m, media)
+        (m, media)
     };
-    // A transfer left by an earlier run is only continued for the very same bytes.
     let prior = if unchanged { Some(&rec) } else { None };
     inner.change(id, |v| {
         v.mime_type = Some(mime_type.clone());
@@ -163,12 +147,37 @@ pub(crate) async fn run(
         }
     };
 
+    // Duplicates: only a file whose size matches an earlier upload to this folder can be one,
+    // so only such a file is hashed before sending; every other file is hashed as it is sent.
     let settings = inner.settings();
-    if settings.skip_duplicates && !rec.upload_anyway && prior.is_none_or(|p| p.protocol.is_none())
+    let mut sha = prior.and_then(|p| p.sha256.clone());
+    // A tus upload resumed from an earlier run sends only its tail: hash the file first.
+    if sha.is_none()
+        && prior.is_some_and(|p| p.protocol == Some(Protocol::Tus) && p.tus_location.is_some())
     {
+        let d = hash_file(inner, id, &rec, facts, &flow).await?;
+        inner.journal.set_sha256(id, &d)?;
+        sha = Some(d);
+    }
+    if settings.skip_duplicates
+        && !rec.upload_anyway
+        && prior.is_none_or(|p| p.protocol.is_none())
+        && inner
+            .journal
+            .has_size(&rec.site_id, &resolved.key, facts.size)?
+    {
+        let digest = match sha.clone() {
+            Some(d) => d,
+            None => {
+                let d = hash_file(inner, id, &rec, facts, &flow).await?;
+                inner.journal.set_sha256(id, &d)?;
+                sha = Some(d.clone());
+                d
+            }
+        };
         if let Some(earlier) = inner
             .journal
-            .find_duplicate(&rec.site_id, &resolved.key, &sha)?
+            .find_duplicate(&rec.site_id, &resolved.key, &digest)?
         {
             return Ok(Finish::Duplicate(UploadedFile {
                 file_id: earlier.file_id,
@@ -177,6 +186,13 @@ pub(crate) async fn run(
             }));
         }
     }
+    let stream_hash = sha
+        .is_none()
+        .then(|| Arc::new(source::StreamHash::default()));
+    let flow = Flow {
+        hash: stream_hash.clone(),
+        ..flow
+    };
 
     inner.change(id, |v| {
         v.stage = Stage::Uploading;
@@ -214,11 +230,46 @@ pub(crate) async fn run(
         )
         .await?
     };
+    if sha.is_none() {
+        // Hashed on the way out; from disk only if the stream somehow missed a range.
+        let d = match stream_hash.as_ref().and_then(|h| h.finish(facts.size)) {
+            Some(d) => d,
+            None => hash_file(inner, id, &rec, facts, &flow).await?,
+        };
+        inner.journal.set_sha256(id, &d)?;
+    }
     inner.journal.set_uploaded(id, &file)?;
     if source::probe(&rec.path).ok() != Some(facts) {
         warning = Some("The file changed while it was being uploaded; Wix has the version that was read. Upload it again if that matters.".into());
     }
     processed(inner, &rec, &key, &flow, file, warning).await
+}
+
+/// Hash the whole file from disk (stage "hashing"), failing if it changes meanwhile.
+async fn hash_file(
+    inner: &Arc<Inner>,
+    id: JobId,
+    rec: &JobRecord,
+    facts: source::Facts,
+    flow: &Flow,
+) -> Result<String, UploadError> {
+    inner.change(id, |v| {
+        v.stage = Stage::Hashing;
+        v.bytes_done = 0;
+    });
+    inner.journal.set_stage(id, Stage::Hashing)?;
+    let f = flow.clone();
+    let sha = source::sha256(
+        rec.path.clone(),
+        facts.size,
+        flow.cancel.clone(),
+        move |n| f.set_bytes(n),
+    )
+    .await?;
+    if source::probe(&rec.path)? != facts {
+        return Err(UploadError::Changed(rec.path.display().to_string()));
+    }
+    Ok(sha)
 }
 
 /// Poll `get-file-by-id` while the file is `PENDING`, backing off, then finish.

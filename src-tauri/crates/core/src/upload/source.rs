@@ -82,6 +82,31 @@ pub(crate) async fn sha256(
     .map_err(|e| UploadError::Protocol(format!("hashing task failed: {e}")))?
 }
 
+/// SHA-256 of a file computed from the bytes as the upload reads them, so a fresh upload
+/// reads the file once. Each byte is hashed once and in order: a retry that re-reads a range
+/// already hashed is skipped, and a range that starts past what was hashed (a tus upload
+/// resumed by another run) leaves the hash incomplete, so `finish` answers `None` and the
+/// caller hashes the file from disk instead.
+#[derive(Default)]
+pub(crate) struct StreamHash(Mutex<(Sha256, u64)>);
+
+impl StreamHash {
+    pub fn feed(&self, offset: u64, bytes: &[u8]) {
+        let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let (h, next) = &mut *g;
+        let end = offset + bytes.len() as u64;
+        if offset <= *next && end > *next {
+            h.update(&bytes[(*next - offset) as usize..]);
+            *next = end;
+        }
+    }
+
+    pub fn finish(&self, size: u64) -> Option<String> {
+        let g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        (g.1 == size).then(|| hex(&g.0.clone().finalize()))
+    }
+}
+
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -121,6 +146,7 @@ pub(crate) async fn body(
         flow: Flow,
         failure: ReadFailure,
         path: PathBuf,
+        pos: u64,
         over: bool,
     }
     let st = St {
@@ -129,6 +155,7 @@ pub(crate) async fn body(
         flow: flow.clone(),
         failure: failure.clone(),
         path: path.to_path_buf(),
+        pos: offset,
         over: false,
     };
     let stream = futures_util::stream::unfold(st, |mut st| async move {
@@ -145,6 +172,10 @@ pub(crate) async fn body(
             Ok(0) => Some(UploadError::Changed(st.path.display().to_string())),
             Ok(n) => {
                 buf.truncate(n);
+                if let Some(h) = &st.flow.hash {
+                    h.feed(st.pos, &buf);
+                }
+                st.pos += n as u64;
                 st.flow.bandwidth.take(n).await;
                 st.left -= n as u64;
                 st.flow.add_bytes(n as u64);
@@ -178,6 +209,24 @@ mod tests {
         let ok = d.path().join("ok.jpg");
         std::fs::write(&ok, b"abc").unwrap();
         assert_eq!(probe(&ok).unwrap().size, 3);
+    }
+
+    #[test]
+    fn stream_hash_takes_each_byte_once_in_order() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let whole = hex(&Sha256::digest(&data));
+        // In order, with a retry that re-reads from the start and one overlapping the end.
+        let h = StreamHash::default();
+        h.feed(0, &data[..300]);
+        h.feed(0, &data[..100]);
+        h.feed(200, &data[200..600]);
+        h.feed(600, &data[600..]);
+        assert_eq!(h.finish(1000).as_deref(), Some(whole.as_str()));
+        // A gap (resumed past what was hashed) is incomplete, never a wrong hash.
+        let g = StreamHash::default();
+        g.feed(0, &data[..100]);
+        g.feed(500, &data[500..]);
+        assert_eq!(g.finish(1000), None);
     }
 
     #[tokio::test]

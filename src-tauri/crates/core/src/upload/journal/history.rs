@@ -121,6 +121,21 @@ impl Journal {
         Ok(rows)
     }
 
+    /// Whether anything of exactly this size was uploaded to this site and folder: when not,
+    /// the file cannot be a duplicate and need not be hashed before it is sent.
+    pub fn has_size(
+        &self,
+        site_id: &str,
+        folder_key: &str,
+        size: u64,
+    ) -> Result<bool, JournalError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT 1 FROM history WHERE site_id = ?1 AND folder_key = ?2 AND size = ?3 LIMIT 1", params![site_id, folder_key, size as i64], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
     /// The earlier upload of the same content to the same site and folder, if any.
     pub fn find_duplicate(
         &self,

@@ -165,19 +165,26 @@ impl Journal {
         )
     }
 
-    /// Facts learned while hashing; the size and mtime let a resume notice a changed file.
+    /// What the file looked like before its first byte went out; the size and mtime let a
+    /// resume notice a changed file. The content hash comes later (`set_sha256`).
     pub(crate) fn set_facts(
         &self,
         id: JobId,
         size: u64,
         mtime_ns: Option<i64>,
-        sha256: &str,
         mime: &str,
         media: MediaType,
     ) -> Result<(), JournalError> {
         self.exec(
-            "UPDATE jobs SET size = ?2, mtime_ns = ?3, sha256 = ?4, mime_type = ?5, media_type = ?6, updated_at = ?7 WHERE id = ?1",
-            params![id.0, size as i64, mtime_ns, sha256, mime, media.as_str(), now_ms()],
+            "UPDATE jobs SET size = ?2, mtime_ns = ?3, sha256 = NULL, mime_type = ?4, media_type = ?5, updated_at = ?6 WHERE id = ?1",
+            params![id.0, size as i64, mtime_ns, mime, media.as_str(), now_ms()],
+        )
+    }
+
+    pub(crate) fn set_sha256(&self, id: JobId, sha256: &str) -> Result<(), JournalError> {
+        self.exec(
+            "UPDATE jobs SET sha256 = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id.0, sha256, now_ms()],
         )
     }
 

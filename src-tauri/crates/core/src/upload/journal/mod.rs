@@ -111,6 +111,7 @@ CREATE TABLE IF NOT EXISTS history (
     uploaded_at  INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS history_dup ON history(site_id, folder_key, sha256);
+CREATE INDEX IF NOT EXISTS history_size ON history(site_id, folder_key, size);
 CREATE INDEX IF NOT EXISTS history_time ON history(uploaded_at);
 CREATE TABLE IF NOT EXISTS watches (
     id             INTEGER PRIMARY KEY,
