@@ -47,6 +47,7 @@ run_step "UI: production build" npm --prefix ui run --silent build
 # One feature set for tests and binaries, so the desktop crate is compiled once: the UI embedded
 # (custom-protocol) and the test-only drop simulator (e2e, never in release builds).
 FEATURES="tauri/custom-protocol,wixdrop-desktop/e2e"
+run_step "Rust: formatting (rustfmt)" cargo fmt --all --check
 run_step "Rust: tests of every crate" cargo test --workspace --features "$FEATURES"
 run_step "Generated TypeScript types are committed" scripts/check-bindings.sh
 run_step "Build the app and the CLI for end-to-end tests" cargo build --workspace --bins --features "$FEATURES"
