@@ -210,3 +210,64 @@ async fn history_is_queryable_by_site_and_text() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_engine_on_the_journal_leaves_a_running_engines_jobs_alone() {
+    let env = start().await;
+    env.fault(json!({"method": "PATCH", "path_prefix": "/tus/", "fault": {"type": "bandwidth", "bytes_per_sec": 2_000_000}, "times": null})).await;
+    let size = 4 * MIB;
+    let p = env.generated("shared.bin", size, 3);
+    let app = env.engine(settings());
+    let ids = app.enqueue(vec![env.root(&p)]);
+    let journal = env.journal();
+    while journal.job(ids[0]).unwrap().unwrap().confirmed_offset < MIB {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // A CLI run starting now must not send the same file.
+    let cli = env.engine(settings());
+    assert!(
+        cli.snapshot().is_empty(),
+        "took a job another engine is sending"
+    );
+    assert!(env.events.lock().unwrap().iter().any(|e| matches!(e, UploadEvent::Notice { message } if message.contains("another running Wixdrop"))));
+    drop(cli);
+    // Once the owner stops, the next engine takes the job over and finishes it, once.
+    drop(app);
+    env.control(reqwest::Method::DELETE, "/__emulator/faults", None)
+        .await;
+    let next = env.engine(settings());
+    idle(&next, 60).await;
+    assert_eq!(view(&next, ids[0]).stage, Stage::Done);
+    let stored = env.stored().await;
+    assert_eq!(stored.len(), 1, "exactly once on the server");
+    assert_eq!(stored[0]["sha256"], sha256_file(&p));
+}
+
+#[test]
+fn a_version_1_journal_gains_the_owner_column() {
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("old.sqlite3");
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch(
+            "CREATE TABLE jobs (id INTEGER PRIMARY KEY, path TEXT NOT NULL, file_name TEXT NOT NULL, size INTEGER NOT NULL DEFAULT 0, mtime_ns INTEGER, sha256 TEXT, profile TEXT NOT NULL, site_id TEXT NOT NULL, base_folder_id TEXT NOT NULL, sub_path TEXT NOT NULL DEFAULT '[]', folder_id TEXT, file_path TEXT, folder_key TEXT, mime_type TEXT, media_type TEXT, upload_anyway INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, protocol TEXT, upload_url TEXT, upload_token TEXT, tus_location TEXT, confirmed_offset INTEGER NOT NULL DEFAULT 0, attempt_started INTEGER, wix_file_id TEXT, wix_url TEXT, operation_status TEXT, error TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, finished_at INTEGER);
+             INSERT INTO jobs (path, file_name, profile, site_id, base_folder_id, state, created_at, updated_at) VALUES ('/x/a.jpg', 'a.jpg', 'p', 's', '', 'queued', 1, 1);
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let opened = Journal::open(&db).unwrap();
+    assert!(opened.warning.is_none(), "{:?}", opened.warning);
+    let jobs = opened.journal.unfinished().unwrap();
+    assert_eq!(jobs.len(), 1, "the old job survives the upgrade");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let owner: Option<String> = c
+        .query_row("SELECT owner FROM jobs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(owner, None);
+    assert_eq!(
+        c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .unwrap(),
+        2
+    );
+}

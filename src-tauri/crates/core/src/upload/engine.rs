@@ -31,6 +31,7 @@ use super::folders::FolderCache;
 use super::job::{self, Finish};
 use super::journal::{JobRecord, Journal, NewJob};
 use super::mime::Limits;
+use super::owner::Owner;
 use super::progress::Board;
 use super::scan;
 use super::types::{Destination, JobId, JobView, Stage, TotalProgress, UploadEvent, UploadRequest};
@@ -86,6 +87,8 @@ pub(crate) struct Inner {
     pub keys: KeyResolver,
     pub bandwidth: Arc<Bandwidth>,
     pub folders: FolderCache,
+    /// This engine's claim on the jobs it sends (shared journal: app + CLI).
+    owner: Owner,
     settings: Mutex<Settings>,
     emit: Box<dyn Fn(UploadEvent) + Send + Sync>,
     sched: Mutex<Sched>,
@@ -133,11 +136,13 @@ impl Engine {
             Handle::try_current()
                 .expect("Engine::new needs a tokio runtime (or EngineConfig::runtime)")
         });
+        let owner = Owner::new(journal.path());
         let inner = Arc::new(Inner {
             client,
             journal,
             bandwidth: Arc::new(Bandwidth::new(settings.bandwidth_limit_bytes_per_sec)),
             folders: FolderCache::default(),
+            owner,
             settings: Mutex::new(settings),
             emit: Box::new(on_event),
             sched: Mutex::new(Sched {
@@ -168,6 +173,24 @@ impl Engine {
                 ))
             }
         };
+        // Jobs another running Wixdrop is sending stay with it.
+        let total = records.len();
+        let records: Vec<JobRecord> = records
+            .into_iter()
+            .filter(|r| {
+                self.inner
+                    .journal
+                    .claim(r.id, &self.inner.owner.id, |o| self.inner.owner.is_alive(o))
+                    .unwrap_or(false)
+            })
+            .collect();
+        if records.len() < total {
+            let other = total - records.len();
+            self.inner.notice(format!(
+                "{other} unfinished upload{} being sent by another running Wixdrop (the app or a `wixdrop` command); left to it.",
+                if other == 1 { " is" } else { "s are" }
+            ));
+        }
         if records.is_empty() {
             return;
         }
@@ -277,6 +300,13 @@ impl Engine {
         if !from.contains(&rec.state) {
             return Ok(());
         }
+        if !self
+            .inner
+            .journal
+            .claim(id, &self.inner.owner.id, |o| self.inner.owner.is_alive(o))?
+        {
+            return Err(UploadError::OwnedElsewhere);
+        }
         self.inner
             .journal
             .requeue(id, anyway || rec.upload_anyway)?;
@@ -359,6 +389,8 @@ impl Engine {
 impl Drop for Engine {
     fn drop(&mut self) {
         self.inner.root.cancel();
+        // Its transfers stop where they stand; another engine may take the jobs over now.
+        self.inner.owner.release();
     }
 }
 
@@ -417,7 +449,7 @@ impl Inner {
         };
         let rec = match self
             .journal
-            .insert_job(&new)
+            .insert_job(&new, &self.owner.id)
             .and_then(|id| self.journal.require(id))
         {
             Ok(rec) => rec,

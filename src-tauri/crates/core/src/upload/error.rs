@@ -34,6 +34,8 @@ pub enum UploadError {
     Unconfirmed,
     #[error("Cancelled.")]
     Cancelled,
+    #[error("Another running Wixdrop (the app or a `wixdrop` command) is sending this upload; it is left to that one.")]
+    OwnedElsewhere,
 }
 
 impl UploadError {

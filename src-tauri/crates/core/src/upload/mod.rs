@@ -18,6 +18,7 @@ mod folders;
 mod job;
 pub mod journal;
 pub mod mime;
+mod owner;
 mod progress;
 pub mod scan;
 mod simple;

@@ -114,7 +114,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<JobRecord> {
 }
 
 impl Journal {
-    pub(crate) fn insert_job(&self, j: &NewJob) -> Result<JobId, JournalError> {
+    pub(crate) fn insert_job(&self, j: &NewJob, owner: &str) -> Result<JobId, JournalError> {
         let now = now_ms();
         let name = j
             .path
@@ -123,9 +123,9 @@ impl Journal {
             .unwrap_or_else(|| j.path.display().to_string());
         let c = self.conn();
         c.execute(
-            "INSERT INTO jobs (path, file_name, size, profile, site_id, base_folder_id, sub_path, upload_anyway, state, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', ?9, ?9)",
-            params![j.path.to_string_lossy(), name, j.size as i64, j.profile, j.site_id, j.base_folder_id, serde_json::to_string(&j.sub_path).unwrap_or_else(|_| "[]".into()), j.upload_anyway as i64, now],
+            "INSERT INTO jobs (path, file_name, size, profile, site_id, base_folder_id, sub_path, upload_anyway, state, created_at, updated_at, owner)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', ?9, ?9, ?10)",
+            params![j.path.to_string_lossy(), name, j.size as i64, j.profile, j.site_id, j.base_folder_id, serde_json::to_string(&j.sub_path).unwrap_or_else(|_| "[]".into()), j.upload_anyway as i64, now, owner],
         )?;
         Ok(JobId(c.last_insert_rowid()))
     }
@@ -151,6 +151,33 @@ impl Journal {
         let mut st = c.prepare(&format!("SELECT {COLUMNS} FROM jobs WHERE state IN ('queued','hashing','uploading','processing') ORDER BY id"))?;
         let rows = st.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+
+    /// Make `me` the job's owner unless another engine that `alive` says is running owns it.
+    /// Compare-and-swap on the owner seen, so two engines cannot both take a job.
+    pub(crate) fn claim(
+        &self,
+        id: JobId,
+        me: &str,
+        alive: impl Fn(&str) -> bool,
+    ) -> Result<bool, JournalError> {
+        let current: Option<String> = self
+            .conn()
+            .query_row("SELECT owner FROM jobs WHERE id = ?1", [id.0], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()?
+            .flatten();
+        match current.as_deref() {
+            Some(o) if o == me => return Ok(true),
+            Some(o) if alive(o) => return Ok(false),
+            _ => {}
+        }
+        let n = self.conn().execute(
+            "UPDATE jobs SET owner = ?2 WHERE id = ?1 AND owner IS ?3",
+            params![id.0, me, current],
+        )?;
+        Ok(n == 1)
     }
 
     fn exec(&self, sql: &str, p: impl rusqlite::Params) -> Result<(), JournalError> {

@@ -57,7 +57,8 @@ pub struct Opened {
     pub warning: Option<String>,
 }
 
-const SCHEMA_VERSION: i64 = 1;
+/// 2: `jobs.owner` (which running engine sends the job).
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS jobs (
@@ -90,7 +91,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     error            TEXT,
     created_at       INTEGER NOT NULL,
     updated_at       INTEGER NOT NULL,
-    finished_at      INTEGER
+    finished_at      INTEGER,
+    owner            TEXT                          -- the engine sending it, see upload::owner
 );
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state);
 CREATE TABLE IF NOT EXISTS history (
@@ -221,6 +223,10 @@ fn init(conn: &Connection) -> Result<(), String> {
         ));
     }
     conn.execute_batch(SCHEMA).map_err(|e| e.to_string())?;
+    if version == 1 {
+        conn.execute_batch("ALTER TABLE jobs ADD COLUMN owner TEXT;")
+            .map_err(|e| e.to_string())?;
+    }
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)
         .map_err(|e| e.to_string())?;
     Ok(())
