@@ -20,6 +20,7 @@ async fn slow_writes_settle_before_the_file_is_reported_and_temp_files_are_ignor
     let task = watch_folder(
         dir.path(),
         Duration::from_millis(400),
+        vec![],
         move |p| s2.lock().unwrap().push(p),
         cancel.clone(),
     )
@@ -119,4 +120,80 @@ async fn a_saved_watch_uploads_into_the_mirrored_folder() {
     assert_eq!(views.len(), 1, "{views:?}");
     assert_eq!(views[0].folder, "media-root/inbox/shoot");
     assert_eq!(env.stored().await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_added_while_closed_are_uploaded_when_the_watch_starts_again() {
+    let env = start().await;
+    let watched = env.dir.path().join("dropbox");
+    std::fs::create_dir_all(&watched).unwrap();
+    // There before the watch was added: not the watch's business.
+    std::fs::write(watched.join("old.jpg"), jpeg(3000, 1)).unwrap();
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    let engine = env.engine(settings());
+    let def = engine
+        .journal()
+        .add_watch(&WatchDef {
+            id: None,
+            path: watched.display().to_string(),
+            profile: "test".into(),
+            site_id: env.site().into(),
+            folder: Destination::default(),
+            settle_ms: 200,
+        })
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    // Uploaded while the watch ran (here: directly), then the app closed.
+    let done = watched.join("done.jpg");
+    std::fs::write(&done, jpeg(3001, 2)).unwrap();
+    engine.enqueue(vec![env.root(&done)]);
+    idle(&engine, 30).await;
+    drop(engine);
+    // Added while Wixdrop was closed, one in a new subfolder.
+    std::fs::create_dir_all(watched.join("later")).unwrap();
+    std::fs::write(watched.join("new.jpg"), jpeg(3002, 3)).unwrap();
+    std::fs::write(watched.join("later/also-new.jpg"), jpeg(3003, 4)).unwrap();
+    std::fs::write(watched.join("later/skip.part"), b"partial").unwrap();
+
+    let engine = env.engine(settings());
+    let handle = engine.watch(&def).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while engine
+        .snapshot()
+        .iter()
+        .filter(|v| v.stage == Stage::Done)
+        .count()
+        < 2
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{:?}",
+            engine.snapshot()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    handle.stop().await;
+    idle(&engine, 10).await;
+    let mut names: Vec<String> = env
+        .stored()
+        .await
+        .iter()
+        .map(|f| f["displayName"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["also-new.jpg", "done.jpg", "new.jpg"],
+        "old.jpg predates the watch, done.jpg was uploaded once"
+    );
+    // Only the two new files got jobs (no skipped duplicate for done.jpg, nothing for old.jpg).
+    let jobs = engine.snapshot();
+    let mut queued: Vec<&str> = jobs.iter().map(|v| v.file_name.as_str()).collect();
+    queued.sort();
+    assert_eq!(queued, ["also-new.jpg", "new.jpg"], "{jobs:?}");
+    assert!(
+        jobs.iter().any(|v| v.folder.ends_with("/later")),
+        "{jobs:?}"
+    );
 }

@@ -23,6 +23,7 @@ use tokio_util::sync::CancellationToken;
 use super::engine::Engine;
 use super::journal::WatchDef;
 use super::scan::{self, is_ignored};
+use super::source;
 use super::types::path_segments;
 
 #[derive(Debug, thiserror::Error)]
@@ -63,10 +64,12 @@ fn sig(p: &Path) -> Option<Sig> {
 }
 
 /// Watch `root` recursively; call `on_ready` once for every file that appears or changes, once
-/// it has been still for `settle`. Runs on the current tokio runtime until `cancel` fires.
+/// it has been still for `settle`. `initial` files (found by a scan at start) go through the
+/// same settling. Runs on the current tokio runtime until `cancel` fires.
 pub fn watch_folder(
     root: &Path,
     settle: Duration,
+    initial: Vec<PathBuf>,
     on_ready: impl Fn(PathBuf) + Send + Sync + 'static,
     cancel: CancellationToken,
 ) -> Result<JoinHandle<()>, WatchError> {
@@ -92,7 +95,10 @@ pub fn watch_folder(
     let tick = (settle / 4).clamp(Duration::from_millis(25), Duration::from_millis(1000));
     Ok(tokio::spawn(async move {
         let _debouncer = debouncer; // lives as long as the task
-        let mut pending: HashMap<PathBuf, (Option<Sig>, Instant)> = HashMap::new();
+        let mut pending: HashMap<PathBuf, (Option<Sig>, Instant)> = initial
+            .into_iter()
+            .map(|p| (p, (None, Instant::now())))
+            .collect();
         let mut sent: HashMap<PathBuf, Sig> = HashMap::new();
         let mut ticker = tokio::time::interval(tick);
         loop {
@@ -168,9 +174,11 @@ impl Engine {
         let root = PathBuf::from(&def.path);
         let def2 = def.clone();
         let root2 = root.clone();
+        let initial = self.missed_while_closed(def, &root);
         let task = watch_folder(
             &root,
             Duration::from_millis(def.settle_ms.max(50)),
+            initial,
             move |path| {
                 let Some(inner) = inner.upgrade() else { return };
                 let (base, mut segs) = def2.folder.split();
@@ -190,5 +198,31 @@ impl Engine {
             cancel,
             task: Some(task),
         })
+    }
+
+    /// Files added to or changed in the watched folder while no watch ran (the app was
+    /// closed): changed after the watch was added, and not already uploaded or queued.
+    fn missed_while_closed(&self, def: &WatchDef, root: &Path) -> Vec<PathBuf> {
+        let journal = &self.inner().journal;
+        let Some(since_ms) = def
+            .id
+            .and_then(|id| journal.watch_created_at(id).ok().flatten())
+        else {
+            return Vec::new();
+        };
+        let mut problems = Vec::new();
+        scan::expand(root, &mut problems)
+            .into_iter()
+            .map(|f| f.path)
+            .filter(|p| match source::probe(p) {
+                Ok(facts) => {
+                    facts.mtime_ns.is_some_and(|ns| ns / 1_000_000 > since_ms)
+                        && !journal
+                            .knows_file_version(p, facts.size, facts.mtime_ns)
+                            .unwrap_or(true)
+                }
+                Err(_) => false,
+            })
+            .collect()
     }
 }

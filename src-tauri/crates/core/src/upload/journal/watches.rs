@@ -1,6 +1,6 @@
 //! Watched-folder definitions, kept in the journal so they survive a restart.
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -55,6 +55,35 @@ impl Journal {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+
+    /// When the watch was added (unix ms): files changed after it are the watch's business.
+    pub fn watch_created_at(&self, id: i64) -> Result<Option<i64>, JournalError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT created_at FROM watches WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Whether this exact file (path, size, mtime) already has a job, or the path has an
+    /// unfinished one: a watch starting up must not queue it again.
+    pub fn knows_file_version(
+        &self,
+        path: &std::path::Path,
+        size: u64,
+        mtime_ns: Option<i64>,
+    ) -> Result<bool, JournalError> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT 1 FROM jobs WHERE path = ?1 AND (state IN ('queued','hashing','uploading','processing') OR (size = ?2 AND mtime_ns IS ?3)) LIMIT 1",
+                params![path.to_string_lossy(), size as i64, mtime_ns],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
     }
 
     /// `true` when a watch was removed.
