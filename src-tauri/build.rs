@@ -4,6 +4,8 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "save_settings",
+    "start_demo",
+    "leave_demo",
     "inspect_credential",
     "list_profiles",
     "add_profile",

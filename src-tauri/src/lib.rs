@@ -2,13 +2,14 @@
 //! commands are thin adapters in `commands/`.
 
 mod commands;
+mod demo;
 mod error;
 mod state;
 
 use tauri::Manager;
 
 pub use error::IpcError;
-pub use state::AppState;
+pub use state::{AppState, Session};
 
 /// Build and run the app. Fails loudly (with a dialog-free message on stderr) only if the
 /// webview itself cannot start; everything else degrades with a message in the window.
@@ -23,7 +24,7 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .manage(state)
         .setup(|app| {
-            app.state::<AppState>().uploads.attach(app.handle());
+            app.state::<AppState>().attach(app.handle());
             // Test builds only: let the main window call the drop simulator.
             #[cfg(feature = "e2e")]
             app.add_capability(
@@ -34,6 +35,8 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::save_settings,
+            commands::app::start_demo,
+            commands::app::leave_demo,
             commands::keys::inspect_credential,
             commands::keys::list_profiles,
             commands::keys::add_profile,

@@ -29,7 +29,8 @@ pub struct KeyCheck {
 
 #[tauri::command]
 pub fn list_profiles(state: State<'_, AppState>) -> Vec<Profile> {
-    state.vault.list()
+    let s = state.session();
+    s.vault.list()
 }
 
 /// Save a new profile (key to the keychain). The UI verifies right after with `verify_profile`.
@@ -40,7 +41,8 @@ pub fn add_profile(
     key_text: String,
     account_id: Option<String>,
 ) -> Result<Profile, IpcError> {
-    Ok(state.vault.add(&name, &key_text, account_id.as_deref())?)
+    let s = state.session();
+    Ok(s.vault.add(&name, &key_text, account_id.as_deref())?)
 }
 
 /// Live check: list the sites, probe media access on `site` (ID or dashboard URL) or the default.
@@ -50,8 +52,9 @@ pub async fn verify_profile(
     name: String,
     site: Option<String>,
 ) -> Result<KeyCheck, IpcError> {
+    let s = state.session();
     let (profile, verification) =
-        check_profile(&state.vault, &state.client, &name, site.as_deref()).await?;
+        check_profile(&s.vault, &s.client, &name, site.as_deref()).await?;
     Ok(KeyCheck {
         profile,
         verification,
@@ -65,7 +68,8 @@ pub fn rename_profile(
     name: String,
     new_name: String,
 ) -> Result<Profile, IpcError> {
-    Ok(state.vault.rename(&name, &new_name)?)
+    let s = state.session();
+    Ok(s.vault.rename(&name, &new_name)?)
 }
 
 /// Rotation: the new key is verified before the old one is forgotten.
@@ -75,8 +79,8 @@ pub async fn replace_key(
     name: String,
     key_text: String,
 ) -> Result<KeyCheck, IpcError> {
-    let (profile, verification, replaced) =
-        rotate(&state.vault, &state.client, &name, &key_text).await?;
+    let s = state.session();
+    let (profile, verification, replaced) = rotate(&s.vault, &s.client, &name, &key_text).await?;
     Ok(KeyCheck {
         profile,
         verification,
@@ -86,7 +90,8 @@ pub async fn replace_key(
 
 #[tauri::command]
 pub fn delete_profile(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
-    Ok(state.vault.delete(&name)?)
+    let s = state.session();
+    Ok(s.vault.delete(&name)?)
 }
 
 #[tauri::command]
@@ -95,14 +100,13 @@ pub fn set_default_site(
     name: String,
     site_id: String,
 ) -> Result<Profile, IpcError> {
-    let p = state.vault.get(&name)?;
+    let s = state.session();
+    let p = s.vault.get(&name)?;
     if !p.sites.iter().any(|s| s.id == site_id) {
         return Err(IpcError::new(
             crate::error::IpcErrorKind::Invalid,
             "That site is not in this profile's list; refresh the sites first.",
         ));
     }
-    Ok(state
-        .vault
-        .update(&name, |p| p.default_site = Some(site_id))?)
+    Ok(s.vault.update(&name, |p| p.default_site = Some(site_id))?)
 }

@@ -28,13 +28,14 @@ use crate::{AppState, IpcError};
 
 /// Where the engine's events go: the window's latest subscription (a reload subscribes again
 /// and replaces the old one), and — once per finished batch — a notification.
-#[derive(Default)]
 pub struct Sink {
     channel: Mutex<Option<Channel<UploadEvent>>>,
     /// Notices said before the window subscribed (jobs resumed at start-up…), kept for it.
     early: Mutex<Vec<UploadEvent>>,
     busy: Mutex<bool>,
     app: OnceLock<AppHandle>,
+    /// The session's settings (shared with it): whether to notify.
+    settings: Arc<Mutex<Settings>>,
 }
 
 impl Sink {
@@ -69,8 +70,13 @@ impl Sink {
         let Some(app) = self.app.get().cloned() else {
             return;
         };
+        let settings = self.settings.clone();
         tauri::async_runtime::spawn_blocking(move || {
-            if !app.state::<AppState>().settings().notify_when_done {
+            let notify = settings
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .notify_when_done;
+            if !notify {
                 return;
             }
             let focused = app
@@ -117,7 +123,7 @@ impl Uploads {
     pub fn start(
         paths: &Paths,
         client: WixClient,
-        settings: Settings,
+        settings: Arc<Mutex<Settings>>,
         service: &str,
     ) -> (Uploads, Option<String>) {
         let opened = Journal::open(&paths.database_file()).unwrap_or_else(|e| Opened {
@@ -129,8 +135,15 @@ impl Uploads {
         let vault = Vault::with_service(paths, service.to_string());
         let keys: KeyResolver =
             Arc::new(move |profile: &str| vault.key(profile).map_err(|e| e.to_string()));
-        let sink = Arc::new(Sink::default());
+        let sink = Arc::new(Sink {
+            channel: Mutex::default(),
+            early: Mutex::default(),
+            busy: Mutex::default(),
+            app: OnceLock::new(),
+            settings: settings.clone(),
+        });
         let s = sink.clone();
+        let settings = settings.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let config = EngineConfig {
             runtime: Some(tauri::async_runtime::handle().inner().clone()),
             ..EngineConfig::default()
@@ -163,6 +176,21 @@ impl Uploads {
                 });
             }
         }
+    }
+
+    /// The window no longer listens to this session (it switched to another one).
+    pub fn detach_window(&self) {
+        *self.sink.channel.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// For a session being closed: cancel every job, stop the watches, stop telling the window.
+    pub fn stop(&self) {
+        self.detach_window();
+        self.engine.cancel_all();
+        self.watches
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 
     fn start_watch(&self, def: &WatchDef) -> Result<(), String> {
@@ -208,7 +236,8 @@ pub fn enqueue_uploads(
     folder: Option<Destination>,
     upload_anyway: bool,
 ) -> Result<Vec<JobId>, IpcError> {
-    let key = state.vault.key(&profile)?;
+    let s = state.session();
+    let key = s.vault.key(&profile)?;
     let requests = requests_for(
         paths,
         &profile,
@@ -217,13 +246,14 @@ pub fn enqueue_uploads(
         folder.unwrap_or_default(),
         upload_anyway,
     );
-    Ok(state.uploads.engine.enqueue(requests))
+    Ok(s.uploads.engine.enqueue(requests))
 }
 
 /// Subscribe the window: the current queue is replayed first, then every change follows.
 #[tauri::command]
 pub fn watch_uploads(state: State<'_, AppState>, on_event: Channel<UploadEvent>) {
-    let up = &state.uploads;
+    let s = state.session();
+    let up = &s.uploads;
     let mut ch = up.sink.channel.lock().unwrap_or_else(|p| p.into_inner());
     for job in up.engine.snapshot() {
         let _ = on_event.send(UploadEvent::Job { job: Box::new(job) });
@@ -239,28 +269,31 @@ pub fn watch_uploads(state: State<'_, AppState>, on_event: Channel<UploadEvent>)
 
 #[tauri::command]
 pub fn cancel_upload(state: State<'_, AppState>, id: JobId) {
-    state.uploads.engine.cancel(id);
+    let s = state.session();
+    s.uploads.engine.cancel(id);
 }
 
 #[tauri::command]
 pub fn cancel_all_uploads(state: State<'_, AppState>) {
-    state.uploads.engine.cancel_all();
+    let s = state.session();
+    s.uploads.engine.cancel_all();
 }
 
 /// `paused = true` holds every transfer at its next piece of data; `false` goes on.
 #[tauri::command]
 pub fn pause_uploads(state: State<'_, AppState>, paused: bool) {
+    let s = state.session();
     if paused {
-        state.uploads.engine.pause()
+        s.uploads.engine.pause()
     } else {
-        state.uploads.engine.resume()
+        s.uploads.engine.resume()
     }
 }
 
 #[tauri::command]
 pub fn retry_upload(state: State<'_, AppState>, id: JobId) -> Result<(), IpcError> {
-    state
-        .uploads
+    let s = state.session();
+    s.uploads
         .engine
         .retry(id)
         .map_err(|e| IpcError::new(IpcErrorKind::Invalid, e.to_string()))
@@ -269,8 +302,8 @@ pub fn retry_upload(state: State<'_, AppState>, id: JobId) -> Result<(), IpcErro
 /// Upload a file that was skipped as a duplicate after all.
 #[tauri::command]
 pub fn upload_anyway(state: State<'_, AppState>, id: JobId) -> Result<(), IpcError> {
-    state
-        .uploads
+    let s = state.session();
+    s.uploads
         .engine
         .upload_anyway(id)
         .map_err(|e| IpcError::new(IpcErrorKind::Invalid, e.to_string()))
@@ -279,9 +312,10 @@ pub fn upload_anyway(state: State<'_, AppState>, id: JobId) -> Result<(), IpcErr
 /// Forget finished jobs in the queue view (History keeps them); a fresh total follows.
 #[tauri::command]
 pub fn clear_finished_uploads(state: State<'_, AppState>) {
-    state.uploads.engine.clear_finished();
-    state.uploads.sink.send(UploadEvent::Total {
-        total: state.uploads.engine.total(),
+    let s = state.session();
+    s.uploads.engine.clear_finished();
+    s.uploads.sink.send(UploadEvent::Total {
+        total: s.uploads.engine.total(),
     });
 }
 
@@ -290,8 +324,8 @@ pub fn upload_history(
     state: State<'_, AppState>,
     query: HistoryQuery,
 ) -> Result<Vec<HistoryEntry>, IpcError> {
-    state
-        .uploads
+    let s = state.session();
+    s.uploads
         .engine
         .journal()
         .history(&query)
@@ -306,9 +340,10 @@ pub async fn list_folders(
     site_id: String,
     parent: Option<String>,
 ) -> Result<Vec<Folder>, IpcError> {
-    let key = state.vault.key(&profile)?;
+    let s = state.session();
+    let key = s.vault.key(&profile)?;
     Ok(media::list_folders(
-        &state.client,
+        &s.client,
         &key,
         &site_id,
         parent.as_deref().unwrap_or(MEDIA_ROOT),
@@ -324,6 +359,7 @@ pub async fn create_folder(
     parent: Option<String>,
     name: String,
 ) -> Result<Folder, IpcError> {
+    let s = state.session();
     let name = name.trim();
     if name.is_empty() || name.contains('/') {
         return Err(IpcError::new(
@@ -331,9 +367,9 @@ pub async fn create_folder(
             "A folder name cannot be empty or contain “/”.",
         ));
     }
-    let key = state.vault.key(&profile)?;
+    let key = s.vault.key(&profile)?;
     Ok(media::create_folder(
-        &state.client,
+        &s.client,
         &key,
         &site_id,
         parent.as_deref().unwrap_or(MEDIA_ROOT),
@@ -363,7 +399,8 @@ pub struct NewWatch {
 
 #[tauri::command]
 pub fn list_watches(state: State<'_, AppState>) -> Result<Vec<WatchedFolder>, IpcError> {
-    let up = &state.uploads;
+    let s = state.session();
+    let up = &s.uploads;
     let defs = up.engine.journal().watches().map_err(journal_err)?;
     Ok(defs
         .into_iter()
@@ -377,8 +414,9 @@ pub fn list_watches(state: State<'_, AppState>) -> Result<Vec<WatchedFolder>, Ip
 /// Start watching now and on every later start; only a folder that can be watched is saved.
 #[tauri::command(async)]
 pub fn add_watch(state: State<'_, AppState>, watch: NewWatch) -> Result<WatchedFolder, IpcError> {
-    let up = &state.uploads;
-    state.vault.get(&watch.profile)?;
+    let s = state.session();
+    let up = &s.uploads;
+    s.vault.get(&watch.profile)?;
     let draft = WatchDef {
         id: None,
         path: watch.path,
@@ -399,7 +437,8 @@ pub fn add_watch(state: State<'_, AppState>, watch: NewWatch) -> Result<WatchedF
 
 #[tauri::command]
 pub fn remove_watch(state: State<'_, AppState>, id: i64) -> Result<(), IpcError> {
-    let up = &state.uploads;
+    let s = state.session();
+    let up = &s.uploads;
     drop(
         up.watches
             .lock()
