@@ -191,3 +191,44 @@ async fn server_rejection_is_shown_verbatim_and_the_batch_goes_on() {
     assert_eq!(rec.state, Stage::Failed);
     assert!(rec.error.is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_type_is_sent_again_as_octet_stream_with_a_warning() {
+    let env = start().await;
+    // Wix may refuse a declared type it would accept when it detects it itself.
+    env.control(
+        reqwest::Method::PUT,
+        "/__emulator/config",
+        Some(serde_json::json!({"refused_mime_types": ["image/png"]})),
+    )
+    .await;
+    let engine = env.engine(settings());
+    let p = env.file("diagram.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR0123456789");
+    let ids = engine.enqueue(vec![env.root(&p)]);
+    idle(&engine, 30).await;
+    let v = view(&engine, ids[0]);
+    assert_eq!(v.stage, Stage::Done, "{v:?}");
+    let w = v.warning.unwrap_or_default();
+    assert!(
+        w.contains("image/png") && w.contains("application/octet-stream"),
+        "{w}"
+    );
+    let log = env.log().await;
+    let generates: Vec<_> = log
+        .iter()
+        .filter(|r| r["path"] == "/site-media/v1/files/generate-upload-url")
+        .collect();
+    assert_eq!(
+        generates.len(),
+        2,
+        "refused once, then sent as octet-stream"
+    );
+    assert_eq!(generates[0]["status"], 400);
+    let stored = env.stored().await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["sha256"], sha256_file(&p));
+    assert_eq!(
+        stored[0]["mimeType"], "image/png",
+        "typed by Wix from the extension"
+    );
+}

@@ -240,6 +240,7 @@ async fn remove_fault(State(state): State<AppState>, Path(id): Path<String>) -> 
 #[derive(Deserialize)]
 struct Config {
     processing_delay_ms: Option<u64>,
+    refused_mime_types: Option<Vec<String>>,
 }
 
 async fn set_config(State(state): State<AppState>, raw: axum::body::Bytes) -> Response {
@@ -251,8 +252,14 @@ async fn set_config(State(state): State<AppState>, raw: axum::body::Bytes) -> Re
     if let Some(ms) = req.processing_delay_ms {
         store.processing_delay = Duration::from_millis(ms);
     }
-    Json(json!({ "processing_delay_ms": store.processing_delay.as_millis() as u64 }))
-        .into_response()
+    if let Some(types) = req.refused_mime_types {
+        store.refused_mime_types = types.iter().map(|t| crate::mime::essence(t)).collect();
+    }
+    Json(json!({
+        "processing_delay_ms": store.processing_delay.as_millis() as u64,
+        "refused_mime_types": store.refused_mime_types,
+    }))
+    .into_response()
 }
 
 #[derive(Deserialize)]

@@ -78,12 +78,24 @@ fn make_ticket(
             rule: "MIN",
         });
     }
-    if mime_type.as_deref().map(crate::mime::essence).as_deref() == Some("text/html") {
-        f.violations.push(crate::error::FieldViolation {
-            field: "mimeType".into(),
-            description: "text/html is not a supported media type".into(),
-            rule: "INVALID_ARGUMENT",
-        });
+    if let Some(declared) = mime_type.as_deref().map(crate::mime::essence) {
+        // octet-stream asks for detection from the file name's extension, as Wix does.
+        let effective = match (
+            declared.as_str(),
+            file_name.as_deref().and_then(crate::mime::extension),
+        ) {
+            ("application/octet-stream", Some(ext)) => crate::mime::mime_for_ext(&ext)
+                .map(str::to_owned)
+                .unwrap_or(declared.clone()),
+            _ => declared.clone(),
+        };
+        if effective == "text/html" || state.store().refused_mime_types.contains(&declared) {
+            f.violations.push(crate::error::FieldViolation {
+                field: "mimeType".into(),
+                description: format!("{effective} is not a supported media type"),
+                rule: "INVALID_ARGUMENT",
+            });
+        }
     }
     f.finish()?;
     let mime_type = crate::mime::essence(&mime_type.unwrap_or_default());

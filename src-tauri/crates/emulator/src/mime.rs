@@ -13,6 +13,8 @@ const TABLE: &[(&str, &str)] = &[
     ("tiff", "image/tiff"),
     ("bmp", "image/bmp"),
     ("svg", "image/svg+xml"),
+    ("html", "text/html"),
+    ("htm", "text/html"),
     ("mp4", "video/mp4"),
     ("mov", "video/quicktime"),
     ("webm", "video/webm"),

@@ -132,6 +132,10 @@ pub struct Store {
     pub files: HashMap<String, FileRecord>,
     pub tickets: HashMap<String, UploadTicket>,
     pub processing_delay: Duration,
+    /// Declared `mimeType`s that generate calls refuse (400); the same file sent as
+    /// `application/octet-stream` is typed from its extension and accepted. `text/html` is
+    /// refused however it is declared.
+    pub refused_mime_types: Vec<String>,
     pub clock_base: OffsetDateTime,
 }
 
@@ -146,6 +150,7 @@ impl Store {
             files: HashMap::new(),
             tickets: HashMap::new(),
             processing_delay,
+            refused_mime_types: vec!["text/html".into()],
             clock_base: OffsetDateTime::now_utc(),
         }
     }

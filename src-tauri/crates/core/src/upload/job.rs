@@ -198,7 +198,7 @@ pub(crate) async fn run(
         v.stage = Stage::Uploading;
         v.bytes_done = prior.map(|p| p.confirmed_offset).unwrap_or(0);
     });
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         client: &inner.client,
         journal: &inner.journal,
         id,
@@ -218,17 +218,31 @@ pub(crate) async fn run(
         flow: flow.clone(),
     };
     let prior_protocol = prior.and_then(|p| p.protocol);
-    let file = if prior_protocol == Some(Protocol::Tus)
-        || (prior_protocol.is_none() && facts.size > settings.simple_upload_max_bytes)
-    {
-        tus::upload(&ctx, prior).await?
+    let tus = prior_protocol == Some(Protocol::Tus)
+        || (prior_protocol.is_none() && facts.size > settings.simple_upload_max_bytes);
+    let attempt = if tus {
+        tus::upload(&ctx, prior).await
     } else {
         simple::upload(
             &ctx,
             prior_protocol == Some(Protocol::Simple),
             prior.and_then(|p| p.attempt_started),
         )
-        .await?
+        .await
+    };
+    let file = match attempt {
+        // Wix's advice when it refuses a file's type: send it as octet-stream and let it
+        // detect the type from the file name's extension (wix-api.md §4.2). Once.
+        Err(e) if is_type_refusal(&e) && ctx.target.mime_type != OCTET_STREAM => {
+            let refused = std::mem::replace(&mut ctx.target.mime_type, OCTET_STREAM.into());
+            warning = Some(format!("Wix refused the type {refused} ({e}); the file was sent as {OCTET_STREAM} so that Wix works the type out from its name."));
+            if tus {
+                tus::upload(&ctx, None).await?
+            } else {
+                simple::upload(&ctx, false, None).await?
+            }
+        }
+        other => other?,
     };
     if sha.is_none() {
         // Hashed on the way out; from disk only if the stream somehow missed a range.
@@ -243,6 +257,32 @@ pub(crate) async fn run(
         warning = Some("The file changed while it was being uploaded; Wix has the version that was read. Upload it again if that matters.".into());
     }
     processed(inner, &rec, &key, &flow, file, warning).await
+}
+
+const OCTET_STREAM: &str = "application/octet-stream";
+
+/// Did Wix refuse the upload because of its MIME type?
+fn is_type_refusal(e: &UploadError) -> bool {
+    let Some(api) = (match e {
+        UploadError::Wix(w) => w.api(),
+        _ => None,
+    }) else {
+        return false;
+    };
+    let mentions_type = |t: &str| {
+        let t = t.to_ascii_lowercase();
+        t.contains("mimetype")
+            || t.contains("mime type")
+            || t.contains("media type")
+            || t.contains("content-type")
+    };
+    api.status == 415
+        || (api.status == 400
+            && (api
+                .violations
+                .iter()
+                .any(|v| mentions_type(&v.field) || mentions_type(&v.description))
+                || api.server_message.as_deref().is_some_and(mentions_type)))
 }
 
 /// Hash the whole file from disk (stage "hashing"), failing if it changes meanwhile.
