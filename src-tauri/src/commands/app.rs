@@ -39,7 +39,9 @@ pub struct DemoInfo {
     pub dir: String,
 }
 
-fn info(state: &AppState) -> AppInfo {
+/// `take_warnings`: false for the switch commands, whose answer is followed by a window reload
+/// that asks `app_info` again; the warnings wait for that.
+fn info(state: &AppState, take_warnings: bool) -> AppInfo {
     let s = state.session();
     let base = s.client.base().as_str().trim_end_matches('/').to_string();
     AppInfo {
@@ -49,7 +51,11 @@ fn info(state: &AppState) -> AppInfo {
         config_dir: s.paths.config_dir.display().to_string(),
         data_dir: s.paths.data_dir.display().to_string(),
         settings: s.settings(),
-        warnings: state.take_startup_warnings(),
+        warnings: if take_warnings {
+            state.take_startup_warnings()
+        } else {
+            Vec::new()
+        },
         demo: s.demo.as_ref().map(|d| DemoInfo {
             api_key: d.seed.api_key.clone(),
             account_id: d.seed.account_id.clone(),
@@ -67,7 +73,7 @@ fn info(state: &AppState) -> AppInfo {
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    info(&state)
+    info(&state, true)
 }
 
 #[tauri::command]
@@ -83,13 +89,13 @@ pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> Result<S
 #[tauri::command]
 pub async fn start_demo(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
     state.start_demo().await?;
-    Ok(info(&state))
+    Ok(info(&state, false))
 }
 
-/// Back to the real configuration, with nothing of the demo left. Returns the real app info
-/// (its `warnings` say if something of the demo could not be removed).
+/// Back to the real configuration, with nothing of the demo left. Returns the real app info;
+/// if something of the demo could not be removed, the next `app_info` says so.
 #[tauri::command]
 pub async fn leave_demo(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
     state.leave_demo().await;
-    Ok(info(&state))
+    Ok(info(&state, false))
 }

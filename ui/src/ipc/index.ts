@@ -5,6 +5,7 @@ import { getCurrentWebview } from '@tauri-apps/api/webview'
 import { open as openDialog } from '@tauri-apps/plugin-dialog'
 import { openUrl } from '@tauri-apps/plugin-opener'
 import type { AppInfo } from '../lib/bindings/AppInfo'
+import type { DemoInfo } from '../lib/bindings/DemoInfo'
 import type { CredentialReport } from '../lib/bindings/CredentialReport'
 import type { IpcError } from '../lib/bindings/IpcError'
 import type { KeyCheck } from '../lib/bindings/KeyCheck'
@@ -22,7 +23,7 @@ import type { TotalProgress } from '../lib/bindings/TotalProgress'
 import type { UploadEvent } from '../lib/bindings/UploadEvent'
 import type { WatchedFolder } from '../lib/bindings/WatchedFolder'
 
-export type { AppInfo, CredentialReport, IpcError, KeyCheck, Profile, Settings, Site, Verification }
+export type { AppInfo, CredentialReport, DemoInfo, IpcError, KeyCheck, Profile, Settings, Site, Verification }
 export type { Destination, Folder, HistoryEntry, HistoryQuery, JobView, NewWatch, TotalProgress, UploadEvent, WatchedFolder }
 
 /** Errors from commands arrive as `{kind, message}`; anything else is wrapped to that shape. */
@@ -42,6 +43,10 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const ipc = {
   appInfo: () => call<AppInfo>('app_info'),
   saveSettings: (settings: Settings) => call<Settings>('save_settings', { settings }),
+  /** Switch to the demo (a pretend Wix inside the app, throwaway files, its own keychain service). */
+  startDemo: () => call<AppInfo>('start_demo'),
+  /** Back to the real configuration; nothing of the demo is left. */
+  leaveDemo: () => call<AppInfo>('leave_demo'),
 
   /** Offline: what a pasted credential is. Cheap enough to call on every keystroke. */
   inspectCredential: (text: string) => call<CredentialReport>('inspect_credential', { text }),

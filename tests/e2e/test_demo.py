@@ -1,0 +1,198 @@
+"""Demo mode in the real window: the welcome's "Try the demo" → the banner on every screen →
+paste the demo key → badge → verified with the demo sites → drop a file → done → History →
+"Leave demo" → nothing of the demo left (profile, history, keychain entries, temp dir). And a
+window closed in demo mode: the next start is a normal one and removes what the demo left."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+from conftest import screen_capture
+from test_upload import drop, media_file, open_upload, shot, wait_stages
+
+BANNER = '[data-testid="demo-banner"]'
+NAV = [("upload", "Upload"), ("keys", "Keys"), ("history", "History"), ("guide", "Guide"), ("settings", "Settings")]
+
+
+def app_info(s) -> dict:
+    return s.js("return window.__TAURI_INTERNALS__.invoke('app_info')")
+
+
+def keychain(service: str) -> str:
+    """What `secret-tool` finds under a keychain service (attributes and secrets)."""
+    out = subprocess.run(["secret-tool", "search", "--all", "service", service], capture_output=True, text=True, timeout=20)
+    return out.stdout + out.stderr
+
+
+def demo_dirs(tmp: Path) -> list[Path]:
+    return sorted(tmp.glob("wixdrop-demo-*"))
+
+
+def demo_env(tmp_path: Path) -> tuple[dict, Path]:
+    """Own keychain service (the demo's is derived from it) and own temp dir (the demo's folder
+    goes there), so the test can look at both."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    return {"WIXDROP_KEYCHAIN_SERVICE": f"Wixdrop e2e {uuid.uuid4()}", "TMPDIR": str(tmp)}, tmp
+
+
+def test_demo_from_welcome_to_leave(launch, home, artifacts, tmp_path):
+    env, tmp = demo_env(tmp_path)
+    s = launch(**env)
+    s.set_window_rect(1280, 800, 0, 0)
+
+    # First run: the welcome offers the demo.
+    s.wait('[data-testid="welcome"]')
+    assert "Nothing leaves this computer" in s.text(s.wait('[data-testid="welcome"]'))
+    shot(s, artifacts / "demo-01-welcome.png")
+    s.click('[data-testid="welcome-demo"]')
+
+    # The demo runs: banner, Keys screen with the demo key on offer, no welcome.
+    banner = s.text(s.wait(BANNER, timeout=30))
+    assert "Demo — nothing leaves this computer" in banner and "Leave demo" in banner
+    assert s.js("return location.hash") == "#/keys"
+    assert not s.find_all('[data-testid="welcome"]')
+    info = app_info(s)
+    demo = info["demo"]
+    assert demo and info["uses_real_wix"] is False and info["api_base"].startswith("http://127.0.0.1:")
+    key, service, demo_dir = demo["api_key"], demo["keychain_service"], Path(demo["dir"])
+    assert key.startswith("IST.") and key.count(".") == 3, key
+    assert service == env["WIXDROP_KEYCHAIN_SERVICE"] + " (demo)"
+    assert demo_dir.parent == tmp and demo_dir.is_dir()
+    assert Path(info["config_dir"]).is_relative_to(demo_dir) and Path(info["data_dir"]).is_relative_to(demo_dir)
+    s.wait('[data-testid="demo-key-card"]')
+    assert s.js("return document.querySelector('[data-testid=demo-key-text]').textContent") == key
+    shot(s, artifacts / "demo-02-keys.png")
+    screen_capture(artifacts / "demo-02-keys-x11.png")
+
+    # Copy the demo key, then paste it as a user would: the badge reads a real-shape API key.
+    s.click('[data-testid="demo-key-copy"]')
+    s.wait('[data-testid="demo-key-copy"][data-copied="true"]', timeout=5)
+    if shutil.which("xclip"):
+        clip = subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True, text=True, timeout=5).stdout
+        assert clip == key
+    s.type('[data-testid="paste-key"]', key)
+    badge = s.text(s.wait('[data-testid="key-badge"][data-kind="wix_api_key"][data-usable="true"]'))
+    assert "API key" in badge, badge
+    s.wait_text('[data-testid="key-badge-account"]', demo["account_id"])
+    s.type('[data-testid="profile-name"]', "Demo account")
+    shot(s, artifacts / "demo-03-badge.png")
+
+    # Save → verified against the demo's pretend Wix, with the demo sites.
+    s.click('[data-testid="save-key"]')
+    s.wait('[data-testid="verification"][data-status="works"]', timeout=30)
+    rows = [s.text(r) for r in s.find_all('[data-testid="add-key"] [data-testid="site-row"]')]
+    assert len(rows) == len(demo["site_names"]) == 3, rows
+    for name in demo["site_names"]:
+        assert any(name in r for r in rows), (name, rows)
+    shot(s, artifacts / "demo-04-verified.png")
+    s.click('[data-testid="add-done"]')
+    assert "Works" in s.text(s.wait('[data-profile="Demo account"]'))
+    # The key went to the demo's keychain service, not the real one.
+    assert key in keychain(service)
+    assert key not in keychain(env["WIXDROP_KEYCHAIN_SERVICE"])
+
+    # Drop a file → progress → done, on a demo site.
+    f = media_file(tmp_path / "demo-photo.png", 300_000)
+    open_upload(s)
+    site_name = s.js("const e = document.querySelector('[data-testid=dest-site]'); return e.options[e.selectedIndex].text")
+    assert any(n in site_name for n in demo["site_names"]), site_name
+    drop(s, [f])
+    wait_stages(s, {"done"}, 1, timeout=60)
+    assert s.js("return document.querySelector('[data-testid=job-url]').textContent").startswith("http")
+    # Demo files never reach Wix: no "Open" that would send their URL to Wix's CDN.
+    assert not s.find_all('[data-testid="open-url"]')
+    shot(s, artifacts / "demo-05-upload-done.png")
+
+    # History shows it.
+    s.js("location.hash = '#/history'")
+    s.wait('[data-testid="history-row"][data-file="demo-photo.png"]')
+    assert not s.find_all('[data-testid="history-open"]')
+    shot(s, artifacts / "demo-06-history.png")
+
+    # The banner is on every screen.
+    for screen, heading in NAV:
+        s.click(f'[data-testid="nav-{screen}"]')
+        s.wait_text("main h1", heading)
+        assert s.find_all(BANNER), screen
+    s.click('[data-testid="nav-guide"]')
+    s.wait_text("main h1", "Guide")
+    shot(s, artifacts / "demo-07-guide.png")
+    s.click('[data-testid="nav-settings"]')
+    s.wait('[data-testid="settings-leave-demo"]')
+    shot(s, artifacts / "demo-08-settings.png")
+    s.set_window_rect(800, 600, 0, 0)
+    s.click('[data-testid="nav-upload"]')
+    s.wait('[data-testid="job"]')
+    shot(s, artifacts / "demo-09-upload-800x600.png")
+    s.set_window_rect(1280, 800, 0, 0)
+
+    # Leave: back to the real configuration, with nothing of the demo left.
+    s.click('[data-testid="nav-history"]')
+    s.wait('[data-testid="history-row"]')
+    s.click('[data-testid="leave-demo"]')
+    s.wait_gone(BANNER, timeout=30)
+    s.wait_text("main h1", "History")
+    s.wait_text("main", "Nothing uploaded yet")
+    assert not s.find_all('[data-testid="history-row"]')
+    info = app_info(s)
+    assert info["demo"] is None and info["uses_real_wix"] is True
+    assert Path(info["config_dir"]) == home / "config"
+    assert not s.find_all('[data-testid="welcome"]'), "the welcome was answered before the demo"
+    shot(s, artifacts / "demo-10-left-history.png")
+    s.click('[data-testid="nav-keys"]')
+    s.wait('[data-testid="add-key"]')
+    assert not s.find_all('[data-profile]'), "a demo profile survived"
+    assert not s.find_all('[data-testid="demo-key-card"]')
+    shot(s, artifacts / "demo-11-left-keys.png")
+
+    deadline = time.time() + 10
+    while (demo_dir.exists() or key in keychain(service)) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not demo_dir.exists(), f"demo dir {demo_dir} is still there"
+    assert demo_dirs(tmp) == []
+    assert "secret = " not in keychain(service), keychain(service)
+    assert not (home / "data" / "demo-in-progress.json").exists()
+    profiles = home / "config" / "profiles.json"
+    assert not profiles.exists() or json.loads(profiles.read_text()).get("profiles") == []
+    # The real settings kept what the user chose at the welcome, nothing else of the demo.
+    assert json.loads((home / "config" / "settings.json").read_text())["welcome_seen"] is True
+    assert key not in "\n".join(p.read_text(errors="replace") for p in home.rglob("*") if p.is_file())
+
+
+def test_window_closed_in_demo_mode_starts_normally_and_cleans_up(launch, home, artifacts, tmp_path):
+    env, tmp = demo_env(tmp_path)
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "settings.json").write_text('{"welcome_seen": true}')
+    s = launch(**env)
+    # From Settings this time; the demo key handed straight to the form.
+    s.click('[data-testid="nav-settings"]')
+    s.click('[data-testid="settings-demo"]')
+    s.wait(BANNER, timeout=30)
+    demo = app_info(s)["demo"]
+    s.click('[data-testid="demo-key-use"]')
+    s.wait('[data-testid="key-badge"][data-kind="wix_api_key"][data-usable="true"]')
+    s.click('[data-testid="save-key"]')
+    s.wait('[data-testid="verification"][data-status="works"]', timeout=30)
+    assert demo["api_key"] in keychain(demo["keychain_service"])
+    assert Path(demo["dir"]).is_dir()
+    s.close()  # the window goes away while the demo runs; nothing is cleaned up yet
+
+    assert Path(demo["dir"]).is_dir() and (home / "data" / "demo-in-progress.json").exists()
+    s = launch(**env)
+    s.wait('[data-testid="app-shell"]')
+    assert not s.find_all(BANNER)
+    info = app_info(s)
+    assert info["demo"] is None
+    assert not [w for w in s.js("return [...document.querySelectorAll('main [role=status]')].map(e => e.textContent)") if "demo" in w.lower()]
+    assert not Path(demo["dir"]).exists() and demo_dirs(tmp) == []
+    assert demo["api_key"] not in keychain(demo["keychain_service"])
+    assert not (home / "data" / "demo-in-progress.json").exists()
+    s.click('[data-testid="nav-keys"]')
+    s.wait('[data-testid="add-key"]')
+    assert not s.find_all('[data-profile]')
+    shot(s, artifacts / "demo-12-next-start.png")
