@@ -62,6 +62,12 @@ pub fn run() {
             #[cfg(feature = "e2e")]
             commands::uploads::e2e_drop,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running Wixdrop");
+        .build(tauri::generate_context!())
+        .expect("error while running Wixdrop")
+        .run(|app, event| {
+            // Closed in demo mode: remove the demo now (a crash leaves it to the next start).
+            if let tauri::RunEvent::Exit = event {
+                tauri::async_runtime::block_on(app.state::<AppState>().leave_demo());
+            }
+        });
 }

@@ -1,10 +1,14 @@
 """Demo mode in the real window: the welcome's "Try the demo" → the banner on every screen →
 paste the demo key → badge → verified with the demo sites → drop a file → done → History →
-"Leave demo" → nothing of the demo left (profile, history, keychain entries, temp dir). And a
-window closed in demo mode: the next start is a normal one and removes what the demo left."""
+"Leave demo" → nothing of the demo left (profile, history, keychain entries, temp dir). Closing
+the window in demo mode removes the demo on the way out; after a crash in demo mode, the next
+start is a normal one and removes what the demo left."""
 from __future__ import annotations
 
+import ctypes
 import json
+import os
+import signal
 import shutil
 import subprocess
 import time
@@ -26,6 +30,50 @@ def keychain(service: str) -> str:
     """What `secret-tool` finds under a keychain service (attributes and secrets)."""
     out = subprocess.run(["secret-tool", "search", "--all", "service", service], capture_output=True, text=True, timeout=20)
     return out.stdout + out.stderr
+
+
+def window_id(title: str) -> int:
+    wids = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", f"^{title}$"], capture_output=True, text=True, timeout=10).stdout.split()
+    assert len(wids) == 1, wids
+    return int(wids[0])
+
+
+def app_pid(title: str) -> int:
+    """The process that owns the app window (_NET_WM_PID)."""
+    out = subprocess.run(["xdotool", "getwindowpid", str(window_id(title))], capture_output=True, text=True, timeout=10)
+    return int(out.stdout.strip())
+
+
+def close_window(title: str) -> None:
+    """Ask the visible X11 window titled `title` to close, as a window manager's close button
+    does (a WM_DELETE_WINDOW client message; there is no window manager under Xvfb)."""
+    wid = window_id(title)
+
+    class ClientMessage(ctypes.Structure):
+        _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int), ("display", ctypes.c_void_p),
+                    ("window", ctypes.c_ulong), ("message_type", ctypes.c_ulong), ("format", ctypes.c_int), ("l", ctypes.c_long * 5)]
+
+    class XEvent(ctypes.Union):
+        _fields_ = [("xclient", ClientMessage), ("pad", ctypes.c_long * 24)]
+
+    x11 = ctypes.cdll.LoadLibrary("libX11.so.6")
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XInternAtom.restype = ctypes.c_ulong
+    x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    x11.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.POINTER(XEvent)]
+    x11.XFlush.argtypes = x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    display = x11.XOpenDisplay(None)
+    assert display, "cannot open the X display"
+    ev = XEvent()
+    ev.xclient.type = 33  # ClientMessage
+    ev.xclient.window = wid
+    ev.xclient.message_type = x11.XInternAtom(display, b"WM_PROTOCOLS", 0)
+    ev.xclient.format = 32
+    ev.xclient.l[0] = x11.XInternAtom(display, b"WM_DELETE_WINDOW", 0)
+    x11.XSendEvent(display, wid, 0, 0, ctypes.byref(ev))
+    x11.XFlush(display)
+    x11.XCloseDisplay(display)
 
 
 def demo_dirs(tmp: Path) -> list[Path]:
@@ -164,7 +212,7 @@ def test_demo_from_welcome_to_leave(launch, home, artifacts, tmp_path):
     assert key not in "\n".join(p.read_text(errors="replace") for p in home.rglob("*") if p.is_file())
 
 
-def test_window_closed_in_demo_mode_starts_normally_and_cleans_up(launch, home, artifacts, tmp_path):
+def test_after_a_crash_in_demo_mode_the_next_start_is_normal_and_cleans_up(launch, home, artifacts, tmp_path):
     env, tmp = demo_env(tmp_path)
     (home / "config").mkdir(parents=True)
     (home / "config" / "settings.json").write_text('{"welcome_seen": true}')
@@ -180,7 +228,9 @@ def test_window_closed_in_demo_mode_starts_normally_and_cleans_up(launch, home, 
     s.wait('[data-testid="verification"][data-status="works"]', timeout=30)
     assert demo["api_key"] in keychain(demo["keychain_service"])
     assert Path(demo["dir"]).is_dir()
-    s.close()  # the window goes away while the demo runs; nothing is cleaned up yet
+    # The app dies in demo mode (killed: no exit event, nothing cleaned up).
+    os.kill(app_pid("Wixdrop"), signal.SIGKILL)
+    s.close()
 
     assert Path(demo["dir"]).is_dir() and (home / "data" / "demo-in-progress.json").exists()
     s = launch(**env)
@@ -196,3 +246,28 @@ def test_window_closed_in_demo_mode_starts_normally_and_cleans_up(launch, home, 
     s.wait('[data-testid="add-key"]')
     assert not s.find_all('[data-profile]')
     shot(s, artifacts / "demo-12-next-start.png")
+
+
+def test_closing_the_window_in_demo_mode_removes_the_demo_on_the_way_out(launch, home, tmp_path):
+    env, tmp = demo_env(tmp_path)
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "settings.json").write_text('{"welcome_seen": true}')
+    s = launch(**env)
+    s.click('[data-testid="nav-settings"]')
+    s.click('[data-testid="settings-demo"]')
+    s.wait(BANNER, timeout=30)
+    demo = app_info(s)["demo"]
+    s.click('[data-testid="demo-key-use"]')
+    s.wait('[data-testid="key-badge"][data-usable="true"]')
+    s.click('[data-testid="save-key"]')
+    s.wait('[data-testid="verification"][data-status="works"]', timeout=30)
+    assert demo["api_key"] in keychain(demo["keychain_service"])
+
+    # The user closes the window: what a window manager's close button sends.
+    close_window("Wixdrop")
+    deadline = time.time() + 20
+    while (Path(demo["dir"]).exists() or (home / "data" / "demo-in-progress.json").exists()) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not Path(demo["dir"]).exists() and demo_dirs(tmp) == []
+    assert not (home / "data" / "demo-in-progress.json").exists()
+    assert demo["api_key"] not in keychain(demo["keychain_service"])
