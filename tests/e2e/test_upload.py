@@ -214,3 +214,16 @@ def test_no_key_shows_a_call_to_action(launch, app_env, artifacts):
     assert s.js("return document.querySelector('[data-testid=add-key-cta]').getAttribute('href')") == "#/keys"
     assert s.js("return document.querySelector('[data-testid=choose-files]').disabled") is True
     shot(s, artifacts / "upload-00-no-key.png")
+
+
+def test_a_drop_on_another_screen_brings_the_upload_screen_and_is_queued(launch, emulator, app_env, with_profile, artifacts, tmp_path):
+    f = media_file(tmp_path / "from-history.png", 30_000)
+    s = launch(**app_env)
+    s.set_window_rect(1280, 800, 0, 0)
+    # Start on History: the Upload screen has not been shown in this window yet.
+    s.js("location.hash = '#/history'")
+    s.wait_text("main h1", "History")
+    drop(s, [f])
+    s.wait_text("main h1", "Upload")
+    wait_stages(s, {"done"}, 1, timeout=30)
+    assert s.js("return [...document.querySelectorAll('[data-testid=job]')].map(e => e.dataset.file)") == ["from-history.png"]

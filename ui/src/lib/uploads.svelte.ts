@@ -138,8 +138,18 @@ class UploadsStore {
   drag = $state<{ active: boolean; count: number }>({ active: false, count: 0 })
   /** Set by the Upload screen: why a drop cannot be taken now (no key, no site), or null. */
   blocked: string | null = 'Add an API key first: nothing was uploaded.'
-  /** Called after a drop was queued, e.g. to bring the Upload screen forward. */
+  /** Called on every drop, to bring the Upload screen forward. */
   onDropped: (() => void) | null = null
+  /** What the drop overlay says; the Upload screen keeps it current (key, site, folder). */
+  hint = $state<{ title: string; detail: string; ready: boolean }>({
+    title: 'Drop to upload',
+    detail: 'Wixdrop opens the Upload screen with them.',
+    ready: true,
+  })
+  /** Whether the Upload screen is showing (it decides where a drop goes). */
+  uploadScreen = false
+  /** A drop made on another screen, taken by the Upload screen once it knows the target. */
+  pendingDrop: string[] | null = null
   private starting: Promise<void> | null = null
 
   /** Subscribe to the engine and to window drops, once for the app's life. */
@@ -152,7 +162,9 @@ class UploadsStore {
           else if (e.type === 'leave') this.drag = { active: false, count: 0 }
           else {
             this.drag = { active: false, count: 0 }
+            if (!this.uploadScreen) this.pendingDrop = e.paths
             this.onDropped?.()
+            if (!this.uploadScreen) return
             if (this.blocked) this.error = this.blocked
             else this.enqueue(e.paths)
           }
@@ -169,6 +181,15 @@ class UploadsStore {
         this.error = (e as { message: string }).message
       })
     return this.starting
+  }
+
+  /** Queue a drop made on another screen, now that the Upload screen knows the target. */
+  takePendingDrop() {
+    const paths = this.pendingDrop
+    if (!paths) return
+    this.pendingDrop = null
+    if (this.blocked) this.error = this.blocked
+    else this.enqueue(paths)
   }
 
   get summary(): QueueSummary {
