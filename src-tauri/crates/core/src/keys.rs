@@ -63,12 +63,9 @@ fn record(p: &mut Profile, v: &Verification, chosen: Option<&str>) {
         .default_site
         .as_ref()
         .is_some_and(|d| p.sites.iter().any(|s| &s.id == d));
+    // No valid default: the first site, the one verification probed and uploads go to.
     if !default_ok {
-        p.default_site = if p.sites.len() == 1 {
-            Some(p.sites[0].id.clone())
-        } else {
-            None
-        };
+        p.default_site = p.sites.first().map(|s| s.id.clone());
     }
 }
 
