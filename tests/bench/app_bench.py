@@ -1,0 +1,427 @@
+#!/usr/bin/env python3
+"""Wixdrop app benchmarks, measured from outside the app: figures beside targets, not pass/fail.
+
+Run through app_bench.sh: it builds the release .deb and starts this inside a private X display
+(Xvfb, no window manager), D-Bus session and throwaway keyring. Python 3 standard library + libX11
+(through ctypes) only.
+
+The binary measured is the one inside the .deb (unpacked with dpkg-deb -x, not installed). Each run
+starts it with a fresh WIXDROP_HOME and XDG dirs (so every run is a first launch: welcome screen)
+and measures:
+  - launch → window: from just before the process is started until an X11 top-level window titled
+    "Wixdrop" whose _NET_WM_PID is the app is viewable (mapped);
+  - launch → first paint: until a capture of that window (XGetImage, polled every ~10 ms) is no
+    longer one flat colour: ≥ 8 distinct colours among sampled pixels (a blank webview has 1);
+  - launch → screen complete: the first capture after which the window's pixels stay identical
+    for 1 s (the UI finished rendering the first screen, e.g. data loaded over IPC);
+  - idle memory: 5 s after the screen completed, the sum of PSS (/proc/PID/smaps_rollup) of the app
+    and every process descended from it (WebKitWebProcess, WebKitNetworkProcess, bwrap,
+    xdg-dbus-proxy…); PSS splits shared pages between the processes that map them, so the sum
+    does not count shared libraries twice.
+BENCH_RUNS (5) runs; each figure's median is printed beside the target.
+"""
+
+import ctypes
+import ctypes.util
+import hashlib
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+DEB = os.environ["BENCH_DEB"]
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+IDLE_S = float(os.environ.get("BENCH_IDLE_S", "5"))
+TIMEOUT_S = 60.0
+SETTLE_S = 1.0
+# Extra environment for the app, e.g. BENCH_APP_ENV="WEBKIT_DISABLE_COMPOSITING_MODE=1".
+APP_ENV = dict(kv.split("=", 1) for kv in os.environ.get("BENCH_APP_ENV", "").split())
+TITLE = b"Wixdrop"
+# Painted = at least this many distinct colours in the sampled rows. Before the UI is drawn the
+# window is one flat colour (GTK's grey, then the webview's white) or, for a frame, both; the
+# UI's anti-aliased text and icons give dozens.
+PAINTED = 8
+MB = 1_000_000
+MIB = 1024 * 1024
+
+# --- X11 through ctypes ------------------------------------------------------------------------
+X = ctypes.cdll.LoadLibrary(ctypes.util.find_library("X11") or "libX11.so.6")
+Window = ctypes.c_ulong
+Atom = ctypes.c_ulong
+
+
+class XWindowAttributes(ctypes.Structure):
+    _fields_ = [
+        ("x", ctypes.c_int), ("y", ctypes.c_int), ("width", ctypes.c_int), ("height", ctypes.c_int),
+        ("border_width", ctypes.c_int), ("depth", ctypes.c_int), ("visual", ctypes.c_void_p),
+        ("root", Window), ("class_", ctypes.c_int), ("bit_gravity", ctypes.c_int),
+        ("win_gravity", ctypes.c_int), ("backing_store", ctypes.c_int),
+        ("backing_planes", ctypes.c_ulong), ("backing_pixel", ctypes.c_ulong),
+        ("save_under", ctypes.c_int), ("colormap", ctypes.c_ulong), ("map_installed", ctypes.c_int),
+        ("map_state", ctypes.c_int), ("all_event_masks", ctypes.c_long),
+        ("your_event_mask", ctypes.c_long), ("do_not_propagate_mask", ctypes.c_long),
+        ("override_redirect", ctypes.c_int), ("screen", ctypes.c_void_p),
+    ]
+
+
+class XImage(ctypes.Structure):
+    pass
+
+
+XImage._fields_ = [
+    ("width", ctypes.c_int), ("height", ctypes.c_int), ("xoffset", ctypes.c_int),
+    ("format", ctypes.c_int), ("data", ctypes.c_void_p), ("byte_order", ctypes.c_int),
+    ("bitmap_unit", ctypes.c_int), ("bitmap_bit_order", ctypes.c_int), ("bitmap_pad", ctypes.c_int),
+    ("depth", ctypes.c_int), ("bytes_per_line", ctypes.c_int), ("bits_per_pixel", ctypes.c_int),
+    ("red_mask", ctypes.c_ulong), ("green_mask", ctypes.c_ulong), ("blue_mask", ctypes.c_ulong),
+    ("obdata", ctypes.c_void_p),
+    ("create_image", ctypes.c_void_p),
+    ("destroy_image", ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(XImage))),
+    ("get_pixel", ctypes.c_void_p), ("put_pixel", ctypes.c_void_p), ("sub_image", ctypes.c_void_p),
+    ("add_pixel", ctypes.c_void_p),
+]
+
+X.XOpenDisplay.restype = ctypes.c_void_p
+X.XOpenDisplay.argtypes = [ctypes.c_char_p]
+X.XDefaultRootWindow.restype = Window
+X.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+X.XQueryTree.argtypes = [ctypes.c_void_p, Window, ctypes.POINTER(Window), ctypes.POINTER(Window),
+                         ctypes.POINTER(ctypes.POINTER(Window)), ctypes.POINTER(ctypes.c_uint)]
+X.XFree.argtypes = [ctypes.c_void_p]
+X.XInternAtom.restype = Atom
+X.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+X.XGetWindowProperty.argtypes = [
+    ctypes.c_void_p, Window, Atom, ctypes.c_long, ctypes.c_long, ctypes.c_int, Atom,
+    ctypes.POINTER(Atom), ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_ulong),
+    ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_void_p)]
+X.XGetWindowAttributes.argtypes = [ctypes.c_void_p, Window, ctypes.POINTER(XWindowAttributes)]
+X.XGetImage.restype = ctypes.POINTER(XImage)
+X.XGetImage.argtypes = [ctypes.c_void_p, Window, ctypes.c_int, ctypes.c_int, ctypes.c_uint,
+                        ctypes.c_uint, ctypes.c_ulong, ctypes.c_int]
+X.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+ERROR_HANDLER = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+_ignore_errors = ERROR_HANDLER(lambda d, e: 0)  # a window may vanish between query and capture
+X.XSetErrorHandler(_ignore_errors)
+
+dpy = X.XOpenDisplay(None)
+if not dpy:
+    sys.exit("app_bench: cannot open the X display (run through tests/bench/app_bench.sh)")
+ROOT = X.XDefaultRootWindow(dpy)
+A_PID = X.XInternAtom(dpy, b"_NET_WM_PID", 0)
+A_NAME = X.XInternAtom(dpy, b"_NET_WM_NAME", 0)
+A_WM_NAME = X.XInternAtom(dpy, b"WM_NAME", 0)
+ANY_PROPERTY_TYPE, IS_VIEWABLE, ZPIXMAP, ALL_PLANES = 0, 2, 2, 0xFFFFFFFF
+
+
+def prop(win, atom):
+    kind, fmt, n, rest = Atom(), ctypes.c_int(), ctypes.c_ulong(), ctypes.c_ulong()
+    data = ctypes.c_void_p()
+    if X.XGetWindowProperty(dpy, win, atom, 0, 1024, 0, ANY_PROPERTY_TYPE, ctypes.byref(kind),
+                            ctypes.byref(fmt), ctypes.byref(n), ctypes.byref(rest), ctypes.byref(data)) != 0 or not data:
+        return None
+    try:
+        if fmt.value == 32:
+            return list((ctypes.c_ulong * n.value).from_address(data.value))
+        return ctypes.string_at(data, n.value * fmt.value // 8)
+    finally:
+        X.XFree(data)
+
+
+def app_window(pid):
+    """The viewable top-level window titled Wixdrop that belongs to pid, or None."""
+    root, parent, children, n = Window(), Window(), ctypes.POINTER(Window)(), ctypes.c_uint()
+    if not X.XQueryTree(dpy, ROOT, ctypes.byref(root), ctypes.byref(parent), ctypes.byref(children), ctypes.byref(n)):
+        return None
+    wins = [children[i] for i in range(n.value)]
+    if children:
+        X.XFree(children)
+    for w in wins:
+        if prop(w, A_PID) != [pid]:
+            continue
+        if (prop(w, A_NAME) or prop(w, A_WM_NAME)) != TITLE:
+            continue
+        attrs = XWindowAttributes()
+        if X.XGetWindowAttributes(dpy, w, ctypes.byref(attrs)) and attrs.map_state == IS_VIEWABLE:
+            return w, attrs.width, attrs.height
+    return None
+
+
+def grab(win, x, y, width, height):
+    """The raw 32-bit pixels of a rectangle of the window, or None."""
+    img = X.XGetImage(dpy, win, x, y, width, height, ALL_PLANES, ZPIXMAP)
+    if not img:
+        return None
+    try:
+        return ctypes.string_at(img.contents.data, img.contents.bytes_per_line * img.contents.height)
+    finally:
+        img.contents.destroy_image(img)
+
+
+def colours(raw, step=1):
+    return len(set(memoryview(raw).cast("I")[::step]))
+
+
+def strips(win, width, height):
+    """Distinct colours in 19 one-pixel rows across the window: cheap enough to poll every few ms
+    without slowing the app down (a full capture costs 40+ ms on a loaded 2-core machine)."""
+    seen = set()
+    for i in range(1, 20):
+        raw = grab(win, 0, height * i // 20, width, 1)
+        if raw is None:
+            return None
+        seen.update(memoryview(raw).cast("I"))
+    return len(seen)
+
+
+def save_png(raw, width, height, path):
+    """Write a captured window (32-bit BGRX, as Xvfb's 24-bit TrueColor gives it) as PNG."""
+    rgb = bytearray(width * height * 3)
+    rgb[0::3], rgb[1::3], rgb[2::3] = raw[2::4], raw[1::4], raw[0::4]
+    subprocess.run(["convert", "ppm:-", path], input=b"P6 %d %d 255\n" % (width, height) + bytes(rgb), check=False)
+
+
+# --- processes ---------------------------------------------------------------------------------
+def descendants(pid):
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def pss_kib(pid):
+    try:
+        for line in open(f"/proc/{pid}/smaps_rollup"):
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def name(pid):
+    try:
+        return open(f"/proc/{pid}/comm").read().strip()
+    except OSError:
+        return "?"
+
+
+def cpu_seconds(pids):
+    """User + system CPU seconds consumed so far by these (live) processes, by process name."""
+    by_name = {}
+    for p in pids:
+        try:
+            stat = open(f"/proc/{p}/stat").read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime, stime
+        by_name[name(p)] = by_name.get(name(p), 0) + ticks / os.sysconf("SC_CLK_TCK")
+    return by_name
+
+
+def software_gl(pids):
+    """True if a WebKit process has Mesa's LLVM-based software rasteriser (llvmpipe) loaded."""
+    for p in pids:
+        try:
+            if name(p).startswith("WebKitWebProc") and "libLLVM" in open(f"/proc/{p}/maps").read():
+                return True
+        except OSError:
+            pass
+    return False
+
+
+def alive(pid):
+    """Running (not gone, not a zombie waiting to be reaped)."""
+    try:
+        stat = open(f"/proc/{pid}/stat").read()
+        return stat[stat.rindex(")") + 2] != "Z"
+    except OSError:
+        return False
+
+
+def stop(pids):
+    """SIGTERM the app and its helpers, SIGKILL whatever is still running after 5 s."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for p in pids:
+            try:
+                os.kill(p, sig)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(alive(p) for p in pids):
+            time.sleep(0.05)
+        if not any(alive(p) for p in pids):
+            return
+
+
+# --- one run -----------------------------------------------------------------------------------
+def run_once(binary, workdir, log, shot_path):
+    home = tempfile.mkdtemp(dir=workdir)
+    env = dict(os.environ, WIXDROP_HOME=f"{home}/wixdrop", XDG_CONFIG_HOME=f"{home}/config",
+               XDG_DATA_HOME=f"{home}/data", XDG_CACHE_HOME=f"{home}/cache", **APP_ENV)
+    r = {}
+    t0 = time.monotonic()
+    proc = subprocess.Popen([binary], env=env, stdout=log, stderr=log)
+    try:
+        win = None
+        while time.monotonic() - t0 < TIMEOUT_S and proc.poll() is None:
+            win = app_window(proc.pid)
+            if win:
+                r["window"] = time.monotonic() - t0
+                break
+            time.sleep(0.005)
+        if not win:
+            raise RuntimeError("no window appeared" if proc.poll() is None else f"the app exited ({proc.returncode})")
+        while time.monotonic() - t0 < TIMEOUT_S and proc.poll() is None:
+            n = strips(*win)
+            if n is not None and n >= PAINTED:
+                r["paint"] = time.monotonic() - t0
+                r["paint_cpu_by"] = cpu_seconds(descendants(proc.pid))
+                r["paint_cpu"] = sum(r["paint_cpu_by"].values())
+                break
+            time.sleep(0.01)
+        if "paint" not in r:
+            raise RuntimeError("the window stayed one flat colour" if proc.poll() is None else f"the app exited ({proc.returncode})")
+        first = grab(win[0], 0, 0, win[1], win[2])
+        if first:
+            r["paint_colours"] = colours(first, 7)
+            save_png(first, win[1], win[2], shot_path)
+        # Done = the pixels have not changed for SETTLE_S and the app's processes were idle (under
+        # 0.1 CPU s) over that time: a frame can stay put while WebKit is still busy rendering the next.
+        last_digest, last_change, cpu_log = None, r["paint"], []
+        while time.monotonic() - t0 < TIMEOUT_S and proc.poll() is None:
+            raw = grab(win[0], 0, 0, win[1], win[2])
+            now = time.monotonic() - t0
+            cpu_log.append((now, sum(cpu_seconds(descendants(proc.pid)).values())))
+            if raw:
+                digest = hashlib.blake2b(raw, digest_size=16).digest()
+                if colours(raw, 7) < PAINTED:  # not the UI (a reload?): not "done" yet
+                    last_digest = None
+                elif digest != last_digest:
+                    last_digest, last_change, last_raw = digest, now, raw
+                elif now - last_change >= SETTLE_S:
+                    cpu_then = next(c for t, c in reversed(cpu_log) if t <= now - SETTLE_S)
+                    if cpu_log[-1][1] - cpu_then < 0.1:
+                        r["complete"] = last_change
+                        save_png(last_raw, win[1], win[2], shot_path.replace("first-paint", "screen-done"))
+                        break
+            time.sleep(0.1)
+        time.sleep(max(0.0, IDLE_S - (time.monotonic() - t0 - r.get("complete", r["paint"]))))
+        idle = grab(win[0], 0, 0, win[1], win[2])
+        if idle:
+            save_png(idle, win[1], win[2], shot_path.replace("first-paint", "idle"))
+        r["software_gl"] = software_gl(descendants(proc.pid))
+        procs = [(p, name(p), pss_kib(p)) for p in descendants(proc.pid)]
+        r["procs"] = [(p, n, k) for p, n, k in procs if k is not None]
+        r["pss_kib"] = sum(k for _, _, k in r["procs"])
+        return r
+    finally:
+        stop(descendants(proc.pid))
+        proc.wait()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def fmt_s(v):
+    return "   n/a" if v is None else f"{v:6.2f}"
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="wixdrop-app-bench-")
+    out_dir = os.environ.get("BENCH_OUT", work)
+    try:
+        subprocess.run(["dpkg-deb", "-x", DEB, f"{work}/root"], check=True)
+        binary = f"{work}/root/usr/bin/wixdrop-desktop"
+        bin_size = os.path.getsize(binary)
+        stripped = "not stripped" not in subprocess.run(["file", "-b", binary], capture_output=True, text=True).stdout
+        deb_size = os.path.getsize(DEB)
+        field = lambda f: subprocess.run(["dpkg-deb", "-f", DEB, f], capture_output=True, text=True, check=True).stdout.strip()
+        installed_kib, version = int(field("Installed-Size")), field("Version")
+        load_start = " ".join(open("/proc/loadavg").read().split()[:3])
+        log_path = os.environ.get("BENCH_APP_LOG", f"{work}/app.log")
+        print(f"Wixdrop app benchmarks: Wixdrop {version}, release .deb, measured from outside the app (not pass/fail)")
+        print(f"  package: {DEB}")
+        print(f"  machine: {os.cpu_count()} CPUs, load average {load_start} at start; Xvfb 1280x800x24, no window manager, throwaway keyring")
+        print(f"  {RUNS} runs, each a first launch (fresh WIXDROP_HOME and XDG dirs) of the binary unpacked from the .deb"
+              + (f"; app environment: {os.environ['BENCH_APP_ENV']}" if APP_ENV else ""))
+        print()
+        runs = []
+        with open(log_path, "ab") as log:
+            for i in range(RUNS):
+                try:
+                    r = run_once(binary, work, log, f"{out_dir}/first-paint-run{i + 1}.png")
+                except RuntimeError as e:
+                    print(f"  run {i + 1}: FAILED: {e} (app output: {log_path})", flush=True)
+                    continue
+                runs.append(r)
+                cpu_by = ", ".join(f"{n} {v:.2f}" for n, v in sorted(r["paint_cpu_by"].items(), key=lambda t: -t[1]))
+                print(f"  run {i + 1}: window {r['window']:.2f} s, first paint {r['paint']:.2f} s "
+                      f"({r.get('paint_colours', '?')} colours), screen done {fmt_s(r.get('complete')).strip()} s, "
+                      f"idle PSS {r['pss_kib'] * 1024 / MB:.0f} MB in {len(r['procs'])} processes; "
+                      f"CPU s to first paint: {cpu_by}", flush=True)
+        load_end = " ".join(open("/proc/loadavg").read().split()[:3])
+        if not runs:
+            print("\nNo run produced figures.")
+            return 1
+
+        def med(key):
+            vals = [r[key] for r in runs if r.get(key) is not None]
+            return (statistics.median(vals), vals) if vals else (None, [])
+
+        print()
+        print("What is measured (t = 0 just before the process is started; the app is not changed or told):")
+        print("  launch → window       its top-level X11 window titled \"Wixdrop\" (_NET_WM_PID = the app) is mapped")
+        print("  launch → first paint  that window shows the UI: 19 one-pixel rows across it, read with XGetImage")
+        print(f"                        every ~10 ms, hold {PAINTED}+ distinct colours (text, icons; a blank window has 1)")
+        print("  CPU to first paint    user+system CPU seconds the app's processes had used at that moment (less")
+        print("                        sensitive to other load on the machine than the wall-clock figures)")
+        print("  launch → screen done  the first full-window capture (every 100 ms) after which the pixels stay")
+        print("                        identical for 1 s while the app's processes use < 0.1 CPU s: the first")
+        print("                        screen finished rendering")
+        print(f"  idle memory           {IDLE_S:g} s after the screen was done: sum of PSS (/proc/PID/smaps_rollup) of the app and")
+        print("                        ALL its descendant processes (WebKitWebProcess, WebKitNetworkProcess, …)")
+        print()
+        w, rw = 26, 34
+        print(f"{'figure':<{w}}{'runs':<{rw}}{'median':>8}   target")
+        for label, key, target in (("launch → window (s)", "window", ""), ("launch → first paint (s)", "paint", "≤ 1 s"),
+                                   ("CPU to first paint (s)", "paint_cpu", ""), ("launch → screen done (s)", "complete", "")):
+            m, vals = med(key)
+            print(f"{label:<{w}}{' '.join(f'{v:.2f}' for v in vals):<{rw}}{fmt_s(m):>8}   {target}")
+        m, vals = med("pss_kib")
+        print(f"{'idle memory, PSS (MB)':<{w}}{' '.join(f'{v * 1024 / MB:.0f}' for v in vals):<{rw}}{m * 1024 / MB:>8.1f}   ≤ 150 MB")
+        print(f"{'release binary (MB)':<{w}}{'':<{rw}}{bin_size / MB:>8.1f}   ≤ 20 MB   "
+              f"({bin_size} bytes, {'stripped' if stripped else 'NOT stripped'})")
+        print(f"{'.deb package (MB)':<{w}}{'':<{rw}}{deb_size / MB:>8.1f}   (none)    "
+              f"({deb_size} bytes; {installed_kib / 1000:.1f} MB installed)")
+        print(f"MB = 10^6 bytes. Load average at the end: {load_end}.")
+        if any(r.get("software_gl") for r in runs) and "WEBKIT_DISABLE_COMPOSITING_MODE" not in APP_ENV:
+            print("WebKit's GL compositing ran on Mesa's software renderer (llvmpipe loaded; Xvfb has no GPU), so the")
+            print("paint figures include GL work a desktop GPU would do. To compare without GL compositing:")
+            print("BENCH_APP_ENV=WEBKIT_DISABLE_COMPOSITING_MODE=1.")
+        print()
+        last = runs[-1]
+        print("Idle memory by process, last run (PSS MB): "
+              + ", ".join(f"{n} {k * 1024 / MB:.1f}" for _, n, k in sorted(last["procs"], key=lambda t: -t[2])))
+        if out_dir != work:
+            print(f"Window captures per run: {out_dir}/first-paint-runN.png, screen-done-runN.png, idle-runN.png")
+        return 0 if len(runs) == RUNS else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

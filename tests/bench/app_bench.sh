@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Wixdrop app benchmarks: time from launch to the first painted screen (5 runs, median), idle
+# memory of the app and all its processes (PSS), release binary and .deb sizes — printed beside
+# the targets (first paint ≤ 1 s, idle ≤ 150 MB, binary ≤ 20 MB). Not pass/fail: the exit status
+# is non-zero only if the app could not be measured. What each figure measures is printed with it
+# (details in app_bench.py).
+#
+#   bash tests/bench/app_bench.sh                          build the release .deb, then measure it
+#   BENCH_DEB=path/to/Wixdrop_….deb bash tests/bench/…     measure an existing .deb, no build
+#
+# Other knobs: BENCH_RUNS (5), BENCH_IDLE_S (5), BENCH_APP_ENV ("VAR=value …" added to the app's
+# environment, e.g. WEBKIT_DISABLE_COMPOSITING_MODE=1 to compare without WebKit's GL compositing).
+# Runs the app in its own Xvfb (1280x800x24, no window manager), D-Bus session and throwaway
+# gnome-keyring, so it never opens a window on your screen or touches your keychain. The app's own
+# output goes to target/bench/app_bench-app.log, window captures to target/bench/*.png.
+# Needs: what scripts/setup.sh --test installs (xvfb, gnome-keyring, dbus), python3, libX11.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if [ -z "${BENCH_DEB:-}" ]; then
+  echo "[bench] building the release .deb (scripts/bundle.sh; a cold release build takes a while)…" >&2
+  BENCH_DEB=$(scripts/bundle.sh | tail -1)
+fi
+[ -f "$BENCH_DEB" ] || { echo "app_bench: no package at $BENCH_DEB" >&2; exit 1; }
+mkdir -p target/bench
+rm -f target/bench/first-paint-run*.png target/bench/screen-done-run*.png target/bench/idle-run*.png
+export BENCH_DEB BENCH_OUT="$PWD/target/bench" BENCH_APP_LOG="$PWD/target/bench/app_bench-app.log"
+: >"$BENCH_APP_LOG"
+session_log="$PWD/target/bench/app_bench-session.log"
+
+# The figures go to fd 3 (this stdout); the D-Bus daemon, Xvfb and the services D-Bus starts
+# (keyring, accessibility bus) write to stdout/stderr, which go to a log to keep the figures readable.
+# shellcheck disable=SC2016
+dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -c '
+  kr_home=$(mktemp -d)
+  eval "$(echo -n bench | HOME=$kr_home gnome-keyring-daemon --replace --unlock --components=secrets 2>/dev/null 3>&-)" || true
+  export GNOME_KEYRING_CONTROL
+  python3 tests/bench/app_bench.py >&3 2>&3; rc=$?
+  rm -rf "$kr_home"
+  exit $rc' 3>&1 >"$session_log" 2>&1 || { rc=$?; echo "(exit $rc; D-Bus/Xvfb output: $session_log)" >&2; exit $rc; }
