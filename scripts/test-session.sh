@@ -55,6 +55,8 @@ export WIXDROP_APP_BIN="$PWD/target/debug/wixdrop-desktop"
 export WIXDROP_CLI_BIN="$PWD/target/debug/wixdrop"
 export WIX_EMULATOR_BIN="$PWD/target/debug/wix-emulator"
 run_step "End-to-end and emulator-client tests (pytest)" target/pyenv/bin/pytest -q -p no:cacheprovider tests/
+# After the e2e tests: it rebuilds target/debug/wixdrop-desktop as a package contains it (no e2e).
+run_step "Install test of the .deb (tauri build --debug, dpkg -i, start, dpkg -r)" bash tests/bundle/test_deb.sh
 
 # One line that sums every runner's counts.
 read -r passed failed < <(python3 scripts/summarize-tests.py "$LOG")
