@@ -72,7 +72,8 @@ def test_first_run_guide_key_sites_drop_done_history(launch, emulator, artifacts
     # Drop two files on the Upload screen: progress, then done with URLs.
     files = [media_file(tmp_path / "hero.png", 2_500_000), media_file(tmp_path / "thumb.png", 30_000)]
     open_upload(s)
-    emulator.control("POST", "faults", {"method": "PATCH", "path_prefix": "/tus/", "fault": {"type": "bandwidth", "bytes_per_sec": 600_000}, "times": None})
+    # Slow the upload host down (files up to 10 MB go in one PUT) so the progress can be seen.
+    emulator.control("POST", "faults", {"method": "PUT", "path_prefix": "/upload/", "fault": {"type": "bandwidth", "bytes_per_sec": 600_000}, "times": None})
     drop(s, files)
     s.wait('[data-testid="job"][data-stage="uploading"]', timeout=20)
     shot(s, artifacts / "journey-05-uploading.png")
