@@ -276,3 +276,34 @@ async fn vanished_empty_and_unreadable_files_fail_alone() {
         .iter()
         .any(|f| f["displayName"] == "good.jpg"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_shows_the_last_bytes_while_the_server_answers() {
+    // A 1 MB body leaves in well under the 100 ms throttle; the server then takes 800 ms to
+    // answer. The held-back count must still be shown during that wait.
+    let env = start().await;
+    env.fault(json!({"method": "PUT", "path_prefix": "/upload/", "fault": {"type": "latency", "ms": 800}, "times": null})).await;
+    let engine = env.engine(settings());
+    let size = 1_000_000;
+    let f = env.file("burst.jpg", &jpeg(size, 9));
+    let id = engine.enqueue(vec![env.root(&f)])[0];
+    idle(&engine, 30).await;
+    assert_eq!(view(&engine, id).stage, Stage::Done);
+    let uploading: Vec<u64> = env
+        .events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            UploadEvent::Job { job } if job.id == id && job.stage == Stage::Uploading => {
+                Some(job.bytes_done)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        uploading.last(),
+        Some(&(size as u64)),
+        "uploading events: {uploading:?}"
+    );
+}

@@ -159,6 +159,7 @@ impl Engine {
             config,
             rt,
         });
+        spawn_progress_flusher(&inner);
         let engine = Engine { inner };
         engine.resume_unfinished();
         engine
@@ -586,6 +587,25 @@ impl Inner {
             }
         }
     }
+}
+
+/// While jobs run, send the progress the throttle held back once its interval is over, so a
+/// burst that ends inside an interval (a small file's whole body) is still shown. Ends with the
+/// engine.
+fn spawn_progress_flusher(inner: &Arc<Inner>) {
+    let me = Arc::downgrade(inner);
+    let mut active = inner.active.subscribe();
+    let interval = inner.config.progress_interval;
+    inner.rt.spawn(async move {
+        // An error here means the engine is gone.
+        while active.wait_for(|n| *n > 0).await.is_ok() {
+            tokio::time::sleep(interval).await;
+            let Some(i) = me.upgrade() else { return };
+            let paused = i.is_paused();
+            let ev = i.lock().board.flush(paused);
+            i.emit_all(ev);
+        }
+    });
 }
 
 /// The board's view of a journal record.

@@ -14,6 +14,8 @@ struct Meter {
     sample_at: Instant,
     sample_bytes: u64,
     rate: f64,
+    /// Bytes moved since the last event: the next flush sends them.
+    unsent: bool,
 }
 
 impl Meter {
@@ -23,6 +25,7 @@ impl Meter {
             sample_at: Instant::now(),
             sample_bytes: 0,
             rate: 0.0,
+            unsent: false,
         }
     }
 
@@ -56,6 +59,7 @@ struct Entry {
 pub(crate) struct Board {
     jobs: BTreeMap<JobId, Entry>,
     last_total: Option<Instant>,
+    total_unsent: bool,
     interval: Duration,
 }
 
@@ -64,6 +68,7 @@ impl Board {
         Board {
             jobs: BTreeMap::new(),
             last_total: None,
+            total_unsent: false,
             interval,
         }
     }
@@ -115,9 +120,11 @@ impl Board {
             e.view.eta_secs = None;
         }
         e.meter.last_emit = Some(Instant::now());
+        e.meter.unsent = false;
         let job = e.view.clone();
         let mut out = vec![UploadEvent::Job { job: Box::new(job) }];
         self.last_total = Some(Instant::now());
+        self.total_unsent = false;
         out.push(UploadEvent::Total {
             total: self.total(paused),
         });
@@ -127,7 +134,6 @@ impl Board {
     /// Bytes moved: update rate and ETA; emit only if this job's last event is old enough.
     pub fn progress(&mut self, id: JobId, bytes: u64, paused: bool) -> Vec<UploadEvent> {
         let now = Instant::now();
-        let interval = self.interval;
         let Some(e) = self.jobs.get_mut(&id) else {
             return Vec::new();
         };
@@ -139,21 +145,37 @@ impl Board {
         e.view.rate = e.meter.rate;
         e.view.eta_secs =
             (e.meter.rate > 1.0).then(|| e.view.size.saturating_sub(bytes) as f64 / e.meter.rate);
+        e.meter.unsent = true;
+        self.total_unsent = true;
+        self.due(now, paused, Some(id))
+    }
+
+    /// The updates the throttle held back, once their interval is over. Called on a timer, so
+    /// the last bytes of a burst (a small file sent within one interval) are shown too.
+    pub fn flush(&mut self, paused: bool) -> Vec<UploadEvent> {
+        self.due(Instant::now(), paused, None)
+    }
+
+    /// Events for unsent changes whose interval is over: job `only`, or every job.
+    fn due(&mut self, now: Instant, paused: bool, only: Option<JobId>) -> Vec<UploadEvent> {
+        let interval = self.interval;
+        let old_enough = |t: Option<Instant>| t.is_none_or(|t| now.duration_since(t) >= interval);
         let mut out = Vec::new();
-        if e.meter
-            .last_emit
-            .is_none_or(|t| now.duration_since(t) >= interval)
-        {
-            e.meter.last_emit = Some(now);
-            out.push(UploadEvent::Job {
-                job: Box::new(e.view.clone()),
-            });
+        for (id, e) in self.jobs.iter_mut() {
+            if only.is_some_and(|o| o != *id) || !e.meter.unsent {
+                continue;
+            }
+            if old_enough(e.meter.last_emit) {
+                e.meter.last_emit = Some(now);
+                e.meter.unsent = false;
+                out.push(UploadEvent::Job {
+                    job: Box::new(e.view.clone()),
+                });
+            }
         }
-        if self
-            .last_total
-            .is_none_or(|t| now.duration_since(t) >= interval)
-        {
+        if self.total_unsent && old_enough(self.last_total) {
             self.last_total = Some(now);
+            self.total_unsent = false;
             out.push(UploadEvent::Total {
                 total: self.total(paused),
             });
@@ -251,5 +273,27 @@ mod tests {
             b.progress(JobId(1), 5, false).is_empty(),
             "nothing after the final state"
         );
+    }
+
+    #[test]
+    fn held_back_bytes_are_flushed_once_the_interval_is_over() {
+        let mut b = Board::new(Duration::from_millis(30));
+        b.insert(view(1));
+        assert_eq!(
+            b.progress(JobId(1), 10, false).len(),
+            2,
+            "first bytes go at once"
+        );
+        assert!(b.progress(JobId(1), 1000, false).is_empty(), "throttled");
+        assert!(b.flush(false).is_empty(), "not before the interval is over");
+        std::thread::sleep(Duration::from_millis(40));
+        let ev = b.flush(false);
+        assert!(
+            matches!(&ev[0], UploadEvent::Job { job } if job.bytes_done == 1000),
+            "{ev:?}"
+        );
+        assert!(matches!(&ev[1], UploadEvent::Total { total } if total.bytes_done == 1000));
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(b.flush(false).is_empty(), "nothing new, nothing sent");
     }
 }

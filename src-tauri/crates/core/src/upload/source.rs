@@ -2,21 +2,23 @@
 //! stream a byte range from disk.
 //!
 //! Memory stays flat whatever the file size: every read goes through one bounded buffer, and
-//! a body is a stream of 64 KiB pieces that the HTTP client sends and drops. Nothing here ever
-//! holds a whole file or a whole chunk.
+//! a body is a stream of 256 KiB pieces, read at most four ahead of the connection, that the
+//! HTTP client sends and drops. Nothing here ever holds a whole file or a whole chunk.
 
 use std::io::{Read, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio_util::sync::CancellationToken;
 
 use super::error::UploadError;
 use super::flow::Flow;
 
-const PIECE: usize = 64 * 1024;
+/// One read from disk, one frame on the connection.
+const PIECE: usize = 256 * 1024;
+/// Pieces the reader may run ahead of the connection (memory per body: `AHEAD` × `PIECE`).
+const AHEAD: usize = 4;
 const HASH_BUF: usize = 256 * 1024;
 
 /// What the file looked like when it was hashed; compared again before bytes go out.
@@ -127,6 +129,10 @@ impl ReadFailure {
 
 /// A request body streaming `len` bytes of `path` from `offset`, paced by the flow's bandwidth
 /// cap and pause switch, counting bytes into the flow as they are handed to the connection.
+///
+/// A blocking thread reads the file (and feeds the stream hash) up to `AHEAD` pieces ahead of
+/// the connection, so reading and hashing overlap with sending instead of taking turns with
+/// it. Dropping the body (a cancel, a dropped connection) stops the reader at its next piece.
 pub(crate) async fn body(
     path: &Path,
     offset: u64,
@@ -134,28 +140,26 @@ pub(crate) async fn body(
     flow: &Flow,
     failure: &ReadFailure,
 ) -> Result<reqwest::Body, UploadError> {
-    let mut f = tokio::fs::File::open(path)
+    let file = tokio::fs::File::open(path)
         .await
-        .map_err(|e| UploadError::from_io(path, &e))?;
-    f.seek(SeekFrom::Start(offset))
-        .await
-        .map_err(|e| UploadError::from_io(path, &e))?;
+        .map_err(|e| UploadError::from_io(path, &e))?
+        .into_std()
+        .await;
+    let (tx, rx) = tokio::sync::mpsc::channel(AHEAD);
+    let (p, hash) = (path.to_path_buf(), flow.hash.clone());
+    tokio::task::spawn_blocking(move || read_ahead(file, &p, offset, len, hash.as_deref(), &tx));
     struct St {
-        file: tokio::io::Take<tokio::fs::File>,
-        left: u64,
+        rx: tokio::sync::mpsc::Receiver<Result<Vec<u8>, UploadError>>,
         flow: Flow,
         failure: ReadFailure,
-        path: PathBuf,
-        pos: u64,
+        left: u64,
         over: bool,
     }
     let st = St {
-        file: f.take(len),
-        left: len,
+        rx,
         flow: flow.clone(),
         failure: failure.clone(),
-        path: path.to_path_buf(),
-        pos: offset,
+        left: len,
         over: false,
     };
     let stream = futures_util::stream::unfold(st, |mut st| async move {
@@ -166,31 +170,63 @@ pub(crate) async fn body(
         // connection (tus resumes from the server's offset).
         let mut paused = st.flow.paused.clone();
         let _ = paused.wait_for(|p| !*p).await;
-        let mut buf = vec![0u8; PIECE.min(st.left as usize)];
-        let res = st.file.read(&mut buf).await;
-        let err = match res {
-            Ok(0) => Some(UploadError::Changed(st.path.display().to_string())),
-            Ok(n) => {
-                buf.truncate(n);
-                if let Some(h) = &st.flow.hash {
-                    h.feed(st.pos, &buf);
-                }
-                st.pos += n as u64;
+        let err = match st.rx.recv().await {
+            Some(Ok(buf)) => {
+                let n = buf.len();
                 st.flow.bandwidth.take(n).await;
                 st.left -= n as u64;
                 st.flow.add_bytes(n as u64);
                 return Some((Ok::<Vec<u8>, std::io::Error>(buf), st));
             }
-            Err(e) => Some(UploadError::from_io(&st.path, &e)),
+            Some(Err(e)) => e,
+            None => UploadError::Protocol("the file reader stopped early".into()),
         };
-        let msg = err.as_ref().map(|e| e.to_string()).unwrap_or_default();
-        if let Some(e) = err {
-            st.failure.set(e);
-        }
+        let msg = err.to_string();
+        st.failure.set(err);
         st.over = true;
         Some((Err(std::io::Error::other(msg)), st))
     });
     Ok(reqwest::Body::wrap_stream(stream))
+}
+
+/// The reader behind [`body`]: `len` bytes from `offset` in `PIECE`s, each hashed (when the
+/// flow hashes) and handed over in order; a short file or a read error ends it with an error.
+fn read_ahead(
+    mut file: std::fs::File,
+    path: &Path,
+    offset: u64,
+    len: u64,
+    hash: Option<&StreamHash>,
+    tx: &tokio::sync::mpsc::Sender<Result<Vec<u8>, UploadError>>,
+) {
+    use std::io::Seek;
+    if let Err(e) = file.seek(SeekFrom::Start(offset)) {
+        let _ = tx.blocking_send(Err(UploadError::from_io(path, &e)));
+        return;
+    }
+    let (mut pos, end) = (offset, offset + len);
+    while pos < end {
+        // Read into spare capacity: no zeroing of a buffer about to be overwritten.
+        let want = PIECE.min((end - pos) as usize);
+        let mut buf = Vec::with_capacity(want);
+        let piece = match (&mut file).take(want as u64).read_to_end(&mut buf) {
+            Ok(0) => Err(UploadError::Changed(path.display().to_string())),
+            Ok(n) => {
+                if let Some(h) = hash {
+                    h.feed(pos, &buf);
+                }
+                pos += n as u64;
+                Ok(buf)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => Err(UploadError::from_io(path, &e)),
+        };
+        let failed = piece.is_err();
+        // The receiver is gone: the request was dropped (cancelled, retried, finished).
+        if tx.blocking_send(piece).is_err() || failed {
+            return;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -227,6 +263,67 @@ mod tests {
         g.feed(0, &data[..100]);
         g.feed(500, &data[500..]);
         assert_eq!(g.finish(1000), None);
+    }
+
+    /// Everything the reader hands over for `len` bytes from `offset`.
+    fn read_all(
+        p: &Path,
+        offset: u64,
+        len: u64,
+        hash: &StreamHash,
+    ) -> Vec<Result<Vec<u8>, UploadError>> {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(AHEAD);
+        let file = std::fs::File::open(p).unwrap();
+        std::thread::scope(|s| {
+            s.spawn(move || read_ahead(file, p, offset, len, Some(hash), &tx));
+            let mut out = Vec::new();
+            while let Some(piece) = rx.blocking_recv() {
+                out.push(piece);
+                if out.len() > 1000 {
+                    break;
+                }
+            }
+            out
+        })
+    }
+
+    #[test]
+    fn the_reader_hands_over_the_range_in_order_and_hashes_it() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f");
+        let data: Vec<u8> = (0..(PIECE * 3 + 123)).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&p, &data).unwrap();
+        let h = StreamHash::default();
+        let got: Vec<u8> = read_all(&p, 0, data.len() as u64, &h)
+            .into_iter()
+            .flat_map(|r| r.unwrap())
+            .collect();
+        assert_eq!(got, data);
+        assert_eq!(
+            h.finish(data.len() as u64),
+            Some(hex(&Sha256::digest(&data)))
+        );
+        // A tail range, as a tus resume sends it.
+        let tail: Vec<u8> = read_all(&p, 1000, 5000, &StreamHash::default())
+            .into_iter()
+            .flat_map(|r| r.unwrap())
+            .collect();
+        assert_eq!(tail, &data[1000..6000]);
+    }
+
+    #[test]
+    fn a_file_that_shrank_ends_the_body_with_an_error() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f");
+        std::fs::write(&p, vec![7u8; PIECE + 10]).unwrap();
+        let pieces = read_all(&p, 0, 3 * PIECE as u64, &StreamHash::default());
+        let sent: usize = pieces
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(Vec::len)
+            .sum();
+        assert_eq!(sent, PIECE + 10);
+        assert!(matches!(pieces.last(), Some(Err(UploadError::Changed(_)))));
     }
 
     #[tokio::test]
