@@ -234,6 +234,31 @@ def cpu_seconds(pids):
     return by_name
 
 
+def pss_by_kind(pids):
+    """Where the idle PSS is, summed over the processes (KiB): Mesa's LLVM (software GL), WebKit and
+    JavaScriptCore libraries, the app binary, other libraries and files, and anonymous memory (heaps,
+    JS heap, buffers)."""
+    kinds = {"Mesa's libLLVM": 0, "WebKit + JSC libraries": 0, "wixdrop-desktop binary": 0,
+             "other libraries/files": 0, "heap/anonymous": 0}
+    for p in pids:
+        try:
+            kind = "heap/anonymous"
+            for line in open(f"/proc/{p}/smaps"):
+                head = line.split(maxsplit=6)
+                if "-" in head[0] and len(head) >= 5:  # a mapping's header line
+                    path = head[5].strip() if len(head) > 5 else ""
+                    kind = ("Mesa's libLLVM" if "libLLVM" in path
+                            else "WebKit + JSC libraries" if "libwebkit2gtk" in path or "libjavascriptcoregtk" in path
+                            else "wixdrop-desktop binary" if path.endswith("wixdrop-desktop")
+                            else "heap/anonymous" if not path.startswith("/")
+                            else "other libraries/files")
+                elif head[0] == "Pss:":
+                    kinds[kind] += int(head[1])
+        except OSError:
+            pass
+    return kinds
+
+
 def software_gl(pids):
     """True if a WebKit process has Mesa's LLVM-based software rasteriser (llvmpipe) loaded."""
     for p in pids:
@@ -329,6 +354,7 @@ def run_once(binary, workdir, log, shot_path):
         procs = [(p, name(p), pss_kib(p)) for p in descendants(proc.pid)]
         r["procs"] = [(p, n, k) for p, n, k in procs if k is not None]
         r["pss_kib"] = sum(k for _, _, k in r["procs"])
+        r["pss_kinds"] = pss_by_kind([p for p, _, _ in r["procs"]])
         return r
     finally:
         stop(descendants(proc.pid))
@@ -408,14 +434,16 @@ def main():
         print(f"{'.deb package (MB)':<{w}}{'':<{rw}}{deb_size / MB:>8.1f}   (none)    "
               f"({deb_size} bytes; {installed_kib / 1000:.1f} MB installed)")
         print(f"MB = 10^6 bytes. Load average at the end: {load_end}.")
-        if any(r.get("software_gl") for r in runs) and "WEBKIT_DISABLE_COMPOSITING_MODE" not in APP_ENV:
-            print("WebKit's GL compositing ran on Mesa's software renderer (llvmpipe loaded; Xvfb has no GPU), so the")
-            print("paint figures include GL work a desktop GPU would do. To compare without GL compositing:")
-            print("BENCH_APP_ENV=WEBKIT_DISABLE_COMPOSITING_MODE=1.")
+        if any(r.get("software_gl") for r in runs):
+            print("Mesa's software GL (llvmpipe, which loads LLVM) was in use: Xvfb has no GPU. The app turns WebKit's")
+            print("GL compositing off on Linux unless WEBKIT_DISABLE_COMPOSITING_MODE is set; to measure it on:")
+            print("BENCH_APP_ENV=WEBKIT_DISABLE_COMPOSITING_MODE=0.")
         print()
         last = runs[-1]
         print("Idle memory by process, last run (PSS MB): "
               + ", ".join(f"{n} {k * 1024 / MB:.1f}" for _, n, k in sorted(last["procs"], key=lambda t: -t[2])))
+        print("Idle memory by kind, last run (PSS MB): "
+              + ", ".join(f"{n} {k * 1024 / MB:.1f}" for n, k in last["pss_kinds"].items()))
         if out_dir != work:
             print(f"Window captures per run: {out_dir}/first-paint-runN.png, screen-done-runN.png, idle-runN.png")
         return 0 if len(runs) == RUNS else 1
