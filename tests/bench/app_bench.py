@@ -435,9 +435,9 @@ def main():
               f"({deb_size} bytes; {installed_kib / 1000:.1f} MB installed)")
         print(f"MB = 10^6 bytes. Load average at the end: {load_end}.")
         if any(r.get("software_gl") for r in runs):
-            print("Mesa's software GL (llvmpipe, which loads LLVM) was in use: Xvfb has no GPU. The app turns WebKit's")
-            print("GL compositing off on Linux unless WEBKIT_DISABLE_COMPOSITING_MODE is set; to measure it on:")
-            print("BENCH_APP_ENV=WEBKIT_DISABLE_COMPOSITING_MODE=0.")
+            print("Mesa's software GL (llvmpipe, which loads LLVM) was in use: Xvfb has no GPU, so WebKit's GL")
+            print("compositing ran on the CPU. To compare without it: BENCH_APP_ENV=WEBKIT_DISABLE_COMPOSITING_MODE=1")
+            print("(faster and smaller, but WebKitGTK then stops repainting a focused text field here; see README).")
         print()
         last = runs[-1]
         print("Idle memory by process, last run (PSS MB): "
