@@ -3,6 +3,7 @@
 //! ever dropping a stage change or a final state.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::time::{Duration, Instant};
 
 use super::types::{JobId, JobView, Stage, TotalProgress, UploadEvent};
@@ -160,12 +161,13 @@ impl Board {
     fn due(&mut self, now: Instant, paused: bool, only: Option<JobId>) -> Vec<UploadEvent> {
         let interval = self.interval;
         let old_enough = |t: Option<Instant>| t.is_none_or(|t| now.duration_since(t) >= interval);
+        let range = match only {
+            Some(id) => (Bound::Included(id), Bound::Included(id)),
+            None => (Bound::Unbounded, Bound::Unbounded),
+        };
         let mut out = Vec::new();
-        for (id, e) in self.jobs.iter_mut() {
-            if only.is_some_and(|o| o != *id) || !e.meter.unsent {
-                continue;
-            }
-            if old_enough(e.meter.last_emit) {
+        for (_, e) in self.jobs.range_mut(range) {
+            if e.meter.unsent && old_enough(e.meter.last_emit) {
                 e.meter.last_emit = Some(now);
                 e.meter.unsent = false;
                 out.push(UploadEvent::Job {
