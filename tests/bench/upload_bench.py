@@ -242,32 +242,30 @@ def main():
         big_size = BIG_MIB * MIB
         log(f"writing a {BIG_MIB} MiB file")
         make_file(big, big_size, "big")
-        curl_t, wd_t, wd_rss, hash_t = [], [], [], []
-        # (seconds, client CPU s, emulator CPU s) per run, to explain the ratio.
+        wd_rss, hash_t = [], []
+        # (seconds, client CPU s, emulator CPU s) per run; the best run is the fastest.
         curl_runs, wd_runs = [], []
         for i in range(REPEAT):
             log(f"{BIG_MIB} MiB: curl -T (run {i + 1}/{REPEAT})")
             e0 = emu.cpu()
             t, cpu = curl_put(emu, big)
             curl_runs.append((t, cpu, emu.cpu() - e0))
-            curl_t.append(t)
             emu.drop_stored_bytes()
             log(f"{BIG_MIB} MiB: wixdrop upload (run {i + 1}/{REPEAT})")
             home = wd.fresh_home()
             e0 = emu.cpu()
             t, rss = wd.run(["upload", big, "--json"], home)
             wd_runs.append((t, wd.last_cpu, emu.cpu() - e0))
-            wd_t.append(t)
             wd_rss.append(rss)
             emu.drop_stored_bytes()
             # The same again: its size matches the history, so it is hashed from disk and skipped
             # as a duplicate. (A new file is hashed while it streams, inside the timed run.)
             t, _ = wd.run(["upload", big, "--json"], home)
             hash_t.append(t)
-        ct, wt, ht = min(curl_t), min(wd_t), min(hash_t)
+        best_c, best_w = min(curl_runs), min(wd_runs)
+        ct, wt, ht = best_c[0], best_w[0], min(hash_t)
         rows.append((f"{BIG_MIB} MiB file: throughput", f"{mbps(big_size, wt):.0f} MB/s ({wt:.1f} s)",
                      f"{mbps(big_size, ct):.0f} MB/s ({ct:.1f} s)", f"{ct / wt:.2f}", ">= 0.95"))
-        best_c, best_w = min(curl_runs), min(wd_runs)
         rows.append(("  CPU s: client / emulator", f"{best_w[1]:.2f} / {best_w[2]:.2f}",
                      f"{best_c[1]:.2f} / {best_c[2]:.2f}", "-", "-"))
         rows.append(("  SHA-256 of the file alone", f"{sha256_secs(big):.2f} s", "-", "-", "-"))

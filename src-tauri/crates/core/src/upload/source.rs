@@ -218,7 +218,6 @@ fn read_ahead(
                 pos += n as u64;
                 Ok(buf)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => Err(UploadError::from_io(path, &e)),
         };
         let failed = piece.is_err();
