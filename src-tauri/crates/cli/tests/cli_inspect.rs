@@ -230,7 +230,10 @@ fn keys_inside_other_text_report_found_in_and_others() {
     let out = wixdrop(&["key", "inspect"], env.as_bytes());
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("found       taken from an env line (WIX_API_KEY)"), "{text}");
+    assert!(
+        text.contains("found       taken from an env line (WIX_API_KEY)"),
+        "{text}"
+    );
     assert!(
         text.contains("also found  an OAuth access token (in an env line, WIX_TOKEN)"),
         "{text}"
@@ -250,7 +253,15 @@ fn keys_inside_other_text_report_found_in_and_others() {
 
 #[test]
 fn several_keys_are_not_usable_and_every_one_is_listed() {
-    let (k1, k2) = (key(), synth::api_key(&synth::guid(21), &synth::guid(22), &synth::guid(23), 1_700_000_000));
+    let (k1, k2) = (
+        key(),
+        synth::api_key(
+            &synth::guid(21),
+            &synth::guid(22),
+            &synth::guid(23),
+            1_700_000_000,
+        ),
+    );
     let text = format!("$env:WIX_API_KEY = \"{k1}\"\n$env:WIX_API_KEY_2 = \"{k2}\"\n");
     let out = wixdrop(&["key", "inspect", "--json"], text.as_bytes());
     assert_eq!(out.status.code(), Some(1), "{out:?}");
@@ -262,7 +273,12 @@ fn several_keys_are_not_usable_and_every_one_is_listed() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|o| (o["kind"].as_str().unwrap().into(), o["found_in"].as_str().unwrap().into()))
+        .map(|o| {
+            (
+                o["kind"].as_str().unwrap().into(),
+                o["found_in"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert_eq!(
         others,

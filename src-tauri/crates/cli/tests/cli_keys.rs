@@ -854,7 +854,8 @@ fn add_from_an_env_file_stores_the_bare_key() {
     let w = World::new("env-add");
     let seed = w.seed();
     let key = seed.api_key.clone();
-    let token = wixdrop_core::credential::synth::oauth_access_token(&seed.sites[0].id, 1_700_000_000);
+    let token =
+        wixdrop_core::credential::synth::oauth_access_token(&seed.sites[0].id, 1_700_000_000);
     let env = format!(
         "# Wix\nWIX_ACCOUNT_ID={}\nexport WIX_API_KEY=\"{key}\"  # production\nWIX_TOKEN={token}\n",
         seed.account_id
@@ -862,16 +863,22 @@ fn add_from_an_env_file_stores_the_bare_key() {
     let r = w.run(&["key", "add", "studio"], &env);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
-        r.stdout.contains("Key taken from an env line (WIX_API_KEY)"),
+        r.stdout
+            .contains("Key taken from an env line (WIX_API_KEY)"),
         "{r:?}"
     );
     assert!(
-        r.stdout.contains("an OAuth access token (in an env line, WIX_TOKEN)"),
+        r.stdout
+            .contains("an OAuth access token (in an env line, WIX_TOKEN)"),
         "{r:?}"
     );
     assert_no_leak(&r.all(), &key);
     assert_no_leak(&r.all(), &token);
-    assert_eq!(stored_secrets(&w), vec![key.clone()], "exactly the key is stored");
+    assert_eq!(
+        stored_secrets(&w),
+        vec![key.clone()],
+        "exactly the key is stored"
+    );
     // Wix (the emulator) accepts the stored key: it is the bare key, not the pasted text.
     let r = w.run(&["key", "verify", "studio", "--json"], "");
     assert_eq!(status(&r), "works", "{r:?}");

@@ -21,7 +21,12 @@ fn account(seed: u64) -> String {
 }
 
 fn key(seed: u64) -> String {
-    synth::api_key(&account(seed), &synth::guid(seed + 100), &synth::guid(seed + 200), IAT)
+    synth::api_key(
+        &account(seed),
+        &synth::guid(seed + 100),
+        &synth::guid(seed + 200),
+        IAT,
+    )
 }
 
 fn oauth() -> String {
@@ -68,12 +73,22 @@ fn takes(text: &str, want: &str, seed: u64, source: Source, name: Option<&str>) 
     let ctx = format!("{source:?} paste: {r:#?}");
     assert_eq!(r.kind, Kind::WixApiKey, "{ctx}");
     assert!(r.usable, "{ctx}");
-    assert_eq!(a.value.value, want, "{ctx}: the bare key is what gets saved");
-    assert_eq!(r.account_id.as_deref(), Some(account(seed).as_str()), "{ctx}");
+    assert_eq!(
+        a.value.value, want,
+        "{ctx}: the bare key is what gets saved"
+    );
+    assert_eq!(
+        r.account_id.as_deref(),
+        Some(account(seed).as_str()),
+        "{ctx}"
+    );
     assert_eq!(r.found_in, Some(source), "{ctx}");
     assert_eq!(r.found_name.as_deref(), name, "{ctx}");
     let note = r.found_note.as_deref().unwrap();
-    assert!(note.starts_with("taken from ") && note.contains(source.words()), "{ctx}");
+    assert!(
+        note.starts_with("taken from ") && note.contains(source.words()),
+        "{ctx}"
+    );
     assert!(r.message.contains("only the key itself is saved"), "{ctx}");
     assert!(r.problems.is_empty(), "{ctx}");
     assert_no_leak(&a, &[want], &ctx);
@@ -83,31 +98,77 @@ fn takes(text: &str, want: &str, seed: u64, source: Source, name: Option<&str>) 
 #[test]
 fn env_lines_with_export_quotes_and_comments() {
     let k = key(1);
-    takes(&format!("WIX_API_KEY={k}"), &k, 1, Source::EnvLine, Some("WIX_API_KEY"));
     takes(
-        &format!("# Wix\nWIX_ACCOUNT_ID={}\nexport WIX_API_KEY=\"{k}\"  # production\nWIX_SITE_ID={}\n", account(1), synth::guid(9)),
+        &format!("WIX_API_KEY={k}"),
         &k,
         1,
         Source::EnvLine,
         Some("WIX_API_KEY"),
     );
-    takes(&format!("WIX_API_KEY='{k}'\r\n"), &k, 1, Source::EnvLine, Some("WIX_API_KEY"));
+    takes(
+        &format!(
+            "# Wix\nWIX_ACCOUNT_ID={}\nexport WIX_API_KEY=\"{k}\"  # production\nWIX_SITE_ID={}\n",
+            account(1),
+            synth::guid(9)
+        ),
+        &k,
+        1,
+        Source::EnvLine,
+        Some("WIX_API_KEY"),
+    );
+    takes(
+        &format!("WIX_API_KEY='{k}'\r\n"),
+        &k,
+        1,
+        Source::EnvLine,
+        Some("WIX_API_KEY"),
+    );
 }
 
 #[test]
 fn windows_set_and_powershell() {
     let k = key(2);
-    takes(&format!("set WIX_API_KEY={k}"), &k, 2, Source::WindowsSet, Some("WIX_API_KEY"));
-    takes(&format!("set \"WIX_API_KEY={k}\"\r\n"), &k, 2, Source::WindowsSet, Some("WIX_API_KEY"));
-    takes(&format!("$env:WIX_API_KEY = \"{k}\""), &k, 2, Source::Powershell, Some("WIX_API_KEY"));
-    takes(&format!("$Env:WixKey='{k}'"), &k, 2, Source::Powershell, Some("WixKey"));
+    takes(
+        &format!("set WIX_API_KEY={k}"),
+        &k,
+        2,
+        Source::WindowsSet,
+        Some("WIX_API_KEY"),
+    );
+    takes(
+        &format!("set \"WIX_API_KEY={k}\"\r\n"),
+        &k,
+        2,
+        Source::WindowsSet,
+        Some("WIX_API_KEY"),
+    );
+    takes(
+        &format!("$env:WIX_API_KEY = \"{k}\""),
+        &k,
+        2,
+        Source::Powershell,
+        Some("WIX_API_KEY"),
+    );
+    takes(
+        &format!("$Env:WixKey='{k}'"),
+        &k,
+        2,
+        Source::Powershell,
+        Some("WixKey"),
+    );
 }
 
 #[test]
 fn json_any_nesting_and_escapes() {
     let k = key(3);
     let doc = json!({"wix": {"prod": {"auth": {"apiKey": k, "accountId": account(3)}}}});
-    takes(&serde_json::to_string_pretty(&doc).unwrap(), &k, 3, Source::Json, Some("prod.auth.apiKey"));
+    takes(
+        &serde_json::to_string_pretty(&doc).unwrap(),
+        &k,
+        3,
+        Source::Json,
+        Some("prod.auth.apiKey"),
+    );
     // Escaped dots (`\u002e`) and slashes, as some serializers write them.
     let escaped = format!(
         "{{\"url\":\"https:\\/\\/www.wixapis.com\\/site-list\",\"key\":\"{}\"}}",
@@ -115,7 +176,13 @@ fn json_any_nesting_and_escapes() {
     );
     takes(&escaped, &k, 3, Source::Json, Some("key"));
     // A JSON fragment (not a whole document) is read line by line.
-    takes(&format!("  \"WIX_API_KEY\": \"{k}\",\n  \"x\": 1"), &k, 3, Source::Json, Some("WIX_API_KEY"));
+    takes(
+        &format!("  \"WIX_API_KEY\": \"{k}\",\n  \"x\": 1"),
+        &k,
+        3,
+        Source::Json,
+        Some("WIX_API_KEY"),
+    );
 }
 
 #[test]
@@ -128,7 +195,13 @@ fn javascript_and_yaml() {
         Source::Code,
         Some("apiKey"),
     );
-    takes(&format!("const WIX_API_KEY = \"{k}\";"), &k, 4, Source::Code, Some("WIX_API_KEY"));
+    takes(
+        &format!("const WIX_API_KEY = \"{k}\";"),
+        &k,
+        4,
+        Source::Code,
+        Some("WIX_API_KEY"),
+    );
     takes(
         &format!("wix:\n  account_id: {}\n  api_key: \"{k}\"\n", account(4)),
         &k,
@@ -186,7 +259,13 @@ fn postman_exports_and_url_queries() {
         "item": [{"request": {"header": [{"key": "Authorization", "value": "{{wixApiKey}}"}]}}],
         "variable": [{"key": "wixApiKey", "value": k}],
     });
-    takes(&collection.to_string(), &k, 6, Source::Postman, Some("wixApiKey"));
+    takes(
+        &collection.to_string(),
+        &k,
+        6,
+        Source::Postman,
+        Some("wixApiKey"),
+    );
     takes(
         &format!("https://example.test/callback?state=1&access_token={k}&x=2"),
         &k,
@@ -194,7 +273,13 @@ fn postman_exports_and_url_queries() {
         Source::UrlQuery,
         Some("access_token"),
     );
-    takes(&format!("https://example.test/?apiKey={k}"), &k, 6, Source::UrlQuery, Some("apiKey"));
+    takes(
+        &format!("https://example.test/?apiKey={k}"),
+        &k,
+        6,
+        Source::UrlQuery,
+        Some("apiKey"),
+    );
 }
 
 #[test]
@@ -210,11 +295,19 @@ fn sdk_token_json_is_an_oauth_token_not_ordinary_text() {
     assert!(!rep.usable);
     assert_eq!(rep.found_in, Some(Source::SdkTokens));
     assert_eq!(rep.found_name.as_deref(), Some("accessToken.value"));
-    assert_eq!(rep.found_note.as_deref(), Some("found in the Wix SDK tokens (accessToken.value)"));
+    assert_eq!(
+        rep.found_note.as_deref(),
+        Some("found in the Wix SDK tokens (accessToken.value)")
+    );
     assert_eq!(rep.others.len(), 1);
     assert_eq!(rep.others[0].kind, Kind::OauthRefreshToken);
     assert_eq!(rep.others[0].found_in, Source::SdkTokens);
-    assert!(rep.message.contains("Also found, not used: an OAuth refresh token"), "{}", rep.message);
+    assert!(
+        rep.message
+            .contains("Also found, not used: an OAuth refresh token"),
+        "{}",
+        rep.message
+    );
     assert!(!rep.message.contains("ordinary text"));
     assert_no_leak(&an, &[&a, &r], "sdk tokens");
 }
@@ -238,11 +331,17 @@ fn key_with_other_credentials_lists_them_by_kind_and_place() {
             (Kind::OauthAccessToken, Source::Json, Some("oauth.token")),
         ]
     );
-    assert!(an.report.message.contains("an OAuth access token (in the JSON, oauth.token)"));
+    assert!(an
+        .report
+        .message
+        .contains("an OAuth access token (in the JSON, oauth.token)"));
     assert_no_leak(&an, &[&k, &a, &i], "key + others");
     let json = serde_json::to_value(&an.report).unwrap();
     assert_eq!(json["found_in"], "json");
-    assert_eq!(json["others"][1], json!({"kind": "oauth_access_token", "found_in": "json", "name": "oauth.token", "note": "an OAuth access token (in the JSON, oauth.token)"}));
+    assert_eq!(
+        json["others"][1],
+        json!({"kind": "oauth_access_token", "found_in": "json", "name": "oauth.token", "note": "an OAuth access token (in the JSON, oauth.token)"})
+    );
 }
 
 #[test]
@@ -254,25 +353,38 @@ fn app_instance_tokens_pasted_alone_or_in_a_url() {
     assert!(r.message.contains("not an API key"));
     let url = format!("https://myapp.example/settings?instance={i}&locale=en");
     let r = inspect(&url, now());
-    assert_eq!((r.kind, r.found_in, r.found_name.as_deref()), (Kind::AppInstance, Some(Source::UrlQuery), Some("instance")));
+    assert_eq!(
+        (r.kind, r.found_in, r.found_name.as_deref()),
+        (Kind::AppInstance, Some(Source::UrlQuery), Some("instance"))
+    );
 }
 
 #[test]
 fn several_different_keys_are_refused_the_same_key_twice_is_one() {
     let (k1, k2) = (key(8), key(9));
-    let text = format!("WIX_API_KEY={k1}\nWIX_API_KEY_STAGING={k2}\nTOKEN={}\n", oauth());
+    let text = format!(
+        "WIX_API_KEY={k1}\nWIX_API_KEY_STAGING={k2}\nTOKEN={}\n",
+        oauth()
+    );
     let a = analyse(&text, now());
     let r = &a.report;
     assert_eq!(r.kind, Kind::WixApiKey);
     assert!(!r.usable);
     assert_eq!(r.problems, vec![Problem::SeveralKeys]);
     assert_eq!(r.headline, "Several API keys");
-    assert!(r.message.contains("2 different Wix API keys"), "{}", r.message);
+    assert!(
+        r.message.contains("2 different Wix API keys"),
+        "{}",
+        r.message
+    );
     assert!(r.message.contains("WIX_API_KEY_STAGING"));
     assert!(r.message.contains("paste only the one"));
     assert_eq!(r.account_id, None);
     let kinds: Vec<Kind> = r.others.iter().map(|o| o.kind).collect();
-    assert_eq!(kinds, vec![Kind::WixApiKey, Kind::WixApiKey, Kind::OauthAccessToken]);
+    assert_eq!(
+        kinds,
+        vec![Kind::WixApiKey, Kind::WixApiKey, Kind::OauthAccessToken]
+    );
     assert_no_leak(&a, &[&k1, &k2], "several keys");
 
     let same = format!("WIX_API_KEY={k1}\n# again\nexport WIX_API_KEY=\"{k1}\"\n");
@@ -296,13 +408,20 @@ fn a_docs_placeholder_beside_the_real_key_is_ignored() {
 #[test]
 fn plain_pastes_keep_their_old_path() {
     let k = key(11);
-    for text in [k.clone(), format!(" Bearer \"{k}\"\n"), format!("{}\n{}", &k[..90], &k[90..])] {
+    for text in [
+        k.clone(),
+        format!(" Bearer \"{k}\"\n"),
+        format!("{}\n{}", &k[..90], &k[90..]),
+    ] {
         let r = inspect(&text, now());
         assert!(r.usable);
         assert_eq!(r.found_in, None);
         assert!(r.others.is_empty());
     }
-    let r = inspect("please find my api key for the wix site attached below", now());
+    let r = inspect(
+        "please find my api key for the wix site attached below",
+        now(),
+    );
     assert_eq!((r.kind, r.found_in), (Kind::Unrecognized, None));
 }
 
@@ -333,7 +452,10 @@ fn a_megabyte_is_linear() {
     time(&small); // warm-up
     let (ts, tb) = (time(&small), time(&big));
     assert!(tb < Duration::from_secs(5), "1 MB took {tb:?}");
-    assert!(tb < ts.max(Duration::from_millis(2)) * 30, "100 kB {ts:?}, 1 MB {tb:?}");
+    assert!(
+        tb < ts.max(Duration::from_millis(2)) * 30,
+        "100 kB {ts:?}, 1 MB {tb:?}"
+    );
     // Worst case for the scanner: a megabyte of candidates and JSON.
     let many: String = (0..100_000).map(|i| format!("k{i}=IST.eyJ{i}\n")).collect();
     assert!(many.len() > 1_000_000);
@@ -341,14 +463,21 @@ fn a_megabyte_is_linear() {
     let _ = inspect(&many, now());
     let arr = serde_json::to_string(&vec![format!("JWS.{}", "a".repeat(40)); 20_000]).unwrap();
     let _ = inspect(&arr, now());
-    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
 fn the_vault_takes_exactly_the_extracted_key() {
     use wixdrop_core::vault::{usable_key, VaultError};
     let k = key(13);
-    let curl = format!("curl https://www.wixapis.com/x -H 'Authorization: {k}' -H 'wix-site-id: {}'", synth::guid(3));
+    let curl = format!(
+        "curl https://www.wixapis.com/x -H 'Authorization: {k}' -H 'wix-site-id: {}'",
+        synth::guid(3)
+    );
     let (saved, acc) = usable_key(&curl).unwrap();
     assert_eq!(saved.expose(), &k);
     assert_eq!(acc.as_deref(), Some(account(13).as_str()));

@@ -475,7 +475,10 @@ fn cases() -> Vec<(&'static str, String, Expect)> {
         ),
         (
             "two different keys",
-            format!("WIX_API_KEY={k}\nOLD_KEY={}", synth::api_key(&i.site, &i.key, &i.app, IAT)),
+            format!(
+                "WIX_API_KEY={k}\nOLD_KEY={}",
+                synth::api_key(&i.site, &i.key, &i.app, IAT)
+            ),
             Expect {
                 kind: Some(WixApiKey),
                 problems: vec![SeveralKeys],
@@ -659,7 +662,8 @@ fn json_shape_is_pinned() {
     assert_eq!(v["problems"], json!([]));
     assert_eq!(v["found_in"], json!(null));
     assert_eq!(v["others"], json!([]));
-    let env = serde_json::to_value(inspect(&format!("export WIX_API_KEY='{}'", key()), now())).unwrap();
+    let env =
+        serde_json::to_value(inspect(&format!("export WIX_API_KEY='{}'", key()), now())).unwrap();
     assert_eq!(env["found_in"], "env_line");
     assert_eq!(env["found_name"], "WIX_API_KEY");
     assert_eq!(env["found_note"], "taken from an env line (WIX_API_KEY)");

@@ -131,11 +131,15 @@ mod tests {
             &credential::synth::guid(3),
             1_700_000_000,
         );
-        let token = credential::synth::oauth_access_token(&credential::synth::guid(4), 1_700_000_000);
+        let token =
+            credential::synth::oauth_access_token(&credential::synth::guid(4), 1_700_000_000);
         let text = format!("WIX_API_KEY={key}\nWIX_TOKEN={token}\n");
         let r = credential::inspect(&text, OffsetDateTime::now_utc());
         let out = human(&r, Some("IST…00000000"));
-        assert!(out.contains("found       taken from an env line (WIX_API_KEY)"), "{out}");
+        assert!(
+            out.contains("found       taken from an env line (WIX_API_KEY)"),
+            "{out}"
+        );
         assert!(
             out.contains("also found  an OAuth access token (in an env line, WIX_TOKEN)"),
             "{out}"

@@ -327,7 +327,10 @@ struct Doc {
 impl Doc {
     fn of(text: &str) -> Doc {
         let curl = text.lines().any(|l| {
-            let l = l.trim_start().trim_start_matches(['$', '>', '%']).trim_start();
+            let l = l
+                .trim_start()
+                .trim_start_matches(['$', '>', '%'])
+                .trim_start();
             l.starts_with("curl ") || l.starts_with("curl\t") || l.starts_with("curl.exe ")
         });
         let http = text
@@ -336,13 +339,21 @@ impl Doc {
             .is_some_and(|l| {
                 let w: Vec<&str> = l.split_whitespace().collect();
                 w.len() == 3
-                    && ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-                        .contains(&w[0])
+                    && ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].contains(&w[0])
                     && w[2].starts_with("HTTP/")
             });
         let code = [
-            "const ", "let ", "var ", "=>", "function", "import ", "require(", "new ", "});",
-            "def ", "os.environ",
+            "const ",
+            "let ",
+            "var ",
+            "=>",
+            "function",
+            "import ",
+            "require(",
+            "new ",
+            "});",
+            "def ",
+            "os.environ",
         ]
         .iter()
         .any(|m| text.contains(m));
@@ -370,7 +381,10 @@ fn context(text: &str, start: usize, doc: &Doc) -> (Source, Option<String>) {
 
     let quotes: &[char] = &['"', '\'', '`', ' ', '\t'];
     let mut b = before.trim_end_matches(quotes);
-    if b.len() >= 6 && b.is_char_boundary(b.len() - 6) && b[b.len() - 6..].eq_ignore_ascii_case("bearer") {
+    if b.len() >= 6
+        && b.is_char_boundary(b.len() - 6)
+        && b[b.len() - 6..].eq_ignore_ascii_case("bearer")
+    {
         b = b[..b.len() - 6].trim_end_matches(quotes);
     }
     let op = match b.chars().last() {
@@ -387,7 +401,9 @@ fn context(text: &str, start: usize, doc: &Doc) -> (Source, Option<String>) {
         .map_or(0, |(i, c)| i + c.len_utf8());
     let raw_name = &b[name_start..];
     // The opening quote of a quoted name belongs to the name, not to what leads up to it.
-    let lead = b[..name_start].strip_suffix(['"', '\'']).unwrap_or(&b[..name_start]);
+    let lead = b[..name_start]
+        .strip_suffix(['"', '\''])
+        .unwrap_or(&b[..name_start]);
     // A "name" glued to a dot is the tail of another token, never a label.
     let name = if lead.ends_with('.') {
         None
@@ -398,7 +414,14 @@ fn context(text: &str, start: usize, doc: &Doc) -> (Source, Option<String>) {
 
     if op == '=' {
         if lead.ends_with('?') || lead.ends_with('&') {
-            return (if doc.curl { Source::Curl } else { Source::UrlQuery }, name);
+            return (
+                if doc.curl {
+                    Source::Curl
+                } else {
+                    Source::UrlQuery
+                },
+                name,
+            );
         }
         if lead.to_ascii_lowercase().ends_with("$env:") {
             return (Source::Powershell, name);
@@ -429,7 +452,9 @@ fn context(text: &str, start: usize, doc: &Doc) -> (Source, Option<String>) {
     if doc.http {
         return (Source::HttpRequest, name);
     }
-    let structural = lead_t.chars().all(|c| matches!(c, '-' | '{' | ',' | '[' | ' '));
+    let structural = lead_t
+        .chars()
+        .all(|c| matches!(c, '-' | '{' | ',' | '[' | ' '));
     if raw_name.eq_ignore_ascii_case("authorization") && lead_t.is_empty() {
         return (Source::Headers, name);
     }
@@ -481,34 +506,93 @@ mod tests {
     #[test]
     fn reads_the_place_from_the_line() {
         let cases: &[(&str, Source, Option<&str>)] = &[
-            ("WIX_API_KEY=IST.eyJa.eyJb.c", Source::EnvLine, Some("WIX_API_KEY")),
-            ("export WIX_API_KEY=\"IST.eyJa.eyJb.c\" # prod", Source::EnvLine, Some("WIX_API_KEY")),
-            ("set WIX_API_KEY=IST.eyJa.eyJb.c", Source::WindowsSet, Some("WIX_API_KEY")),
-            ("set \"WIX_API_KEY=IST.eyJa.eyJb.c\"", Source::WindowsSet, Some("WIX_API_KEY")),
-            ("$env:WIX_API_KEY = \"IST.eyJa.eyJb.c\"", Source::Powershell, Some("WIX_API_KEY")),
-            ("wix:\n  apiKey: IST.eyJa.eyJb.c\n", Source::Yaml, Some("apiKey")),
-            ("const apiKey = 'IST.eyJa.eyJb.c';", Source::Code, Some("apiKey")),
-            ("  \"apiKey\": \"IST.eyJa.eyJb.c\",", Source::Json, Some("apiKey")),
-            ("https://x.test/a?b=1&access_token=IST.eyJa.eyJb.c&c=2", Source::UrlQuery, Some("access_token")),
-            ("curl -X POST https://x.test \\\n  -H 'Authorization: IST.eyJa.eyJb.c'", Source::Curl, Some("Authorization")),
-            ("POST /x HTTP/1.1\nAuthorization: Bearer IST.eyJa.eyJb.c\n", Source::HttpRequest, Some("Authorization")),
-            ("Authorization: IST.eyJa.eyJb.c\nwix-site-id: x", Source::Headers, Some("Authorization")),
+            (
+                "WIX_API_KEY=IST.eyJa.eyJb.c",
+                Source::EnvLine,
+                Some("WIX_API_KEY"),
+            ),
+            (
+                "export WIX_API_KEY=\"IST.eyJa.eyJb.c\" # prod",
+                Source::EnvLine,
+                Some("WIX_API_KEY"),
+            ),
+            (
+                "set WIX_API_KEY=IST.eyJa.eyJb.c",
+                Source::WindowsSet,
+                Some("WIX_API_KEY"),
+            ),
+            (
+                "set \"WIX_API_KEY=IST.eyJa.eyJb.c\"",
+                Source::WindowsSet,
+                Some("WIX_API_KEY"),
+            ),
+            (
+                "$env:WIX_API_KEY = \"IST.eyJa.eyJb.c\"",
+                Source::Powershell,
+                Some("WIX_API_KEY"),
+            ),
+            (
+                "wix:\n  apiKey: IST.eyJa.eyJb.c\n",
+                Source::Yaml,
+                Some("apiKey"),
+            ),
+            (
+                "const apiKey = 'IST.eyJa.eyJb.c';",
+                Source::Code,
+                Some("apiKey"),
+            ),
+            (
+                "  \"apiKey\": \"IST.eyJa.eyJb.c\",",
+                Source::Json,
+                Some("apiKey"),
+            ),
+            (
+                "https://x.test/a?b=1&access_token=IST.eyJa.eyJb.c&c=2",
+                Source::UrlQuery,
+                Some("access_token"),
+            ),
+            (
+                "curl -X POST https://x.test \\\n  -H 'Authorization: IST.eyJa.eyJb.c'",
+                Source::Curl,
+                Some("Authorization"),
+            ),
+            (
+                "POST /x HTTP/1.1\nAuthorization: Bearer IST.eyJa.eyJb.c\n",
+                Source::HttpRequest,
+                Some("Authorization"),
+            ),
+            (
+                "Authorization: IST.eyJa.eyJb.c\nwix-site-id: x",
+                Source::Headers,
+                Some("Authorization"),
+            ),
             ("my key is IST.eyJa.eyJb.c.", Source::Text, None),
         ];
         for (text, source, name) in cases {
             let (s, n, v) = one(text);
-            assert_eq!((s, n.as_deref(), v.as_str()), (*source, *name, K), "{text:?}");
+            assert_eq!(
+                (s, n.as_deref(), v.as_str()),
+                (*source, *name, K),
+                "{text:?}"
+            );
         }
     }
 
     #[test]
     fn json_walk_names_paths_pairs_and_sdk_tokens() {
         let (s, n, v) = one(r#"{"a":{"b":[{"apiKey":"IST\u002eeyJa.eyJb.c"}]}}"#);
-        assert_eq!((s, n.as_deref(), v.as_str()), (Source::Json, Some("b[0].apiKey"), K));
-        let (s, n, _) = one(r#"{"values":[{"key":"wixKey","value":"IST.eyJa.eyJb.c","enabled":true}]}"#);
+        assert_eq!(
+            (s, n.as_deref(), v.as_str()),
+            (Source::Json, Some("b[0].apiKey"), K)
+        );
+        let (s, n, _) =
+            one(r#"{"values":[{"key":"wixKey","value":"IST.eyJa.eyJb.c","enabled":true}]}"#);
         assert_eq!((s, n.as_deref()), (Source::Postman, Some("wixKey")));
         let (s, n, _) = one(r#"{"accessToken":{"value":"IST.eyJa.eyJb.c","expiresAt":1}}"#);
-        assert_eq!((s, n.as_deref()), (Source::SdkTokens, Some("accessToken.value")));
+        assert_eq!(
+            (s, n.as_deref()),
+            (Source::SdkTokens, Some("accessToken.value"))
+        );
     }
 
     #[test]

@@ -264,12 +264,12 @@ pub fn analyse(text: &str, now: OffsetDateTime) -> Analysis {
 /// Is the cleaned text just one token (possibly damaged), as opposed to a text holding one?
 fn is_plain(value: &str) -> bool {
     let b = value.as_bytes();
-    value.chars().all(|c| {
-        c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=' | '…')
-    }) && b
-        .iter()
-        .enumerate()
-        .all(|(i, c)| *c != b'=' || matches!(b.get(i + 1), None | Some(b'=') | Some(b'.')))
+    value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=' | '…'))
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| *c != b'=' || matches!(b.get(i + 1), None | Some(b'=') | Some(b'.')))
 }
 
 /// The report for one classified credential; `cleaning` says what noise was removed.
