@@ -87,6 +87,14 @@ def stored_secrets(service: str) -> list[str]:
     return [line.split("secret = ", 1)[1] for line in (out.stdout + out.stderr).splitlines() if line.strip().startswith("secret = ")]
 
 
+def paste(s, css: str, text: str) -> None:
+    """Put multi-line text into a field as a paste does (one `input` event with line breaks
+    kept); WebDriver's typing does not keep line breaks in a textarea."""
+    s.wait(css)
+    s.js("const el = document.querySelector(arguments[0]); el.value = arguments[1]; el.dispatchEvent(new Event('input', {bubbles: true}))", css, text)
+    assert s.js("return document.querySelector(arguments[0]).value", css) == text
+
+
 def test_keys_pasted_in_an_env_file_or_a_curl_command(launch, emulator, app_env, artifacts):
     s = launch(**app_env)
     s.set_window_rect(1280, 800, 0, 0)
@@ -109,7 +117,7 @@ def test_keys_pasted_in_an_env_file_or_a_curl_command(launch, emulator, app_env,
 
     # Two different keys: the badge says so and nothing can be saved.
     other = api_key(emulator.account_id)
-    s.type('[data-testid="paste-key"]', f"WIX_API_KEY={key}\nWIX_API_KEY_OLD={other}\n")
+    paste(s, '[data-testid="paste-key"]', f"WIX_API_KEY={key}\nWIX_API_KEY_OLD={other}\n")
     s.wait('[data-testid="key-badge"][data-usable="false"] [data-problem="several_keys"]')
     listed = [s.text(li) for li in s.find_all('[data-testid="key-badge-others"] li')]
     assert listed == ["a Wix API key (in an env line, WIX_API_KEY)", "a Wix API key (in an env line, WIX_API_KEY_OLD)"], listed
@@ -123,7 +131,7 @@ def test_keys_pasted_in_an_env_file_or_a_curl_command(launch, emulator, app_env,
         f'export WIX_API_KEY="{key}"  # production\n'
         f"WIX_TOKEN={token}\n"
     )
-    s.type('[data-testid="paste-key"]', env)
+    paste(s, '[data-testid="paste-key"]', env)
     s.wait('[data-testid="key-badge"][data-usable="true"] [data-testid="key-badge-found"][data-found-in="env_line"]')
     s.wait_text('[data-testid="key-badge-found"]', "Taken from an env line (WIX_API_KEY).")
     others = s.wait_text('[data-testid="key-badge-others"]', "Also found, not used")

@@ -88,7 +88,7 @@ export function foundSummary(r: CredentialReport): { found: string | null; other
   const several = r.problems.includes('several_keys')
   return {
     found: r.found_note ? sentence(r.found_note) : null,
-    othersTitle: r.others.length ? (several ? 'Keys in the pasted text' : 'Also found, not used') : null,
+    othersTitle: r.others.length ? (several ? 'Found in the pasted text' : 'Also found, not used') : null,
     others: r.others.map((o) => o.note),
   }
 }

@@ -30,6 +30,6 @@ describe('foundSummary', () => {
     const note = 'a Wix API key (in an env line, A)'
     const s = foundSummary(report({ usable: false, problems: ['several_keys'], others: [{ kind: 'wix_api_key', found_in: 'env_line', name: 'A', note }] }))
     expect(s.found).toBeNull()
-    expect(s.othersTitle).toBe('Keys in the pasted text')
+    expect(s.othersTitle).toBe('Found in the pasted text')
   })
 })

@@ -304,9 +304,13 @@ fn sdk_token_json_is_an_oauth_token_not_ordinary_text() {
     assert_eq!(rep.others[0].found_in, Source::SdkTokens);
     assert!(
         rep.message
-            .contains("Also found, not used: an OAuth refresh token"),
+            .contains("It was found in the Wix SDK tokens (accessToken.value)."),
         "{}",
         rep.message
+    );
+    assert_eq!(
+        rep.others[0].note,
+        "an OAuth refresh token (in the Wix SDK tokens, refreshToken.value)"
     );
     assert!(!rep.message.contains("ordinary text"));
     assert_no_leak(&an, &[&a, &r], "sdk tokens");
@@ -331,10 +335,10 @@ fn key_with_other_credentials_lists_them_by_kind_and_place() {
             (Kind::OauthAccessToken, Source::Json, Some("oauth.token")),
         ]
     );
-    assert!(an
-        .report
-        .message
-        .contains("an OAuth access token (in the JSON, oauth.token)"));
+    assert!(
+        !an.report.message.contains("OAuth"),
+        "listed in `others`, not repeated in the message"
+    );
     assert_no_leak(&an, &[&k, &a, &i], "key + others");
     let json = serde_json::to_value(&an.report).unwrap();
     assert_eq!(json["found_in"], "json");
@@ -426,8 +430,8 @@ fn plain_pastes_keep_their_old_path() {
 }
 
 /// A megabyte of text is scanned in linear time: 1 MB costs about ten times 100 kB, not a
-/// hundred times (a generous factor of 30 absorbs noise on a shared machine), and stays well
-/// under a second-scale bound either way.
+/// hundred times (a generous factor of 30, best of three runs each, absorbs noise on a shared
+/// machine), and stays under a few seconds even in a debug build.
 #[test]
 fn a_megabyte_is_linear() {
     let k = key(12);
@@ -443,13 +447,18 @@ fn a_megabyte_is_linear() {
         t
     };
     let (small, big) = (text(100_000), text(1_000_000));
+    // Best of three: on a loaded machine a single run measures the scheduler, not the scan.
     let time = |t: &str| {
-        let start = Instant::now();
-        let a = analyse(t, now());
-        assert_eq!(a.value.value, k);
-        start.elapsed()
+        (0..3)
+            .map(|_| {
+                let start = Instant::now();
+                let a = analyse(t, now());
+                assert_eq!(a.value.value, k);
+                start.elapsed()
+            })
+            .min()
+            .unwrap()
     };
-    time(&small); // warm-up
     let (ts, tb) = (time(&small), time(&big));
     assert!(tb < Duration::from_secs(5), "1 MB took {tb:?}");
     assert!(

@@ -15,7 +15,7 @@ use super::classify::{classify, Verdict};
 use super::extract::{scan, Candidate};
 use super::{build, Analysis, Cleaned, FoundCredential, Kind, Problem};
 
-/// At most this many other credentials are listed (the count of the rest is given).
+/// At most this many key places are named in the several-keys message (the rest are counted).
 const MAX_LISTED: usize = 10;
 
 /// The analysis of `text` from the credentials inside it, or `None` when it holds none.
@@ -60,7 +60,7 @@ pub(super) fn from_text(text: &str, now: OffsetDateTime) -> Option<Analysis> {
     } else {
         format!(" It was found in {place}.")
     });
-    report.message.push_str(&also_found(&others, "not used"));
+    // The others are listed by the badge and the CLI from `others`, not repeated here.
     report.found_note = Some(if key {
         format!("taken from {place}")
     } else {
@@ -96,14 +96,9 @@ fn several(judged: Vec<(Candidate, Verdict)>, keys: usize) -> Analysis {
         .map(|(c, _)| c.source.describe(c.name.as_deref()))
         .collect();
     let others: Vec<FoundCredential> = judged.iter().map(|(c, v)| found(c, v.kind)).collect();
-    let non_keys: Vec<FoundCredential> = others
-        .iter()
-        .filter(|o| o.kind != Kind::WixApiKey)
-        .cloned()
-        .collect();
     let shown = places.iter().take(MAX_LISTED).cloned().collect::<Vec<_>>();
     let more = places.len().saturating_sub(MAX_LISTED);
-    let mut message = format!(
+    let message = format!(
         "This text holds {keys} different Wix API keys (in {}{}). A profile keeps one key: paste \
          only the one you want to save — that line, or the key itself.",
         shown.join("; in "),
@@ -113,7 +108,6 @@ fn several(judged: Vec<(Candidate, Verdict)>, keys: usize) -> Analysis {
             String::new()
         }
     );
-    message.push_str(&also_found(&non_keys, "not keys"));
     let verdict = Verdict::new(
         Kind::WixApiKey,
         "Several API keys",
@@ -141,23 +135,4 @@ fn found(c: &Candidate, kind: Kind) -> FoundCredential {
         name: c.name.clone(),
         note,
     }
-}
-
-/// " Also found, not used: an OAuth access token (in the JSON, accessToken.value)."
-fn also_found(others: &[FoundCredential], what: &str) -> String {
-    if others.is_empty() {
-        return String::new();
-    }
-    let listed: Vec<&str> = others
-        .iter()
-        .take(MAX_LISTED)
-        .map(|o| o.note.as_str())
-        .collect();
-    let more = others.len().saturating_sub(MAX_LISTED);
-    let tail = if more > 0 {
-        format!("; and {more} more")
-    } else {
-        String::new()
-    };
-    format!(" Also found, {what}: {}{tail}.", listed.join("; "))
 }
