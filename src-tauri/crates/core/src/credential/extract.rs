@@ -342,18 +342,18 @@ impl Doc {
                     && ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].contains(&w[0])
                     && w[2].starts_with("HTTP/")
             });
+        // Markers of code only (prose in a .env comment, "# new key", must not count).
         let code = [
             "const ",
             "let ",
             "var ",
             "=>",
-            "function",
             "import ",
             "require(",
-            "new ",
             "});",
             "def ",
             "os.environ",
+            "process.env",
         ]
         .iter()
         .any(|m| text.contains(m));
@@ -436,7 +436,8 @@ fn context(text: &str, start: usize, doc: &Doc) -> (Source, Option<String>) {
         if lead_word.eq_ignore_ascii_case("set") {
             return (Source::WindowsSet, name);
         }
-        if lead_t.is_empty() && !doc.code && !before.contains(" =") && !before.contains("= ") {
+        // `NAME=value` with nothing around the `=` is an env line even inside a larger text.
+        if lead_t.is_empty() && !before.contains(" =") && !before.contains("= ") {
             return (Source::EnvLine, name);
         }
         if name.is_some() {
@@ -567,6 +568,16 @@ mod tests {
                 Some("Authorization"),
             ),
             ("my key is IST.eyJa.eyJb.c.", Source::Text, None),
+            (
+                "# new key for the function below\nWIX_API_KEY=IST.eyJa.eyJb.c",
+                Source::EnvLine,
+                Some("WIX_API_KEY"),
+            ),
+            (
+                "import os\nWIX_API_KEY = \"IST.eyJa.eyJb.c\"",
+                Source::Code,
+                Some("WIX_API_KEY"),
+            ),
         ];
         for (text, source, name) in cases {
             let (s, n, v) = one(text);
