@@ -883,6 +883,22 @@ fn add_from_an_env_file_stores_the_bare_key() {
     let r = w.run(&["key", "verify", "studio", "--json"], "");
     assert_eq!(status(&r), "works", "{r:?}");
 
+    // Rotation from a curl command: the new bare key replaces the old one in the keychain.
+    let newer = w.mint(&seed.account_id, ALL, json!("all"));
+    let curl = format!(
+        "curl -X POST https://www.wixapis.com/site-list/v2/sites/query \\\n  -H 'Authorization: {newer}' \\\n  -H 'wix-account-id: {}'\n",
+        seed.account_id
+    );
+    let r = w.run(&["key", "replace", "studio"], &curl);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("Key taken from a curl command (Authorization)."),
+        "{r:?}"
+    );
+    assert_no_leak(&r.all(), &newer);
+    assert_eq!(stored_secrets(&w), vec![newer.clone()]);
+
     // Several different keys: nothing is saved, the user is asked to paste one.
     let other = w.mint(&seed.account_id, ALL, json!("all"));
     let r = w.run(

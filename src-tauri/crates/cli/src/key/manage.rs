@@ -103,7 +103,7 @@ pub fn add(ctx: &Ctx, args: AddArgs) -> Result<Exit, CliError> {
 
 /// "Key taken from an env line (WIX_API_KEY)." and the other credentials found beside it, by
 /// kind and place only; empty for a plain paste.
-fn found_lines(r: &wixdrop_core::credential::CredentialReport) -> String {
+pub(super) fn found_lines(r: &wixdrop_core::credential::CredentialReport) -> String {
     let mut out = String::new();
     if let Some(note) = &r.found_note {
         out.push_str(&format!("Key {note}.\n"));
