@@ -1,6 +1,6 @@
 // Profiles as the UI sees them (never a key), plus the full result of the last live check in
 // this session (the profile itself keeps only a summary).
-import { ipc, type KeyCheck, type Profile, type Verification } from '../ipc'
+import { ipc, type CredentialReport, type KeyCheck, type Profile, type Verification } from '../ipc'
 
 class KeysStore {
   profiles = $state<Profile[]>([])
@@ -78,4 +78,17 @@ export const keys = new KeysStore()
 export function maskedKey(fingerprint: string): string {
   const [prefix, hash] = fingerprint.split('…')
   return `${prefix ? prefix + '.' : ''}••••••••••••…${hash ?? ''}`
+}
+
+/** Where a pasted credential was found, for the badge: the key's place as a sentence ("Taken
+ * from a curl command (Authorization).") and the other credentials in the same text, by kind
+ * and place (the core never sends their values). */
+export function foundSummary(r: CredentialReport): { found: string | null; othersTitle: string | null; others: string[] } {
+  const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1) + '.'
+  const several = r.problems.includes('several_keys')
+  return {
+    found: r.found_note ? sentence(r.found_note) : null,
+    othersTitle: r.others.length ? (several ? 'Found in the pasted text' : 'Also found, not used') : null,
+    others: r.others.map((o) => o.note),
+  }
 }

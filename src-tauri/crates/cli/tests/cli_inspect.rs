@@ -176,3 +176,117 @@ fn help_documents_exit_codes() {
         "{help}"
     );
 }
+
+#[test]
+fn keys_inside_other_text_report_found_in_and_others() {
+    let k = key();
+    let token = synth::oauth_access_token(&synth::guid(14), 1_700_000_000);
+    let curl = format!(
+        "curl -X POST 'https://www.wixapis.com/site-list/v2/sites/query' \\\n  -H 'Authorization: {k}' \\\n  -H 'wix-account-id: {}'\n",
+        synth::guid(11)
+    );
+    let out = wixdrop(&["key", "inspect", "--json"], curl.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v = json_of(&out);
+    assert_eq!(v["kind"], "wix_api_key");
+    assert_eq!(v["usable"], true);
+    assert_eq!(v["account_id"], synth::guid(11));
+    assert_eq!(v["found_in"], "curl");
+    assert_eq!(v["found_name"], "Authorization");
+    assert_eq!(v["found_note"], "taken from a curl command (Authorization)");
+    assert_eq!(v["others"], serde_json::json!([]));
+    assert_no_leak(&out, &k);
+
+    // SDK token JSON with a key beside it: the key, and the tokens listed by kind and place.
+    let json = serde_json::json!({
+        "apiKey": k,
+        "tokens": {"accessToken": {"value": token, "expiresAt": 1}},
+    })
+    .to_string();
+    let out = wixdrop(&["key", "inspect", "--json"], json.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v = json_of(&out);
+    assert_eq!(v["found_in"], "json");
+    assert_eq!(v["found_name"], "apiKey");
+    assert_eq!(
+        v["others"],
+        serde_json::json!([{
+            "kind": "oauth_access_token",
+            "found_in": "sdk_tokens",
+            "name": "accessToken.value",
+            "note": "an OAuth access token (in the Wix SDK tokens, accessToken.value)"
+        }])
+    );
+    assert_no_leak(&out, &k);
+    assert_no_leak(&out, &token);
+
+    // A plain paste has neither.
+    let v = json_of(&wixdrop(&["key", "inspect", "--json"], k.as_bytes()));
+    assert_eq!(v["found_in"], Value::Null);
+    assert_eq!(v["others"], serde_json::json!([]));
+
+    // Human output says the same in words, and the fingerprint is the key's.
+    let env = format!("export WIX_API_KEY=\"{k}\" # prod\nWIX_TOKEN={token}\n");
+    let out = wixdrop(&["key", "inspect"], env.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("found       taken from an env line (WIX_API_KEY)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("also found  an OAuth access token (in an env line, WIX_TOKEN)"),
+        "{text}"
+    );
+    let plain = wixdrop(&["key", "inspect"], k.as_bytes());
+    let fp = |o: &Output| {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .find(|l| l.contains("fingerprint"))
+            .map(str::to_owned)
+    };
+    assert_eq!(fp(&out), fp(&plain));
+    assert!(fp(&out).is_some());
+    assert_no_leak(&out, &k);
+    assert_no_leak(&out, &token);
+}
+
+#[test]
+fn several_keys_are_not_usable_and_every_one_is_listed() {
+    let (k1, k2) = (
+        key(),
+        synth::api_key(
+            &synth::guid(21),
+            &synth::guid(22),
+            &synth::guid(23),
+            1_700_000_000,
+        ),
+    );
+    let text = format!("$env:WIX_API_KEY = \"{k1}\"\n$env:WIX_API_KEY_2 = \"{k2}\"\n");
+    let out = wixdrop(&["key", "inspect", "--json"], text.as_bytes());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let v = json_of(&out);
+    assert_eq!(v["usable"], false);
+    assert_eq!(v["problems"], serde_json::json!(["several_keys"]));
+    assert_eq!(v["found_in"], Value::Null);
+    let others: Vec<(String, String)> = v["others"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["kind"].as_str().unwrap().into(),
+                o["found_in"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        others,
+        vec![
+            ("wix_api_key".into(), "powershell".into()),
+            ("wix_api_key".into(), "powershell".into())
+        ]
+    );
+    assert_no_leak(&out, &k1);
+    assert_no_leak(&out, &k2);
+}

@@ -831,3 +831,82 @@ fn rm_asks_on_a_terminal_and_colours_only_there() {
     assert_eq!(w.keychain_entries(), 0);
     assert_eq!(profile(&w, "x"), Value::Null);
 }
+
+/// The secrets the real Secret Service holds for this world (secret-tool prints them).
+fn stored_secrets(w: &World) -> Vec<String> {
+    let out = std::process::Command::new("secret-tool")
+        .args(["search", "--all", "--unlock", "service", &w.service])
+        .output()
+        .expect("secret-tool is installed (libsecret-tools)");
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+    .lines()
+    .filter_map(|l| l.trim_start().strip_prefix("secret = "))
+    .map(str::to_owned)
+    .collect()
+}
+
+#[test]
+fn add_from_an_env_file_stores_the_bare_key() {
+    let w = World::new("env-add");
+    let seed = w.seed();
+    let key = seed.api_key.clone();
+    let token =
+        wixdrop_core::credential::synth::oauth_access_token(&seed.sites[0].id, 1_700_000_000);
+    let env = format!(
+        "# Wix\nWIX_ACCOUNT_ID={}\nexport WIX_API_KEY=\"{key}\"  # production\nWIX_TOKEN={token}\n",
+        seed.account_id
+    );
+    let r = w.run(&["key", "add", "studio"], &env);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("Key taken from an env line (WIX_API_KEY)"),
+        "{r:?}"
+    );
+    assert!(
+        r.stdout
+            .contains("an OAuth access token (in an env line, WIX_TOKEN)"),
+        "{r:?}"
+    );
+    assert_no_leak(&r.all(), &key);
+    assert_no_leak(&r.all(), &token);
+    assert_eq!(
+        stored_secrets(&w),
+        vec![key.clone()],
+        "exactly the key is stored"
+    );
+    // Wix (the emulator) accepts the stored key: it is the bare key, not the pasted text.
+    let r = w.run(&["key", "verify", "studio", "--json"], "");
+    assert_eq!(status(&r), "works", "{r:?}");
+
+    // Rotation from a curl command: the new bare key replaces the old one in the keychain.
+    let newer = w.mint(&seed.account_id, ALL, json!("all"));
+    let curl = format!(
+        "curl -X POST https://www.wixapis.com/site-list/v2/sites/query \\\n  -H 'Authorization: {newer}' \\\n  -H 'wix-account-id: {}'\n",
+        seed.account_id
+    );
+    let r = w.run(&["key", "replace", "studio"], &curl);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("Key taken from a curl command (Authorization)."),
+        "{r:?}"
+    );
+    assert_no_leak(&r.all(), &newer);
+    assert_eq!(stored_secrets(&w), vec![newer.clone()]);
+
+    // Several different keys: nothing is saved, the user is asked to paste one.
+    let other = w.mint(&seed.account_id, ALL, json!("all"));
+    let r = w.run(
+        &["key", "add", "two", "--json"],
+        &format!("WIX_API_KEY={key}\nWIX_API_KEY_OLD={other}\n"),
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.all().contains("2 different Wix API keys"), "{r:?}");
+    assert_no_leak(&r.all(), &other);
+    assert_eq!(w.keychain_entries(), 1);
+}

@@ -314,10 +314,11 @@ impl Vault {
     }
 }
 
-/// Clean the pasted text and insist on a complete API key. Returns the key and the account
-/// ID found inside it.
+/// Take the key out of the pasted text (cleaned, or out of an env line, JSON, curl command…)
+/// and insist on a complete API key. Returns exactly that key and the account ID inside it.
 pub fn usable_key(text: &str) -> Result<(ApiKey, Option<String>), VaultError> {
-    let report = credential::inspect(text, OffsetDateTime::now_utc());
+    let credential::Analysis { report, value } =
+        credential::analyse(text, OffsetDateTime::now_utc());
     if !report.usable || report.kind != Kind::WixApiKey {
         return Err(VaultError::NotAnApiKey {
             headline: report.headline,
@@ -325,10 +326,7 @@ pub fn usable_key(text: &str) -> Result<(ApiKey, Option<String>), VaultError> {
             guide_anchor: report.guide_anchor,
         });
     }
-    Ok((
-        ApiKey::new(credential::clean(text).value),
-        report.account_id,
-    ))
+    Ok((ApiKey::new(value.value), report.account_id))
 }
 
 fn pick_account(given: Option<&str>, from_key: Option<String>) -> Result<String, VaultError> {

@@ -461,12 +461,41 @@ fn cases() -> Vec<(&'static str, String, Expect)> {
             },
         ),
         (
+            // Was "extra text before the key" (unusable); since issue 11 the key is taken out.
             "env-file line",
             format!("WIX_ACCOUNT_ID={}\nWIX_API_KEY={k}", i.account),
             Expect {
-                kind: Some(Unrecognized),
-                problems: vec![WhitespaceRemoved],
-                says: vec!["extra text before the key"],
+                kind: Some(WixApiKey),
+                usable: true,
+                account_id: acct(),
+                headline: Some("Wix API key"),
+                says: vec!["took it from an env line (WIX_API_KEY)"],
+                ..Default::default()
+            },
+        ),
+        (
+            "two different keys",
+            format!(
+                "WIX_API_KEY={k}\nOLD_KEY={}",
+                synth::api_key(&i.site, &i.key, &i.app, IAT)
+            ),
+            Expect {
+                kind: Some(WixApiKey),
+                problems: vec![SeveralKeys],
+                account_id: Some(None),
+                headline: Some("Several API keys"),
+                says: vec!["2 different Wix API keys", "paste only the one"],
+                ..Default::default()
+            },
+        ),
+        (
+            "app instance",
+            synth::app_instance(&i.key, &i.app, &i.account),
+            Expect {
+                kind: Some(AppInstance),
+                headline: Some("App instance token"),
+                anchor: Some(Some("which-credential")),
+                says: vec!["not an API key"],
                 ..Default::default()
             },
         ),
@@ -550,8 +579,8 @@ fn every_kind_and_problem() {
         kinds_seen.insert(r.kind);
         problems_seen.extend(r.problems.iter().copied());
     }
-    assert_eq!(kinds_seen.len(), 7, "every kind is covered");
-    assert_eq!(problems_seen.len(), 6, "every problem is covered");
+    assert_eq!(kinds_seen.len(), 8, "every kind is covered");
+    assert_eq!(problems_seen.len(), 7, "every problem is covered");
 }
 
 fn assert_invariants(input: &str, r: &CredentialReport, ctx: &str) {
@@ -616,6 +645,10 @@ fn json_shape_is_pinned() {
         "headline",
         "message",
         "guide_anchor",
+        "found_in",
+        "found_name",
+        "found_note",
+        "others",
     ];
     want.sort();
     let mut got = keys.clone();
@@ -627,6 +660,13 @@ fn json_shape_is_pinned() {
     assert_eq!(v["identity"], json!(format!("application:{}", i.app)));
     assert_eq!(v["expires_at"], json!(null));
     assert_eq!(v["problems"], json!([]));
+    assert_eq!(v["found_in"], json!(null));
+    assert_eq!(v["others"], json!([]));
+    let env =
+        serde_json::to_value(inspect(&format!("export WIX_API_KEY='{}'", key()), now())).unwrap();
+    assert_eq!(env["found_in"], "env_line");
+    assert_eq!(env["found_name"], "WIX_API_KEY");
+    assert_eq!(env["found_note"], "taken from an env line (WIX_API_KEY)");
     let noisy = serde_json::to_value(inspect(&format!(" Bearer {}", key()), now())).unwrap();
     assert_eq!(
         noisy["problems"],

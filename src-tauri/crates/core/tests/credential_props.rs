@@ -1,11 +1,15 @@
 //! Fuzzing `credential::inspect` and `clean`: no input panics, cleaning is idempotent, noise
 //! never changes what a genuine key is, damage never makes a key look usable, and no report
-//! carries the secret parts of what was pasted.
+//! carries the secret parts of what was pasted. The extraction of keys from larger texts is
+//! fuzzed too: any wrapping gives back exactly the key, and arbitrary text around any tokens
+//! never leaks them into a report or its Debug text.
 
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use time::OffsetDateTime;
-use wixdrop_core::credential::{clean, fingerprint, inspect, synth, CredentialReport, Kind};
+use wixdrop_core::credential::{
+    analyse, clean, fingerprint, inspect, synth, CredentialReport, Kind,
+};
 
 fn now() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_735_689_600).unwrap()
@@ -29,12 +33,13 @@ fn genuine_key() -> impl Strategy<Value = (String, String)> {
 
 /// Any of the tokens the module knows, in their real shapes.
 fn any_token() -> impl Strategy<Value = String> {
-    (any::<u64>(), 0u8..4).prop_map(|(seed, which)| {
+    (any::<u64>(), 0u8..5).prop_map(|(seed, which)| {
         let id = synth::guid(seed);
         match which {
             0 => key_for(seed, 1_700_000_000).0,
             1 => synth::oauth_access_token(&id, 1_700_000_000),
             2 => synth::refresh_token(&id, 1_700_000_000),
+            3 => synth::app_instance(&id, &synth::guid(seed ^ 1), &synth::guid(seed ^ 2)),
             _ => synth::member_session(&id, 1_700_000_000),
         }
     })
@@ -71,6 +76,30 @@ fn noisy(key: &str, lead: &[&str], trail: &[&str], breaks: &[(Index, &str)]) -> 
         body[i].push_str(blank);
     }
     format!("{}{}{}", lead.concat(), body.concat(), trail.concat())
+}
+
+/// Ways people keep a key; `{}` is where the key goes.
+const WRAPPINGS: &[&str] = &[
+    "WIX_API_KEY={}",
+    "export WIX_API_KEY=\"{}\" # prod",
+    "set WIX_API_KEY={}",
+    "$env:WIX_API_KEY = '{}'",
+    "{\"auth\":{\"apiKey\":\"{}\"}}",
+    "apiKey: {}",
+    "const key = `{}`;",
+    "curl -H 'Authorization: {}' https://www.wixapis.com/x",
+    "GET /x HTTP/1.1\nAuthorization: Bearer {}\n",
+    "https://x.test/?a=1&access_token={}",
+    "[{\"key\":\"k\",\"value\":\"{}\"}]",
+    "note: the key is {} (do not share)",
+];
+
+/// Secret segments of a token (everything but the public, shared API-key header).
+fn secret_segments(token: &str) -> Vec<&str> {
+    token
+        .split('.')
+        .filter(|s| s.len() >= 16 && !s.starts_with("eyJraWQ"))
+        .collect()
 }
 
 /// Every invariant that holds for any input.
@@ -180,5 +209,50 @@ proptest! {
         let s: String = chars.into_iter().collect();
         let r = inspect(&s, now());
         check_report(&s, &r)?;
+    }
+
+    #[test]
+    fn any_wrapping_gives_exactly_the_key(
+        (key, account) in genuine_key(),
+        wrap in select(WRAPPINGS),
+        above in "[a-z #=:]{0,40}\n",
+        below in "\n[a-z #=:]{0,40}",
+    ) {
+        let text = format!("{above}{}{below}", wrap.replace("{}", &key));
+        let a = analyse(&text, now());
+        prop_assert!(a.report.usable, "{:?} in {:?}", a.report, wrap);
+        prop_assert_eq!(&a.value.value, &key);
+        prop_assert_eq!(a.report.account_id.as_deref(), Some(account.as_str()));
+        prop_assert!(a.report.found_in.is_some());
+        check_report(&text, &a.report)?;
+    }
+
+    #[test]
+    fn tokens_in_arbitrary_text_never_leak(
+        tokens in prop::collection::vec(any_token(), 1..4),
+        junk in prop::collection::vec(any::<String>(), 1..5),
+        seps in prop::collection::vec(select(&["=", ": ", "\n", " Bearer ", "?t=", "\"", ","][..]), 4),
+    ) {
+        let mut text = String::new();
+        for (i, j) in junk.iter().enumerate() {
+            text.push_str(j);
+            text.push_str(seps[i % seps.len()]);
+            if let Some(t) = tokens.get(i) {
+                text.push_str(t);
+                text.push(' ');
+            }
+        }
+        let a = analyse(&text, now());
+        check_report(&text, &a.report)?;
+        let shown = format!("{}\n{:?}\n{:?}", serde_json::to_string(&a.report).unwrap(), a.report, a);
+        for t in &tokens {
+            for part in secret_segments(t) {
+                prop_assert!(!shown.contains(part), "a token segment leaked");
+            }
+        }
+        // Only a usable key is ever handed to the vault, and it is one of the tokens given.
+        if a.report.usable {
+            prop_assert!(tokens.contains(&a.value.value));
+        }
     }
 }

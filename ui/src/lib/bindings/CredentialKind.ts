@@ -3,4 +3,4 @@
 /**
  * What a pasted credential is, judged from its text alone.
  */
-export type CredentialKind = "wix_api_key" | "oauth_access_token" | "oauth_refresh_token" | "member_session" | "jws_token" | "id_not_key" | "unrecognized";
+export type CredentialKind = "wix_api_key" | "oauth_access_token" | "oauth_refresh_token" | "member_session" | "jws_token" | "app_instance" | "id_not_key" | "unrecognized";

@@ -4,4 +4,4 @@
  * Something that was wrong with the pasted text. The first three make a key unusable; the
  * others record what cleaning removed (the cleaned key is still fine to save).
  */
-export type CredentialProblem = "truncated" | "too_short" | "malformed" | "whitespace_removed" | "quotes_removed" | "bearer_prefix_removed";
+export type CredentialProblem = "truncated" | "too_short" | "malformed" | "whitespace_removed" | "quotes_removed" | "bearer_prefix_removed" | "several_keys";

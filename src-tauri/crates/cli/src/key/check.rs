@@ -5,7 +5,7 @@ use serde_json::json;
 use wixdrop_core::keys::{check_profile, rotate};
 use wixdrop_core::verify::verify as verify_key;
 
-use super::manage::check_site_ref;
+use super::manage::{check_site_ref, found_lines};
 use super::NameArg;
 use crate::exit::{CliError, Exit};
 use crate::profile::{open_vault, resolve_in};
@@ -87,6 +87,10 @@ pub fn replace(ctx: &Ctx, args: NameArg) -> Result<Exit, CliError> {
     let vault = open_vault()?;
     let before = vault.get(&args.name)?;
     let secret = input::read_secret(None, "new key")?;
+    let found = found_lines(&wixdrop_core::credential::inspect(
+        secret.expose(),
+        time::OffsetDateTime::now_utc(),
+    ));
     let client = net::client(ctx)?;
     let (profile, v, replaced) =
         net::block_on(rotate(&vault, &client, &before.name, secret.expose()))??;
@@ -96,6 +100,7 @@ pub fn replace(ctx: &Ctx, args: NameArg) -> Result<Exit, CliError> {
             &json!({ "profile": ProfileView::of(&profile), "replaced": replaced, "verification": v }),
         );
     } else {
+        print!("{found}");
         if replaced {
             println!(
                 "Replaced the key of \"{}\": {} → {} (the old key is gone from the keychain).",

@@ -3,7 +3,7 @@
 
 use clap::Args;
 use time::OffsetDateTime;
-use wixdrop_core::credential::{self, CredentialReport, Kind};
+use wixdrop_core::credential::{self, CredentialReport, Kind, Problem};
 
 use crate::exit::{Exit, UsageError};
 use crate::input;
@@ -20,14 +20,18 @@ pub struct InspectArgs {
 
 pub fn run(ctx: &Ctx, args: InspectArgs) -> Result<Exit, UsageError> {
     let secret = input::read_secret(args.key.as_deref(), "key")?;
-    let report = credential::inspect(secret.expose(), OffsetDateTime::now_utc());
+    // The key taken out of the text (a whole .env file, JSON, a curl command…) is the one the
+    // fingerprint is of: the same key `key add` would save.
+    let credential::Analysis { report, value } =
+        credential::analyse(secret.expose(), OffsetDateTime::now_utc());
+    drop(secret);
     if ctx.json {
         let json = serde_json::to_string_pretty(&report)
             .map_err(|e| UsageError(format!("could not encode the report: {e}")))?;
         println!("{json}");
     } else {
-        let fingerprint =
-            (report.kind == Kind::WixApiKey).then(|| credential::fingerprint(secret.expose()));
+        let fingerprint = (report.kind == Kind::WixApiKey && !value.value.is_empty())
+            .then(|| credential::fingerprint(&value.value));
         print!("{}", human(&report, fingerprint.as_deref()));
     }
     Ok(if report.usable {
@@ -62,6 +66,7 @@ fn human(r: &CredentialReport, fingerprint: Option<&str>) -> String {
             }),
         ),
         ("fingerprint", fingerprint.map(str::to_owned)),
+        ("found", r.found_note.clone()),
     ];
     for (label, value) in rows {
         if let Some(v) = value {
@@ -71,6 +76,19 @@ fn human(r: &CredentialReport, fingerprint: Option<&str>) -> String {
     if !r.problems.is_empty() {
         let list: Vec<&str> = r.problems.iter().map(|p| p.label()).collect();
         out.push_str(&format!("  {:<12}{}\n", "problems", list.join("; ")));
+    }
+    // Everything else in the text, by kind and place (never a value).
+    let label = if r.problems.contains(&Problem::SeveralKeys) {
+        "found"
+    } else {
+        "also found"
+    };
+    for (i, o) in r.others.iter().enumerate() {
+        out.push_str(&format!(
+            "  {:<12}{}\n",
+            if i == 0 { label } else { "" },
+            o.note
+        ));
     }
     out.push('\n');
     out.push_str(&wrap(&r.message, 88, ""));
@@ -103,5 +121,29 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains(&key[4..40]));
+    }
+
+    #[test]
+    fn human_summary_says_where_the_key_was_and_what_else() {
+        let key = credential::synth::api_key(
+            &credential::synth::guid(1),
+            &credential::synth::guid(2),
+            &credential::synth::guid(3),
+            1_700_000_000,
+        );
+        let token =
+            credential::synth::oauth_access_token(&credential::synth::guid(4), 1_700_000_000);
+        let text = format!("WIX_API_KEY={key}\nWIX_TOKEN={token}\n");
+        let r = credential::inspect(&text, OffsetDateTime::now_utc());
+        let out = human(&r, Some("IST…00000000"));
+        assert!(
+            out.contains("found       taken from an env line (WIX_API_KEY)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("also found  an OAuth access token (in an env line, WIX_TOKEN)"),
+            "{out}"
+        );
+        assert!(!out.contains(&key[40..80]) && !out.contains(&token[40..80]));
     }
 }

@@ -45,8 +45,17 @@ pub fn add(ctx: &Ctx, args: AddArgs) -> Result<Exit, CliError> {
         Some(net::client(ctx)?)
     };
     let vault = open_vault()?;
+    // Where the key sat in the pasted text (an env line, JSON, a curl command…), said back so
+    // nobody wonders which part of a whole .env file was saved.
+    let found = found_lines(&wixdrop_core::credential::inspect(
+        secret.expose(),
+        time::OffsetDateTime::now_utc(),
+    ));
     let saved = vault.add(&args.name, secret.expose(), args.account_id.as_deref())?;
     drop(secret);
+    if !ctx.json {
+        print!("{found}");
+    }
 
     let Some(client) = client else {
         if ctx.json {
@@ -90,6 +99,19 @@ pub fn add(ctx: &Ctx, args: AddArgs) -> Result<Exit, CliError> {
         }
     }
     Ok(if v.ok { Exit::Success } else { Exit::No })
+}
+
+/// "Key taken from an env line (WIX_API_KEY)." and the other credentials found beside it, by
+/// kind and place only; empty for a plain paste.
+pub(super) fn found_lines(r: &wixdrop_core::credential::CredentialReport) -> String {
+    let mut out = String::new();
+    if let Some(note) = &r.found_note {
+        out.push_str(&format!("Key {note}.\n"));
+    }
+    for o in &r.others {
+        out.push_str(&format!("Also found, not saved: {}.\n", o.note));
+    }
+    out
 }
 
 pub fn list(ctx: &Ctx) -> Result<Exit, CliError> {

@@ -47,7 +47,12 @@ pub(super) struct Verdict {
 }
 
 impl Verdict {
-    fn new(kind: Kind, headline: &str, message: String, anchor: Option<&'static str>) -> Self {
+    pub(super) fn new(
+        kind: Kind,
+        headline: &str,
+        message: String,
+        anchor: Option<&'static str>,
+    ) -> Self {
         Verdict {
             kind,
             complete: false,
@@ -70,6 +75,9 @@ pub(super) fn classify(s: &str, original: &str, now: OffsetDateTime) -> Verdict 
     }
     if let Some(body) = s.strip_prefix(JWS) {
         return jws_token(body, now);
+    }
+    if let Some(v) = app_instance(s) {
+        return v;
     }
     // A key with a label in front (`WIX_API_KEY=IST.…`, a whole .env file) is not an ID.
     if !s.contains("IST.eyJ") {
@@ -242,6 +250,32 @@ fn jws_token(body: &str, now: OffsetDateTime) -> Verdict {
     v.problems = structure_problems(&jws, body.len() + JWS.len());
     v.facts = facts;
     v
+}
+
+/// `<signature>.<payload>`: the signed `instance` query parameter a Wix app's iframe receives
+/// (HMAC-SHA256 signature, base64url JSON with `instanceId`, `appDefId`, `signDate`, …).
+fn app_instance(s: &str) -> Option<Verdict> {
+    if !super::extract::app_instance_shape(s) {
+        return None;
+    }
+    let (sig, payload) = s.split_once('.')?;
+    let data = jwt::decode_segment(payload)?;
+    if !(data.contains_key("instanceId") || data.contains_key("appDefId")) {
+        return None;
+    }
+    let mut v = Verdict::new(
+        Kind::AppInstance,
+        "App instance token",
+        format!(
+            "This is a Wix app instance (the signed \"instance\" value a Wix app receives when \
+             it opens in a site's dashboard or editor). It identifies the app on one site; it is \
+             not an API key. {GET_KEY}"
+        ),
+        Some("which-credential"),
+    );
+    v.complete = jwt::decode_bytes(sig).is_some_and(|b| b.len() == 32);
+    v.facts.site_id = text_at(&data, &["metaSiteId"]);
+    Some(v)
 }
 
 /// A bare GUID, or text (usually a dashboard URL) holding one.

@@ -137,6 +137,16 @@ fn note_bad_segment(jws: &mut Jws, segment: &str) {
     }
 }
 
+/// A base64url segment holding a JSON object (for tokens that are not three-part JWS).
+pub(super) fn decode_segment(segment: &str) -> Option<Object> {
+    decode_object(segment)
+}
+
+/// The bytes of a base64url segment.
+pub(super) fn decode_bytes(segment: &str) -> Option<Vec<u8>> {
+    B64URL.decode(segment).ok()
+}
+
 fn decode_object(segment: &str) -> Option<Object> {
     let bytes = B64URL.decode(segment).ok()?;
     match serde_json::from_slice::<Value>(&bytes).ok()? {

@@ -16,12 +16,20 @@
 //! - **Pure and total.** No I/O, no panics on any input (fuzzed in `tests/credential_props.rs`),
 //!   and the report never contains the key: only IDs, dates and prose.
 //!
+//! - **Keys live inside other text.** A paste that is not just a token (an env line, JSON, a
+//!   curl command…) is scanned for every Wix credential in it (`extract`), each is classified
+//!   on its own, and `pick` decides which one the report is about. A text that is just a token
+//!   (with noise) keeps the plain path, so its diagnosis stays exactly what it was.
+//!
 //! Layout: [`clean`] (noise removal) → `jwt` (segment decoding) → `classify` (kinds, facts,
-//! messages). [`synth`] builds tokens in the real shapes for tests and the emulator.
+//! messages); `extract` (candidates in a larger text, and where) → `pick` (one answer).
+//! [`synth`] builds tokens in the real shapes for tests and the emulator.
 
 mod classify;
 mod clean;
+mod extract;
 mod jwt;
+mod pick;
 pub mod synth;
 
 use std::fmt;
@@ -32,6 +40,7 @@ use time::OffsetDateTime;
 use ts_rs::TS;
 
 pub use clean::clean;
+pub use extract::Source;
 
 /// What a pasted credential is, judged from its text alone.
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Hash, TS)]
@@ -48,10 +57,28 @@ pub enum Kind {
     MemberSession,
     /// Any other `JWS.` token.
     JwsToken,
+    /// `<signature>.<payload>`: the signed `instance` a Wix app receives in its iframe.
+    AppInstance,
     /// A GUID (or a URL holding one): an account, site or app ID, not a key.
     IdNotKey,
     /// Anything else, including empty input.
     Unrecognized,
+}
+
+impl Kind {
+    /// The kind with an article, for sentences: "an OAuth access token".
+    pub fn words(self) -> &'static str {
+        match self {
+            Kind::WixApiKey => "a Wix API key",
+            Kind::OauthAccessToken => "an OAuth access token",
+            Kind::OauthRefreshToken => "an OAuth refresh token",
+            Kind::MemberSession => "a member session cookie",
+            Kind::JwsToken => "a JWS token",
+            Kind::AppInstance => "an app instance token",
+            Kind::IdNotKey => "an ID",
+            Kind::Unrecognized => "an unrecognized value",
+        }
+    }
 }
 
 /// Something that was wrong with the pasted text. The first three make a key unusable; the
@@ -74,6 +101,8 @@ pub enum Problem {
     QuotesRemoved,
     /// A leading `Bearer ` and/or `Authorization:` header name was removed.
     BearerPrefixRemoved,
+    /// The text holds several different API keys; which one to save is the user's choice.
+    SeveralKeys,
 }
 
 impl Problem {
@@ -81,7 +110,7 @@ impl Problem {
     pub fn is_blocking(self) -> bool {
         matches!(
             self,
-            Problem::Truncated | Problem::TooShort | Problem::Malformed
+            Problem::Truncated | Problem::TooShort | Problem::Malformed | Problem::SeveralKeys
         )
     }
 
@@ -94,6 +123,7 @@ impl Problem {
             Problem::WhitespaceRemoved => "spaces or line breaks removed",
             Problem::QuotesRemoved => "quotes removed",
             Problem::BearerPrefixRemoved => "\"Bearer\"/\"Authorization:\" prefix removed",
+            Problem::SeveralKeys => "several different API keys",
         }
     }
 }
@@ -131,6 +161,31 @@ pub struct CredentialReport {
     pub message: String,
     /// Anchor in the in-app guide: `get-api-key`, `which-credential`, `find-ids`, `troubleshooting`.
     pub guide_anchor: Option<String>,
+    /// Where the credential this report is about was taken from, when it sat inside a larger
+    /// text (an env line, JSON, a curl command…); null when the text was the credential itself.
+    /// Stable codes: see [`Source`].
+    pub found_in: Option<Source>,
+    /// The variable, field, header or query parameter it was under (`WIX_API_KEY`,
+    /// `accessToken.value`, `Authorization`), when there was one. A short identifier.
+    pub found_name: Option<String>,
+    /// `found_in` in words: "taken from an env line (WIX_API_KEY)" for a key, "found in …" for
+    /// another credential.
+    pub found_note: Option<String>,
+    /// Other credentials in the same text, by kind and place (never their value). For several
+    /// API keys, every key found is listed here.
+    pub others: Vec<FoundCredential>,
+}
+
+/// A credential found beside the one a report is about: what and where, never its value.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, TS)]
+#[ts(export, rename = "CredentialFound")]
+pub struct FoundCredential {
+    pub kind: Kind,
+    pub found_in: Source,
+    /// The variable, field, header or parameter name it was under, when there was one.
+    pub name: Option<String>,
+    /// In words: "an OAuth access token (in the JSON, accessToken.value)".
+    pub note: String,
 }
 
 /// The pasted text with its noise removed: `value` is what the vault stores.
@@ -143,6 +198,13 @@ pub struct Cleaned {
 }
 
 impl Cleaned {
+    fn untouched(value: &str) -> Cleaned {
+        Cleaned {
+            value: value.to_owned(),
+            problems: Vec::new(),
+        }
+    }
+
     /// True when anything was removed.
     pub fn changed(&self) -> bool {
         !self.problems.is_empty()
@@ -164,10 +226,55 @@ impl fmt::Debug for Cleaned {
 /// Inspect pasted text: clean it, classify it, decode what can be decoded offline.
 /// `now` decides whether a token with an expiry has expired.
 pub fn inspect(text: &str, now: OffsetDateTime) -> CredentialReport {
-    let cleaned = clean(text);
-    let verdict = classify::classify(&cleaned.value, text, now);
+    analyse(text, now).report
+}
 
-    let mut problems: Vec<Problem> = cleaned
+/// The report on a pasted text and the secret it is about: the cleaned token for a plain
+/// paste, the key taken out of a larger text (env line, JSON, curl…) otherwise. `value` is
+/// what the vault stores when `report.usable`.
+pub struct Analysis {
+    pub report: CredentialReport,
+    pub value: Cleaned,
+}
+
+impl fmt::Debug for Analysis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Analysis")
+            .field("report", &self.report)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+/// [`inspect`], keeping the secret the report is about. See [`Analysis`].
+pub fn analyse(text: &str, now: OffsetDateTime) -> Analysis {
+    let cleaned = clean(text);
+    if !is_plain(&cleaned.value) {
+        if let Some(found) = pick::from_text(text, now) {
+            return found;
+        }
+    }
+    let verdict = classify::classify(&cleaned.value, text, now);
+    Analysis {
+        report: build(verdict, &cleaned),
+        value: cleaned,
+    }
+}
+
+/// Is the cleaned text just one token (possibly damaged), as opposed to a text holding one?
+fn is_plain(value: &str) -> bool {
+    let b = value.as_bytes();
+    value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=' | '…'))
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| *c != b'=' || matches!(b.get(i + 1), None | Some(b'=') | Some(b'.')))
+}
+
+/// The report for one classified credential; `cleaning` says what noise was removed.
+fn build(verdict: classify::Verdict, cleaning: &Cleaned) -> CredentialReport {
+    let mut problems: Vec<Problem> = cleaning
         .problems
         .iter()
         .chain(&verdict.problems)
@@ -183,8 +290,8 @@ pub fn inspect(text: &str, now: OffsetDateTime) -> CredentialReport {
         && verdict.facts.expired != Some(true);
 
     let mut message = verdict.message;
-    if cleaned.changed() && verdict.kind == Kind::WixApiKey && usable {
-        let removed: Vec<&str> = cleaned.problems.iter().map(|p| p.label()).collect();
+    if cleaning.changed() && verdict.kind == Kind::WixApiKey && usable {
+        let removed: Vec<&str> = cleaning.problems.iter().map(|p| p.label()).collect();
         message.push_str(&format!(
             " Wixdrop tidied the pasted text ({}); the cleaned key is what gets saved.",
             removed.join(", ")
@@ -203,11 +310,15 @@ pub fn inspect(text: &str, now: OffsetDateTime) -> CredentialReport {
         expired: f.expired,
         site_id: f.site_id,
         guid: f.guid,
-        cleaned: cleaned.changed(),
+        cleaned: cleaning.changed(),
         problems,
         headline: verdict.headline,
         message,
         guide_anchor: verdict.anchor.map(str::to_owned),
+        found_in: None,
+        found_name: None,
+        found_note: None,
+        others: Vec::new(),
     }
 }
 

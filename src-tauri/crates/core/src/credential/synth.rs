@@ -120,3 +120,21 @@ pub fn member_session(meta_site_id: &str, iat: i64) -> String {
     let payload = json!({"data": data.to_string(), "iat": iat, "exp": iat + 1_209_600});
     format!("JWS.{}", jws(&session_header(), &payload, 32))
 }
+
+/// A Wix app instance (`<signature>.<payload>`, the signed `instance` parameter of an app's
+/// iframe): 32-byte HMAC-SHA256-sized filler signature, base64url JSON payload.
+pub fn app_instance(instance_id: &str, app_def_id: &str, site_owner_id: &str) -> String {
+    let payload = json!({
+        "instanceId": instance_id,
+        "appDefId": app_def_id,
+        "signDate": "2024-01-01T00:00:00.000Z",
+        "uid": null,
+        "permissions": "OWNER",
+        "demoMode": false,
+        "siteOwnerId": site_owner_id,
+        "aid": guid(7),
+    });
+    let p = b64url(payload.to_string().as_bytes());
+    let sig = Sha256::digest(p.as_bytes());
+    format!("{}.{p}", b64url(&sig))
+}
