@@ -3,8 +3,11 @@
 //! Only the JSON API lives here; the bytes themselves go to the URLs these calls hand out, which
 //! take no `Authorization` (see `upload::simple` and `upload::tus`). Field names follow
 //! wix-api.md §4–§7 exactly: top-level `fileName`/`mimeType`, `sizeInBytes` as a *string*,
-//! and `nextCursor` for paging. Descriptors are read leniently (numbers or strings, missing
-//! fields) because Wix's own typings disagree about them.
+//! and `nextCursor` for paging. Descriptors are read leniently, from loose JSON (numbers or
+//! strings, missing fields, `media.image.image` as a string or an object, unknown fields and
+//! `mediaType`s), because Wix's own typings disagree about them and live answers differ from
+//! both; relative URLs (fonts, some documents) are made absolute here, once, so every caller —
+//! the upload result, the history, what the app copies — gets a working link (wix-api.md §8).
 
 use reqwest::Method;
 use serde::{Deserialize, Deserializer, Serialize};
