@@ -37,7 +37,7 @@ pub const PARENT_FOLDER_ID_MAX: usize = 100;
 pub const LABELS_MAX: usize = 50;
 /// Create Folder's `displayName`: at most 200 characters (wix-media-library.md §9).
 pub const FOLDER_NAME_MAX: usize = 200;
-/// Query Sites returns at most 1,000 sites (also [`crate::wix::sites::MAX_SITES`]).
+/// Query Sites returns at most 1,000 sites ([`crate::wix::sites::MAX_SITES`]).
 pub const QUERY_SITES_MAX: usize = 1000;
 
 /// An extension longer than this is not treated as one (it is part of the name).

@@ -20,7 +20,7 @@ use super::{Scope, WixClient, WixError};
 use crate::secret::ApiKey;
 
 /// Wix returns at most this many sites from Query Sites (wix-api.md §3, §8).
-pub const MAX_SITES: usize = 1000;
+pub const MAX_SITES: usize = super::limits::QUERY_SITES_MAX;
 /// Sites per page: the most live Wix returns in one page (wix-api.md §3).
 pub const PAGE: usize = 100;
 /// The namespace of a headless project (Wix Headless), as Query Sites reports it.
