@@ -1,7 +1,8 @@
 """A Wix REST client written only from shared/wix-api.md, run against the wix-emulator binary.
 
 Python 3 standard library only (plus pytest as the runner). It checks that the emulator behaves
-the way the spec says Wix does, from the outside: Query Sites with cursor paging, a plain
+the way the spec says Wix does, from the outside: Query Sites with live cursor paging (`metadata`,
+the namespace filter that reveals headless sites, cursor-only follow-ups), a plain
 generate-upload-url + PUT, a tus upload that survives a dropped PATCH by resuming from HEAD,
 the finalising PUT, and polling PENDING -> READY. Byte-exact storage is verified through the
 emulator's control API (its SHA-256 listing), which a real Wix would not have.
@@ -119,19 +120,22 @@ class WixClient:
             return json.loads(raw)
         raise AssertionError("unreachable")
 
-    def query_sites(self, account_id, limit=50):
-        sites, cursor = [], None
+    def query_sites(self, account_id, limit=100):
+        """§3 as live Wix answers: the first request filters on both namespaces (headless sites
+        are hidden otherwise), follow-ups send only the cursor; paging is in `metadata`, with
+        `pagingMetadata` (older docs) as the fallback; never more than 1,000 sites."""
+        sites, seen = [], set()
+        body = {"query": {"filter": {"namespace": {"$in": ["WIX", "HEADLESS"]}},
+                          "cursorPaging": {"limit": limit}}}
         while True:
-            paging = {"limit": limit}
-            if cursor:
-                paging["cursor"] = cursor
-            page = self._call("POST", "/site-list/v2/sites/query", account=account_id,
-                              body={"query": {"cursorPaging": paging}})
-            sites.extend(page["sites"])
-            meta = page["pagingMetadata"]
-            if not meta.get("hasNext"):
-                return sites
-            cursor = meta["cursors"]["next"]
+            page = self._call("POST", "/site-list/v2/sites/query", account=account_id, body=body)
+            sites.extend(page.get("sites") or [])
+            meta = page.get("metadata") or page.get("pagingMetadata") or {}
+            cursor = (meta.get("cursors") or {}).get("next")
+            if meta.get("hasNext") is False or not cursor or cursor in seen or len(sites) >= 1000:
+                return sites[:1000]
+            seen.add(cursor)
+            body = {"query": {"cursorPaging": {"limit": limit, "cursor": cursor}}}
 
     def get_file(self, site_id, file_id):
         q = urllib.parse.urlencode({"fileId": file_id})
@@ -244,6 +248,22 @@ def test_query_sites_lists_seeded_sites_with_paging(emulator):
     sites = client.query_sites(emulator["account_id"], limit=2)
     assert sorted(s["id"] for s in sites) == sorted(s["id"] for s in emulator["sites"])
     assert all(s["displayName"] for s in sites)
+
+
+def test_query_sites_pages_live_and_finds_headless_sites(emulator):
+    base = emulator["base_url"]
+    account = control(base, "POST", "/__emulator/accounts", {})["account_id"]
+    control(base, "POST", "/__emulator/sites", {"account_id": account, "count": 130})
+    control(base, "POST", "/__emulator/sites", {"account_id": account, "count": 3, "namespace": "HEADLESS"})
+    key = control(base, "POST", "/__emulator/keys", {"account_id": account})["api_key"]
+    client = WixClient(base, key)
+    sites = client.query_sites(account)
+    assert len(sites) == 133 and len({s["id"] for s in sites}) == 133
+    assert sum(s["namespace"] == "HEADLESS" for s in sites) == 3
+    # Without the namespace filter, live Wix hides headless sites.
+    page = client._call("POST", "/site-list/v2/sites/query", account=account, body={})
+    assert "pagingMetadata" not in page and page["metadata"]["hasNext"] is True
+    assert len(page["sites"]) <= 100 and all(s["namespace"] == "WIX" for s in page["sites"])
 
 
 def test_errors_are_wix_shaped(emulator):

@@ -60,7 +60,7 @@ enum Command {
     /// List the sites a key can reach (fresh from Wix); mark or set the default site
     ///
     /// Without --profile: WIX_API_KEY if set, else the only saved profile. --json: {"profile": "NAME" | null, "account_id", "default_site", "sites": [{"id",
-    /// "display_name", "url", "default"}]}
+    /// "display_name", "url", "namespace", "headless", "default"}]}; headless sites are marked
     #[command(after_help = EXIT_CODES_HELP)]
     Sites(sites::SitesArgs),
 

@@ -31,6 +31,10 @@ pub struct SiteView {
     pub id: String,
     pub display_name: String,
     pub url: Option<String>,
+    /// Wix's `namespace` (`WIX`, `HEADLESS`, …), when Wix gave one.
+    pub namespace: Option<String>,
+    /// A headless project (`namespace` `HEADLESS`).
+    pub headless: bool,
     pub default: bool,
 }
 
@@ -55,6 +59,8 @@ pub fn sites(list: &[Site], default: Option<&str>) -> Vec<SiteView> {
             id: s.id.clone(),
             display_name: s.display_name.clone(),
             url: s.url.clone(),
+            namespace: s.namespace.clone(),
+            headless: s.is_headless(),
             default: default.is_some_and(|d| d.eq_ignore_ascii_case(&s.id)),
         })
         .collect()
@@ -86,13 +92,14 @@ pub fn last_check_label(c: &Option<LastCheck>) -> String {
 
 /// A table of sites, `*` marking the default.
 pub fn sites_table(list: &[SiteView], indent: &str) -> String {
-    let mut t = Table::new(&[" ", "NAME", "URL", "ID"]);
+    let mut t = Table::new(&[" ", "NAME", "KIND", "URL", "ID"]);
     for s in list {
         let mark = if s.default { "*" } else { " " };
         t.row(
             vec![
                 mark.into(),
                 s.display_name.clone(),
+                if s.headless { "headless" } else { "site" }.into(),
                 s.url.clone().unwrap_or_else(|| "-".into()),
                 s.id.clone(),
             ],

@@ -85,7 +85,14 @@ fn add_list_verify_rename_replace_rm() {
     );
     assert_eq!(
         keys(&p["sites"][0]),
-        ["default", "display_name", "id", "url"]
+        [
+            "default",
+            "display_name",
+            "headless",
+            "id",
+            "namespace",
+            "url"
+        ]
     );
 
     // human add output: verdict and the sites table

@@ -55,6 +55,7 @@ fn record(p: &mut Profile, v: &Verification, chosen: Option<&str>) {
                 id: id.to_string(),
                 display_name: id.to_string(),
                 url: None,
+                namespace: None,
             });
         }
         p.default_site = Some(id.to_string());

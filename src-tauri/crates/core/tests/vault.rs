@@ -68,6 +68,7 @@ fn add_use_rename_replace_delete() {
         id: synth::guid(9),
         display_name: "Shop".into(),
         url: None,
+        namespace: None,
     };
     let old_fingerprint = v.get("Client A").unwrap().fingerprint;
     v.update("Client A", |p| {

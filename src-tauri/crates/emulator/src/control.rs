@@ -84,21 +84,54 @@ async fn create_account(State(state): State<AppState>, raw: axum::body::Bytes) -
 struct NewSite {
     account_id: String,
     display_name: Option<String>,
+    /// `WIX` (default), `HEADLESS`, or any other text Wix may add.
+    namespace: Option<String>,
+    /// Add this many sites at once, named `<display_name> 001`, `… 002`, …
+    count: Option<usize>,
 }
+
+/// Most sites one request may add: past Query Sites' 1,000 with room to spare.
+const MAX_BATCH: usize = 2000;
 
 async fn create_site(State(state): State<AppState>, raw: axum::body::Bytes) -> Response {
     let req: NewSite = match body(&raw) {
         Ok(r) => r,
         Err(resp) => return resp,
     };
+    let namespace = req.namespace.unwrap_or_else(|| "WIX".into());
+    if namespace.is_empty() || namespace.len() > 100 {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "namespace must be 1-100 characters",
+        );
+    }
     let mut store = state.store();
     if !store.accounts.contains_key(&req.account_id) {
         return fail(StatusCode::NOT_FOUND, "unknown account_id");
     }
-    let n = store.sites.len() + 1;
-    let name = req.display_name.unwrap_or_else(|| format!("Site {n}"));
-    let site = store.add_site(&req.account_id, &name);
-    Json(site_json(&site, &state.base_url)).into_response()
+    match req.count {
+        None => {
+            let n = store.sites.len() + 1;
+            let name = req.display_name.unwrap_or_else(|| format!("Site {n}"));
+            let site = store.add_site_in(&req.account_id, &name, &namespace);
+            Json(site_json(&site, &state.base_url)).into_response()
+        }
+        Some(count) if count == 0 || count > MAX_BATCH => fail(
+            StatusCode::BAD_REQUEST,
+            format!("count must be 1-{MAX_BATCH}"),
+        ),
+        Some(count) => {
+            let prefix = req.display_name.unwrap_or_else(|| "Site".into());
+            let sites: Vec<Value> = (1..=count)
+                .map(|i| {
+                    let site =
+                        store.add_site_in(&req.account_id, &format!("{prefix} {i:03}"), &namespace);
+                    site_json(&site, &state.base_url)
+                })
+                .collect();
+            Json(json!({ "sites": sites })).into_response()
+        }
+    }
 }
 
 #[derive(Deserialize)]

@@ -216,7 +216,8 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let tripped = Arc::new(AtomicBool::new(false));
     plan.tripped = tripped.clone();
     let conn = req.extensions().get::<ConnHandle>().cloned();
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    parts.extensions.insert(entry.clone());
     let req = Request::from_parts(parts, Body::from_stream(wrap_body(body, plan)));
     let resp = next.run(req).await;
     if tripped.load(Ordering::SeqCst) {

@@ -14,6 +14,9 @@ use crate::state::AppState;
 use crate::store::{Folder, MEDIA_ROOT};
 use crate::wire::{self, date, query_get, Fields};
 
+/// Create Folder's `displayName` limit (wix-media-library.md §9).
+const MAX_FOLDER_NAME: usize = 200;
+
 fn folder_json(f: &Folder) -> Value {
     json!({
         "id": f.id,
@@ -33,8 +36,19 @@ pub async fn create_folder(
     let ctx = site_level(&state, &headers, Scope::ManageMedia)?;
     let body = wire::json_object(&body)?;
     let mut f = Fields::new(&body, "");
-    let name = f.required_string("displayName", 200);
-    let parent = f.string("parentFolderId", 1000);
+    // Counted in UTF-16 code units, like the generate calls' limits (media.rs).
+    let name = f.required_string("displayName", usize::MAX);
+    if name
+        .as_deref()
+        .is_some_and(|n| crate::media::wix_len(n) > MAX_FOLDER_NAME)
+    {
+        f.violations.push(crate::error::FieldViolation {
+            field: "displayName".into(),
+            description: format!("must be at most {MAX_FOLDER_NAME} characters"),
+            rule: "MAX_LENGTH",
+        });
+    }
+    let parent = f.string("parentFolderId", crate::media::MAX_PARENT_FOLDER_ID);
     f.finish()?;
     let parent = parent
         .filter(|p| !p.is_empty())

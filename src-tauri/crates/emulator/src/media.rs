@@ -19,10 +19,53 @@ use crate::wire::{self, date, query_get, Fields};
 const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 100;
 
+/// generate-upload-url / generate-resumable-upload-url request limits (wix-api.md §8).
+pub const MAX_FILE_NAME: usize = 200;
+pub const MAX_FILE_PATH: usize = 100;
+pub const MAX_MIME_TYPE: usize = 100;
+pub const MAX_PARENT_FOLDER_ID: usize = 100;
+const MAX_LABELS: usize = 50;
+const MAX_LABELS_RESUMABLE: usize = 500;
+
+/// A length as a JVM service counts it (UTF-16 code units): never less than `chars()`, so a
+/// client that passes here passes either reading of Wix's "characters".
+pub fn wix_len(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+/// Where Wix serves static files; fonts and documents come back relative to it (§8).
+const STATIC_BASE: &str = "https://static.wixstatic.com/";
+/// The generic icon Wix gives non-visual files as `thumbnailUrl` (wix-media-library.md §10).
+const GENERIC_ICON: &str = "media/bed4c36100699ce1870dafd75a05210a.png";
+
+fn is_font(f: &FileRecord) -> bool {
+    f.mime_type.starts_with("font/")
+        || f.mime_type.contains("font-")
+        || crate::mime::extension(&f.id)
+            .is_some_and(|e| ["ttf", "otf", "woff", "woff2", "eot"].contains(&e.as_str()))
+}
+
+/// `(url, thumbnailUrl)` as live Wix sends them: absolute for media Wix renders itself,
+/// relative for fonts (`ufonts/<prefix>/<id>`) and documents (`ugd/<id>`), wix-api.md §8.
+fn urls(f: &FileRecord) -> (String, String) {
+    let prefix = f.id.split('_').next().unwrap_or_default();
+    if is_font(f) {
+        (format!("ufonts/{prefix}/{}", f.id), GENERIC_ICON.to_owned())
+    } else if f.media_type == "DOCUMENT" {
+        (
+            format!("ugd/{}", f.id),
+            format!("{STATIC_BASE}{GENERIC_ICON}"),
+        )
+    } else {
+        let url = format!("{STATIC_BASE}media/{}", f.id);
+        (url.clone(), url)
+    }
+}
+
 /// The REST file descriptor.
 pub fn descriptor(f: &FileRecord, now: OffsetDateTime) -> Value {
     let (status, updated) = f.status(now);
-    let url = format!("https://static.wixstatic.com/media/{}", f.id);
+    let (url, thumbnail) = urls(f);
     json!({
         "id": f.id,
         "displayName": f.display_name,
@@ -34,7 +77,7 @@ pub fn descriptor(f: &FileRecord, now: OffsetDateTime) -> Value {
         "mediaType": f.media_type,
         "mimeType": f.mime_type,
         "operationStatus": status,
-        "thumbnailUrl": url,
+        "thumbnailUrl": thumbnail,
         "labels": f.labels,
         "createdDate": date(f.created),
         "updatedDate": date(updated),
@@ -52,13 +95,33 @@ fn make_ticket(
 ) -> WixResult<String> {
     let body = wire::json_object(body)?;
     let mut f = Fields::new(&body, "");
-    let mime_type = f.required_string("mimeType", 255);
-    let file_name = f.string("fileName", 200);
+    // The documented request limits (wix-api.md §8), counted in UTF-16 code units: the
+    // stricter reading of "characters" (see the README).
+    let mime_type = f.required_string("mimeType", usize::MAX);
+    let file_name = f.string("fileName", usize::MAX);
     let size = f.int64("sizeInBytes");
-    let parent = f.string("parentFolderId", 1000);
+    let parent = f.string("parentFolderId", usize::MAX);
     let private = f.bool("private").unwrap_or(false);
-    let labels = f.strings("labels", 100, 200);
-    let file_path = f.string("filePath", 1000);
+    let max_labels = match kind {
+        TicketKind::Plain => MAX_LABELS,
+        TicketKind::Resumable => MAX_LABELS_RESUMABLE,
+    };
+    let labels = f.strings("labels", max_labels, 200);
+    let file_path = f.string("filePath", usize::MAX);
+    for (field, value, max) in [
+        ("mimeType", &mime_type, MAX_MIME_TYPE),
+        ("fileName", &file_name, MAX_FILE_NAME),
+        ("parentFolderId", &parent, MAX_PARENT_FOLDER_ID),
+        ("filePath", &file_path, MAX_FILE_PATH),
+    ] {
+        if value.as_deref().is_some_and(|v| wix_len(v) > max) {
+            f.violations.push(crate::error::FieldViolation {
+                field: field.into(),
+                description: format!("must be at most {max} characters"),
+                rule: "MAX_LENGTH",
+            });
+        }
+    }
     let _ = f.object("externalInfo");
     if kind == TicketKind::Resumable {
         if let Some(p) = f.string("uploadProtocol", 20) {

@@ -47,6 +47,10 @@ const TABLE: &[(&str, &str)] = &[
     ("zip", "application/zip"),
     ("rar", "application/vnd.rar"),
     ("7z", "application/x-7z-compressed"),
+    ("ttf", "font/ttf"),
+    ("otf", "font/otf"),
+    ("woff", "font/woff"),
+    ("woff2", "font/woff2"),
     ("glb", "model/gltf-binary"),
     ("gltf", "model/gltf+json"),
 ];

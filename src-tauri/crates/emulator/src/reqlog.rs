@@ -21,9 +21,15 @@ pub struct LogEntry {
     pub body_bytes: Arc<AtomicU64>,
     status: AtomicU16,
     outcome: Mutex<Option<String>>,
+    /// For JSON calls that record it: the body's key paths, never its values.
+    body_keys: Mutex<Option<Vec<String>>>,
 }
 
 impl LogEntry {
+    pub fn set_body_keys(&self, keys: Vec<String>) {
+        *self.body_keys.lock().unwrap_or_else(|e| e.into_inner()) = Some(keys);
+    }
+
     pub fn finish(&self, status: u16) {
         self.status.store(status, Ordering::Relaxed);
     }
@@ -43,6 +49,7 @@ impl LogEntry {
             "header_names": self.header_names,
             "body_bytes": self.body_bytes.load(Ordering::Relaxed),
             "fault": *self.outcome.lock().unwrap_or_else(|e| e.into_inner()),
+            "body_keys": self.body_keys.lock().unwrap_or_else(|e| e.into_inner()).clone(),
         })
     }
 }
@@ -71,6 +78,7 @@ impl RequestLog {
             body_bytes: Arc::new(AtomicU64::new(0)),
             status: AtomicU16::new(0),
             outcome: Mutex::new(None),
+            body_keys: Mutex::new(None),
         });
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= MAX_ENTRIES {

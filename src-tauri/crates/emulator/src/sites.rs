@@ -1,16 +1,22 @@
-//! `POST /site-list/v2/sites/query` (wix-api.md §3): account-level, cursor paging with
-//! `pagingMetadata`, at most 1,000 sites. The cursor carries the filter and sort it continues,
-//! as Wix's do, so a request with a cursor ignores any new filter.
+//! `POST /site-list/v2/sites/query` (wix-api.md §3), in the shape live Wix answers: paging
+//! in `metadata` (`count`, `cursors.next`, `hasNext`; no `pagingMetadata`), at most 100 sites a
+//! page and 1,000 in all, and `HEADLESS` sites hidden unless the filter names the `namespace`.
+//! The cursor carries the filter and sort it continues, as Wix's do, so a follow-up request
+//! with a cursor ignores any filter or sort sent beside it. The request's key paths (never its
+//! values) go to the request log, so tests can see that a client sent the cursor alone.
 
 use axum::body::Bytes;
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::Json;
+use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::auth::{account_level, Scope};
 use crate::error::{WixError, WixResult};
+use crate::reqlog::LogEntry;
 use crate::state::AppState;
 use crate::store::Site;
 use crate::wire::{self, date, Fields};
@@ -19,6 +25,8 @@ use crate::wire::{self, date, Fields};
 const MAX_SITES: usize = 1000;
 const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 100;
+/// What an unfiltered query lists: headless sites stay hidden (wix-api.md §3).
+const DEFAULT_NAMESPACE: &str = "WIX";
 
 #[derive(Serialize, Deserialize)]
 struct Cursor {
@@ -42,7 +50,7 @@ pub fn site_json(site: &Site, base_url: &str) -> Value {
         "contributorAccountIds": [],
         "editorType": "EDITOR",
         "blocked": false,
-        "namespace": "WIX",
+        "namespace": site.namespace,
         "domainConnected": false,
     })
 }
@@ -138,13 +146,33 @@ fn parse_sort(query: &Map<String, Value>) -> WixResult<Vec<(String, bool)>> {
     Ok(out)
 }
 
+/// The dotted key paths of a JSON object (`query.cursorPaging.cursor`), sorted; no values.
+fn key_paths(map: &Map<String, Value>, prefix: &str, out: &mut Vec<String>) {
+    for (k, v) in map {
+        let path = format!("{prefix}{k}");
+        match v {
+            Value::Object(inner) if !inner.is_empty() && !prefix.contains("filter") => {
+                key_paths(inner, &format!("{path}."), out)
+            }
+            _ => out.push(path),
+        }
+    }
+}
+
 pub async fn query_sites(
     State(state): State<AppState>,
+    log: Option<Extension<Arc<LogEntry>>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> WixResult<Json<Value>> {
     let ctx = account_level(&state, &headers, Scope::ReadSites)?;
     let body = wire::json_object(&body)?;
+    if let Some(Extension(entry)) = log {
+        let mut paths = Vec::new();
+        key_paths(&body, "", &mut paths);
+        paths.sort();
+        entry.set_body_keys(paths);
+    }
     let empty = Map::new();
     let mut fields = Fields::new(&body, "");
     let query = fields.object("query").unwrap_or(&empty);
@@ -164,13 +192,21 @@ pub async fn query_sites(
     p.finish()?;
     let limit = wire::limit(raw_limit, DEFAULT_LIMIT, MAX_LIMIT);
 
-    let cursor = match raw_cursor.filter(|c| !c.is_empty()) {
-        Some(c) => wire::decode_cursor::<Cursor>(&c, "query.cursorPaging.cursor")?,
-        None => Cursor {
-            filter,
-            sort: parse_sort(query)?,
-            offset: raw_offset.unwrap_or(0).max(0) as usize,
-        },
+    let sent_cursor = raw_cursor.filter(|c| !c.is_empty());
+    let cursor = match &sent_cursor {
+        Some(c) => wire::decode_cursor::<Cursor>(c, "query.cursorPaging.cursor")?,
+        None => {
+            let mut filter = filter;
+            // Live Wix lists only `WIX` sites unless the filter asks about the namespace.
+            filter
+                .entry("namespace")
+                .or_insert_with(|| Value::String(DEFAULT_NAMESPACE.into()));
+            Cursor {
+                filter,
+                sort: parse_sort(query)?,
+                offset: raw_offset.unwrap_or(0).max(0) as usize,
+            }
+        }
     };
 
     let mut sites: Vec<Value> = {
@@ -221,8 +257,13 @@ pub async fn query_sites(
         cursors.insert("next".into(), Value::String(next));
     }
     let count = page.len();
+    let mut echo = json!({ "limit": limit });
+    if let Some(c) = sent_cursor {
+        echo["cursor"] = Value::String(c);
+    }
     Ok(Json(json!({
         "sites": page,
-        "pagingMetadata": { "count": count, "cursors": cursors, "hasNext": has_next },
+        "cursorPaging": echo,
+        "metadata": { "count": count, "cursors": cursors, "hasNext": has_next },
     })))
 }

@@ -28,6 +28,9 @@ pub struct Site {
     pub updated: OffsetDateTime,
     pub published: bool,
     pub premium: bool,
+    /// `WIX` for ordinary sites, `HEADLESS` for headless projects (wix-api.md §3); Query
+    /// Sites hides the headless ones unless its filter asks for them.
+    pub namespace: String,
     /// The `<hex6>` every file id of this site starts with.
     pub file_prefix: String,
 }
@@ -183,6 +186,11 @@ impl Store {
     }
 
     pub fn add_site(&mut self, account_id: &str, display_name: &str) -> Site {
+        self.add_site_in(account_id, display_name, "WIX")
+    }
+
+    /// A site in a given `namespace` (`WIX`, `HEADLESS`, or anything Wix may add).
+    pub fn add_site_in(&mut self, account_id: &str, display_name: &str, namespace: &str) -> Site {
         let n = self.sites.len() as i64;
         // Spread creation dates so sorting by date is observable.
         let created = self.clock_base - time::Duration::days(30 - n.min(29));
@@ -200,6 +208,7 @@ impl Store {
             updated: created + time::Duration::hours(1),
             published: self.rng.random_bool(0.5),
             premium: false,
+            namespace: namespace.to_owned(),
             file_prefix: self.hex(3),
         };
         self.sites.push(site.clone());

@@ -21,8 +21,8 @@ async fn empty_body_lists_seeded_sites() {
     let (status, body) = env.query_sites(json!({})).await;
     assert_eq!(status, 200);
     assert_eq!(body["sites"].as_array().unwrap().len(), 3);
-    assert_eq!(body["pagingMetadata"]["count"], 3);
-    assert_eq!(body["pagingMetadata"]["hasNext"], false);
+    assert_eq!(body["metadata"]["count"], 3);
+    assert_eq!(body["metadata"]["hasNext"], false);
     let site = &body["sites"][0];
     for field in [
         "id",
@@ -134,7 +134,7 @@ async fn cursor_paging_walks_all_sites() {
             .await;
         assert_eq!(status, 200, "{body}");
         seen.extend(names(&body));
-        let meta = &body["pagingMetadata"];
+        let meta = &body["metadata"];
         assert!(meta["count"].as_u64().unwrap() <= 2);
         if meta["hasNext"] == false {
             assert!(meta["cursors"]["next"].is_null());
@@ -156,7 +156,7 @@ async fn legacy_paging_limit_is_accepted() {
         .await;
     assert_eq!(status, 200);
     assert_eq!(names(&body).len(), 1);
-    assert_eq!(body["pagingMetadata"]["hasNext"], true);
+    assert_eq!(body["metadata"]["hasNext"], true);
 }
 
 #[tokio::test]
@@ -204,7 +204,7 @@ async fn at_most_1000_sites() {
         let (status, body) = json_of(resp).await;
         assert_eq!(status, 200);
         total += names(&body).len();
-        match body["pagingMetadata"]["cursors"]["next"].as_str() {
+        match body["metadata"]["cursors"]["next"].as_str() {
             Some(c) => cursor = Some(c.to_owned()),
             None => break,
         }

@@ -8,4 +8,10 @@ id: string, display_name: string,
 /**
  * The live site's URL, when published.
  */
-url: string | null, };
+url: string | null, 
+/**
+ * Wix's `namespace` as sent: `WIX` for ordinary sites, `HEADLESS` for headless projects,
+ * any other text kept as it came; `null` when Wix did not say (and for sites saved by
+ * older versions).
+ */
+namespace: string | null, };

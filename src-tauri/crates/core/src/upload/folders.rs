@@ -9,6 +9,13 @@
 //! Listing folders needs Read Media Manager. A key with only Manage Media Manager gets the
 //! documented fallback: `filePath` in the generate call (Wix creates missing folders), with
 //! duplicates matched on the path instead of the ID.
+//!
+//! Wix's limits (`wix::limits`, wix-api.md §8) shape both ways: a folder name over 200
+//! characters is shortened the same way every time (so it is found again), and a path over
+//! `filePath`'s 100 characters is never sent as one: without Read Media Manager such a path is
+//! created folder by folder with Create Folder (`parentFolderId`), remembered for this engine's
+//! life. (Without Read, folders created by an earlier run cannot be looked up, so a later run
+//! creates that deep path again; with Read, existing folders are always reused.)
 
 use std::collections::HashMap;
 
@@ -16,6 +23,7 @@ use tokio::sync::Mutex;
 
 use super::error::UploadError;
 use crate::secret::ApiKey;
+use crate::wix::limits::{file_path_fits, fit_folder_name};
 use crate::wix::media::{create_folder, list_folders};
 use crate::wix::{ErrorKind, WixClient, WixError};
 
@@ -52,26 +60,41 @@ impl FolderCache {
                 key: base.into(),
             });
         }
+        let names: Vec<String> = segments
+            .iter()
+            .map(|s| fit_folder_name(s).into_owned())
+            .collect();
         let mut cache = self.0.lock().await;
         let mut parent = base.to_string();
-        for name in segments {
+        // Without Read Media Manager: create each missing folder blindly (paths too long for
+        // `filePath` only).
+        let mut blind = false;
+        for name in &names {
             let k = (site_id.to_string(), parent.clone(), name.clone());
             if let Some(id) = cache.get(&k) {
                 parent = id.clone();
                 continue;
             }
-            let existing = match list_folders(client, key, site_id, &parent).await {
-                Ok(list) => list.into_iter().find(|f| f.display_name == *name),
-                Err(WixError::Api(e)) if e.kind == ErrorKind::PermissionDenied => {
-                    let path = format!("/{}", segments.join("/"));
-                    return Ok(Resolved {
-                        folder_id: None,
-                        parent_id: base.into(),
-                        key: format!("{base}:{path}"),
-                        file_path: Some(path),
-                    });
+            let existing = if blind {
+                None
+            } else {
+                match list_folders(client, key, site_id, &parent).await {
+                    Ok(list) => list.into_iter().find(|f| f.display_name == *name),
+                    Err(WixError::Api(e)) if e.kind == ErrorKind::PermissionDenied => {
+                        let path = format!("/{}", names.join("/"));
+                        if file_path_fits(&path) {
+                            return Ok(Resolved {
+                                folder_id: None,
+                                parent_id: base.into(),
+                                key: format!("{base}:{path}"),
+                                file_path: Some(path),
+                            });
+                        }
+                        blind = true;
+                        None
+                    }
+                    Err(e) => return Err(e.into()),
                 }
-                Err(e) => return Err(e.into()),
             };
             let id = match existing {
                 Some(f) => f.id,

@@ -22,6 +22,7 @@ use super::transfer::Ctx;
 use super::types::{JobId, Stage, UploadedFile};
 use super::{simple, tus};
 use crate::secret::ApiKey;
+use crate::wix::limits::fit_file_name;
 use crate::wix::media::{get_file, FileDescriptor, OperationStatus, UploadTarget};
 
 /// How a job ended well.
@@ -77,6 +78,8 @@ pub(crate) async fn run(
                 media_type: None,
                 operation_status: Some(OperationStatus::Pending),
                 created_date: None,
+                thumbnail_url: None,
+                image: None,
             };
             return processed(inner, &rec, &key, &flow, file, warning).await;
         }
@@ -208,7 +211,8 @@ pub(crate) async fn run(
         size: facts.size,
         target: UploadTarget {
             mime_type: mime_type.clone(),
-            file_name: rec.file_name.clone(),
+            // Within Wix's 200 characters; the journal and history keep the full local name.
+            file_name: fit_file_name(&rec.file_name).into_owned(),
             size_in_bytes: facts.size.to_string(),
             parent_folder_id: resolved.parent_id.clone(),
             file_path: resolved.file_path.clone(),

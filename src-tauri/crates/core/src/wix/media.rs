@@ -3,8 +3,11 @@
 //! Only the JSON API lives here; the bytes themselves go to the URLs these calls hand out, which
 //! take no `Authorization` (see `upload::simple` and `upload::tus`). Field names follow
 //! wix-api.md §4–§7 exactly: top-level `fileName`/`mimeType`, `sizeInBytes` as a *string*,
-//! and `nextCursor` for paging. Descriptors are read leniently (numbers or strings, missing
-//! fields) because Wix's own typings disagree about them.
+//! and `nextCursor` for paging. Descriptors are read leniently, from loose JSON (numbers or
+//! strings, missing fields, `media.image.image` as a string or an object, unknown fields and
+//! `mediaType`s), because Wix's own typings disagree about them and live answers differ from
+//! both; relative URLs (fonts, some documents) are made absolute here, once, so every caller —
+//! the upload result, the history, what the app copies — gets a working link (wix-api.md §8).
 
 use reqwest::Method;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -76,32 +79,149 @@ impl OperationStatus {
     }
 }
 
-fn lenient_status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OperationStatus>, D::Error> {
-    Ok(Option::<serde_json::Value>::deserialize(d)?
-        .and_then(|v| v.as_str().map(OperationStatus::parse)))
+/// Where Wix serves static media from; relative descriptor URLs are relative to it
+/// (wix-api.md §8: fonts come back as `ufonts/<prefix>/<id>`).
+pub const STATIC_BASE: &str = "https://static.wixstatic.com/";
+
+/// A descriptor URL made absolute: `https://…` and other absolute URLs as they are,
+/// `//host/path` with `https:`, a relative path (`ufonts/…`, `/media/…`) under
+/// [`STATIC_BASE`]. `None` for an empty or unusable value.
+pub fn absolute_url(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    if raw.is_empty() || raw.chars().any(char::is_control) {
+        return None;
+    }
+    if let Some(rest) = raw.strip_prefix("//") {
+        return url::Url::parse(&format!("https://{rest}"))
+            .ok()
+            .map(String::from);
+    }
+    match url::Url::parse(raw) {
+        Ok(u) => Some(u.into()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => url::Url::parse(STATIC_BASE)
+            .ok()?
+            .join(raw.trim_start_matches('/'))
+            .ok()
+            .map(String::from),
+        Err(_) => None,
+    }
 }
 
-/// The parts of Wix's file descriptor Wixdrop uses.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// What `media.image.image` says about an image: Wix sends either a
+/// `wix:image://v1/<id>/<name>#originWidth=…&originHeight=…` string or an object
+/// `{url|id, width, height, …}` (wix-api.md §8). Pixels.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImageMedia {
+    /// The `wix:image://…` reference, or the object's `url`/`id`, when given.
+    pub uri: Option<String>,
+    pub width: Option<u64>,
+    pub height: Option<u64>,
+}
+
+impl ImageMedia {
+    fn of(v: &serde_json::Value) -> Option<ImageMedia> {
+        match v {
+            serde_json::Value::String(s) => {
+                let s = s.trim();
+                if s.is_empty() {
+                    return None;
+                }
+                let mut m = ImageMedia {
+                    uri: Some(s.to_owned()),
+                    ..Default::default()
+                };
+                if let Some((_, frag)) = s.split_once('#') {
+                    for (k, v) in form_urlencoded::parse(frag.as_bytes()) {
+                        match &*k {
+                            "originWidth" => m.width = v.trim().parse().ok(),
+                            "originHeight" => m.height = v.trim().parse().ok(),
+                            _ => {}
+                        }
+                    }
+                }
+                Some(m)
+            }
+            serde_json::Value::Object(o) => Some(ImageMedia {
+                uri: ["url", "id"]
+                    .iter()
+                    .find_map(|k| o.get(*k).and_then(|x| x.as_str()))
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_owned),
+                width: o.get("width").and_then(lenient_u64_of),
+                height: o.get("height").and_then(lenient_u64_of),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The parts of Wix's file descriptor Wixdrop uses, read leniently (wix-api.md §4.2, §8;
+/// wix-media-library.md §10): every field may be missing, null or of another type than
+/// documented, and unknown fields and `mediaType`s are kept or ignored, never an error. Only a
+/// descriptor without an `id` is refused. `url` and `thumbnail_url` are always absolute (see
+/// [`absolute_url`]); `size_in_bytes` is read from a string or a number.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileDescriptor {
     pub id: String,
-    #[serde(default)]
     pub display_name: String,
-    #[serde(default)]
     pub url: Option<String>,
-    #[serde(default)]
     pub parent_folder_id: Option<String>,
-    #[serde(default)]
     pub hash: Option<String>,
-    #[serde(default, deserialize_with = "lenient_u64")]
     pub size_in_bytes: Option<u64>,
-    #[serde(default)]
+    /// As Wix sent it (`IMAGE`, `DOCUMENT`, …, or a value newer than Wixdrop).
     pub media_type: Option<String>,
-    #[serde(default, deserialize_with = "lenient_status")]
     pub operation_status: Option<OperationStatus>,
-    #[serde(default)]
     pub created_date: Option<String>,
+    pub thumbnail_url: Option<String>,
+    /// `media.image.image`, for images.
+    pub image: Option<ImageMedia>,
+}
+
+fn lenient_u64_of(v: &serde_json::Value) -> Option<u64> {
+    match v {
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        serde_json::Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| *f >= 0.0 && f.fract() == 0.0 && *f < 1e19)
+                .map(|f| f as u64)
+        }),
+        _ => None,
+    }
+}
+
+impl FileDescriptor {
+    /// A descriptor from any JSON value; `None` when it has no usable `id`.
+    pub fn from_json(v: &serde_json::Value) -> Option<FileDescriptor> {
+        let text = |k: &str| {
+            v.get(k)
+                .and_then(|x| x.as_str())
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(str::to_owned)
+        };
+        let id = text("id")?;
+        Some(FileDescriptor {
+            display_name: text("displayName").unwrap_or_default(),
+            url: text("url").and_then(|u| absolute_url(&u)),
+            parent_folder_id: text("parentFolderId"),
+            hash: text("hash"),
+            size_in_bytes: v.get("sizeInBytes").and_then(lenient_u64_of),
+            media_type: text("mediaType"),
+            operation_status: text("operationStatus").map(|s| OperationStatus::parse(&s)),
+            created_date: text("createdDate"),
+            thumbnail_url: text("thumbnailUrl").and_then(|u| absolute_url(&u)),
+            image: v.pointer("/media/image/image").and_then(ImageMedia::of),
+            id,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for FileDescriptor {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        FileDescriptor::from_json(&v)
+            .ok_or_else(|| serde::de::Error::custom("a file descriptor without an id"))
+    }
 }
 
 #[derive(Deserialize)]
@@ -130,8 +250,9 @@ struct FolderList {
 
 #[derive(Deserialize)]
 struct FileList {
+    /// Loose: one entry Wixdrop cannot read does not hide the others.
     #[serde(default)]
-    files: Vec<FileDescriptor>,
+    files: Vec<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -147,14 +268,6 @@ struct Cursors {
 #[derive(Deserialize)]
 struct FolderEnvelope {
     folder: Folder,
-}
-
-fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(match Option::<serde_json::Value>::deserialize(d)? {
-        Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
-        Some(serde_json::Value::Number(n)) => n.as_u64(),
-        _ => None,
-    })
 }
 
 /// A single-use URL for one plain `PUT` of the whole file.
@@ -250,7 +363,10 @@ pub async fn recent_files(
             None,
         )
         .await?;
-    Ok(r.files)
+    Ok(r.files
+        .iter()
+        .filter_map(FileDescriptor::from_json)
+        .collect())
 }
 
 /// Every folder directly inside `parent_folder_id` (all pages).
@@ -340,7 +456,7 @@ mod tests {
     }
 
     #[test]
-    fn descriptors_are_read_leniently() {
+    fn descriptors_are_read_leniently_old() {
         let f: FileDescriptor =
             serde_json::from_str(r#"{"id":"x","sizeInBytes":"12","operationStatus":"PENDING"}"#)
                 .unwrap();
@@ -352,6 +468,160 @@ mod tests {
         assert_eq!(
             (f.size_in_bytes, f.operation_status),
             (Some(12), Some(OperationStatus::Unknown))
+        );
+    }
+
+    fn parse(json: &str) -> FileDescriptor {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn relative_urls_become_absolute() {
+        for (raw, want) in [
+            (
+                "ufonts/2acbb8_ab/2acbb8_cd~mv2.woff2",
+                "https://static.wixstatic.com/ufonts/2acbb8_ab/2acbb8_cd~mv2.woff2",
+            ),
+            (
+                "/media/x~mv2.jpg",
+                "https://static.wixstatic.com/media/x~mv2.jpg",
+            ),
+            (
+                "ugd/2acbb8_ef.pdf",
+                "https://static.wixstatic.com/ugd/2acbb8_ef.pdf",
+            ),
+            (
+                "//static.wixstatic.com/media/y.png",
+                "https://static.wixstatic.com/media/y.png",
+            ),
+            (
+                "https://static.wixstatic.com/media/z.png",
+                "https://static.wixstatic.com/media/z.png",
+            ),
+            ("http://example.com/a?b=c", "http://example.com/a?b=c"),
+            (
+                "  https://video.wixstatic.com/video/v/file  ",
+                "https://video.wixstatic.com/video/v/file",
+            ),
+        ] {
+            assert_eq!(absolute_url(raw).as_deref(), Some(want), "{raw}");
+        }
+        for bad in ["", "   ", "a\nb"] {
+            assert_eq!(absolute_url(bad), None, "{bad:?}");
+        }
+        let f = parse(r#"{"id":"f","url":"ufonts/p/f.woff2","thumbnailUrl":"media/icon.png"}"#);
+        assert_eq!(
+            f.url.as_deref(),
+            Some("https://static.wixstatic.com/ufonts/p/f.woff2")
+        );
+        assert_eq!(
+            f.thumbnail_url.as_deref(),
+            Some("https://static.wixstatic.com/media/icon.png")
+        );
+    }
+
+    #[test]
+    fn size_in_bytes_as_string_or_number() {
+        assert_eq!(
+            parse(r#"{"id":"a","sizeInBytes":"15359"}"#).size_in_bytes,
+            Some(15359)
+        );
+        assert_eq!(
+            parse(r#"{"id":"a","sizeInBytes":" 7 "}"#).size_in_bytes,
+            Some(7)
+        );
+        assert_eq!(
+            parse(r#"{"id":"a","sizeInBytes":15359}"#).size_in_bytes,
+            Some(15359)
+        );
+        assert_eq!(
+            parse(r#"{"id":"a","sizeInBytes":15359.0}"#).size_in_bytes,
+            Some(15359)
+        );
+        for odd in [
+            r#""-1""#,
+            "-1",
+            "1.5",
+            r#""lots""#,
+            "null",
+            "{}",
+            "[]",
+            "true",
+        ] {
+            let f = parse(&format!(r#"{{"id":"a","sizeInBytes":{odd}}}"#));
+            assert_eq!(f.size_in_bytes, None, "{odd}");
+        }
+    }
+
+    #[test]
+    fn image_media_as_string_or_object() {
+        let f = parse(
+            r#"{"id":"a","mediaType":"IMAGE","media":{"image":{"image":"wix:image://v1/a~mv2.jpg/a.jpg#originWidth=800&originHeight=600","faces":[]}}}"#,
+        );
+        assert_eq!(
+            f.image,
+            Some(ImageMedia {
+                uri: Some("wix:image://v1/a~mv2.jpg/a.jpg#originWidth=800&originHeight=600".into()),
+                width: Some(800),
+                height: Some(600)
+            })
+        );
+        let f = parse(
+            r#"{"id":"a","media":{"image":{"image":{"id":"a~mv2.jpg","url":"https://static.wixstatic.com/media/a~mv2.jpg","width":"1024","height":768,"altText":null}}}}"#,
+        );
+        let img = f.image.unwrap();
+        assert_eq!((img.width, img.height), (Some(1024), Some(768)));
+        assert_eq!(
+            img.uri.as_deref(),
+            Some("https://static.wixstatic.com/media/a~mv2.jpg")
+        );
+        // No fragment, or an object without sizes: what there is, no error.
+        let f = parse(r#"{"id":"a","media":{"image":{"image":"wix:image://v1/a~mv2.jpg/a.jpg"}}}"#);
+        assert_eq!(f.image.unwrap().width, None);
+        for odd in ["null", "7", "[]", r#""""#, r#"{"image":null}"#] {
+            let f = parse(&format!(
+                r#"{{"id":"a","media":{{"image":{{"image":{odd}}}}}}}"#
+            ));
+            assert_eq!(f.image.as_ref().and_then(|i| i.width), None, "{odd}");
+        }
+        // Other media kinds, or a media of the wrong type, are ignored.
+        assert_eq!(
+            parse(r#"{"id":"a","media":{"video":{"resolutions":[]}}}"#).image,
+            None
+        );
+        assert_eq!(parse(r#"{"id":"a","media":"nope"}"#).image, None);
+    }
+
+    #[test]
+    fn unknown_media_types_and_fields_never_break_parsing() {
+        let f = parse(
+            r#"{"id":"a","displayName":null,"mediaType":"HOLOGRAM","operationStatus":42,"labels":"x",
+                "internalTags":["_fileOrigin_uploaded"],"namespace":"NO_NAMESPACE","addedBy":{"identityType":"APP"},
+                "private":"yes","hash":7,"createdDate":"2026-01-01T00:00:00Z","brandNewField":{"deep":[1,2]}}"#,
+        );
+        assert_eq!(f.media_type.as_deref(), Some("HOLOGRAM"));
+        assert_eq!(f.display_name, "");
+        assert_eq!(f.operation_status, None);
+        assert_eq!(f.hash, None);
+        assert_eq!(f.created_date.as_deref(), Some("2026-01-01T00:00:00Z"));
+        // Only a descriptor without an id is refused, with a plain error, not a panic.
+        for bad in ["{}", r#"{"id":""}"#, r#"{"id":5}"#, "[]", "null", r#""x""#] {
+            let e = serde_json::from_str::<FileDescriptor>(bad).unwrap_err();
+            assert!(e.to_string().contains("id") || e.is_data(), "{bad}: {e}");
+        }
+        let list: FileList = serde_json::from_str(
+            r#"{"files":[{"id":"ok"},{"nope":1},7,{"id":"ok2","url":"ugd/x.pdf"}]}"#,
+        )
+        .unwrap();
+        let files: Vec<_> = list
+            .files
+            .iter()
+            .filter_map(FileDescriptor::from_json)
+            .collect();
+        assert_eq!(files.len(), 2);
+        assert_eq!(
+            files[1].url.as_deref(),
+            Some("https://static.wixstatic.com/ugd/x.pdf")
         );
     }
 }
