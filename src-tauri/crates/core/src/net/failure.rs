@@ -219,12 +219,19 @@ fn chain<'a>(e: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdError + 'static
             break; // a cycle or an absurd chain: what we have is enough
         }
         out.push(err);
-        if let Some(inner) = err
+        // Layers of io::Error around the cause (hyper-rustls wraps tokio-rustls' io::Error,
+        // which wraps the rustls::Error): look through all of them.
+        let mut cur = err;
+        while let Some(inner) = cur
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
         {
             let inner: &(dyn StdError + 'static) = inner;
+            if out.len() >= 32 {
+                break;
+            }
             out.push(inner);
+            cur = inner;
         }
         next = err.source();
     }
@@ -373,5 +380,10 @@ mod tests {
             rustls_kind(c[1]),
             Some(NetFailureKind::CertificateUntrusted)
         );
+        // …and inside an io::Error that wraps another one.
+        let twice = std::io::Error::other(wrapped);
+        let c = chain(&twice);
+        assert_eq!(c.len(), 3);
+        assert!(c.iter().any(|e| rustls_kind(*e).is_some()));
     }
 }
