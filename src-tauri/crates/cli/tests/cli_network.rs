@@ -174,6 +174,22 @@ fn a_ca_from_ssl_cert_file_is_trusted_and_an_unknown_one_is_named() {
         "{r:?}"
     );
     assert!(!r.all().contains("Wix said"), "{r:?}");
+
+    // A trust store with no certificates at all (an empty SSL_CERT_FILE): nothing is trusted.
+    let empty = dir.path().join("empty.pem");
+    std::fs::write(&empty, "").unwrap();
+    let r = wixdrop(
+        &w,
+        &["--no-retry", "key", "verify", "--json"],
+        &base,
+        &key,
+        &[("SSL_CERT_FILE", &trust(&empty))],
+    );
+    assert_eq!(
+        r.json()["verification"]["network"],
+        "certificate_untrusted",
+        "{r:?}"
+    );
 }
 
 /// A certificate for another name, and an expired one, from a CA that *is* trusted.

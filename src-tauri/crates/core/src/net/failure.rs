@@ -149,6 +149,8 @@ const DNS_ERROR: &str = "dns error";
 const TUNNEL_AUTH: &str = "tunnel error: proxy authorization required";
 const TUNNEL_CONNECT_FAILED: &str = "tunnel error: failed to create underlying connection";
 const TUNNEL_PREFIX: &str = "tunnel error: ";
+/// rustls-platform-verifier's error when the system has no CA certificates to load.
+const NO_SYSTEM_ROOTS: &str = "No CA certificates were loaded from the system";
 
 /// Walk `e`'s source chain and name the fault. Never panics; unknown chains are `Other`.
 pub fn classify(e: &reqwest::Error) -> NetFailureKind {
@@ -251,6 +253,10 @@ fn rustls_kind(err: &(dyn StdError + 'static)) -> Option<NetFailureKind> {
             | C::NotValidYetContext { .. } => K::CertificateExpired,
             _ => K::CertificateUntrusted,
         },
+        // The platform verifier on Linux found no CA certificates at all (no ca-certificates
+        // package, or SSL_CERT_FILE pointing at nothing): no certificate can be trusted. Its
+        // only sign is this text (rustls::Error::General).
+        rustls::Error::General(m) if m.contains(NO_SYSTEM_ROOTS) => K::CertificateUntrusted,
         _ => K::TlsFailed,
     })
 }
@@ -361,6 +367,8 @@ mod tests {
         );
         assert_eq!(k(C::Expired), Some(NetFailureKind::CertificateExpired));
         assert_eq!(k(C::NotValidYet), Some(NetFailureKind::CertificateExpired));
+        let e = rustls::Error::General("No CA certificates were loaded from the system".to_owned());
+        assert_eq!(rustls_kind(&e), Some(NetFailureKind::CertificateUntrusted));
         let e = rustls::Error::HandshakeNotComplete;
         assert_eq!(rustls_kind(&e), Some(NetFailureKind::TlsFailed));
         let io = std::io::Error::other("plain");

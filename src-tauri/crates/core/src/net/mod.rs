@@ -29,25 +29,31 @@ pub use failure::{NetFailure, NetFailureKind};
 /// and follows the environment's and the system's proxy settings. Callers add their own
 /// timeouts and user agent.
 ///
-/// Errors: none at build time; if the platform verifier cannot start (it loads the trust
-/// store lazily, on the first handshake), the failure surfaces on the first request as a
-/// certificate error, which [`failure::classify`] words.
+/// When the system has no trust store at all (Linux without CA certificates, or
+/// `SSL_CERT_FILE` pointing at an empty file), the platform verifier cannot start; the client
+/// then trusts nothing, so every HTTPS request fails as "certificate not trusted", which is
+/// named and explained, instead of the program stopping.
 pub fn client_builder() -> reqwest::ClientBuilder {
-    reqwest::Client::builder().use_preconfigured_tls(tls_config())
+    match tls_config() {
+        Ok(config) => reqwest::Client::builder().use_preconfigured_tls(config),
+        Err(_) => reqwest::Client::builder()
+            .use_rustls_tls()
+            .tls_built_in_root_certs(false),
+    }
 }
 
 /// Rustls with the ring provider (the one reqwest itself is built with, so exactly one
 /// provider is compiled in) and the platform verifier; ALPN offers HTTP/2 and HTTP/1.1, as
 /// reqwest does with its own configuration.
-fn tls_config() -> rustls::ClientConfig {
+///
+/// Errors: the platform verifier's, e.g. `No CA certificates were loaded from the system`.
+fn tls_config() -> Result<rustls::ClientConfig, rustls::Error> {
     use rustls_platform_verifier::BuilderVerifierExt;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("ring supports TLS 1.2 and 1.3")
-        .with_platform_verifier()
-        .expect("the platform verifier accepts the ring provider")
+        .with_safe_default_protocol_versions()?
+        .with_platform_verifier()?
         .with_no_client_auth();
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    config
+    Ok(config)
 }
