@@ -105,14 +105,16 @@ mod tests {
     /// Wix's refusals (folder listing, folder creation) keep their diagnosis in the message.
     #[test]
     fn wix_errors_have_their_own_kind() {
-        let e: IpcError = wixdrop_core::wix::WixError::Network {
+        let e: IpcError = wixdrop_core::wix::WixError::Network(wixdrop_core::net::NetFailure {
+            kind: wixdrop_core::net::NetFailureKind::TimedOut,
             host: "www.wixapis.com".into(),
-            detail: "timed out".into(),
-        }
+            detail: "operation timed out".into(),
+        })
         .into();
         assert_eq!(serde_json::to_value(&e).unwrap()["kind"], "wix");
         assert!(
-            e.message.contains("Could not reach www.wixapis.com"),
+            e.message.contains("www.wixapis.com did not answer in time")
+                && e.message.contains("(details: operation timed out)"),
             "{}",
             e.message
         );

@@ -109,7 +109,7 @@ fn sites(ctx: &Ctx, args: SitesArgs) -> Result<Exit, CliError> {
 fn failure(v: &Verification) -> CliError {
     let mut message = format!("{} {}", v.summary, v.fix);
     if let Some(d) = &v.detail {
-        message.push_str(&format!(" (Wix said: {d})"));
+        message.push_str(&format!(" ({}: {d})", net::detail_label(v)));
     }
     CliError::failed(status_code(v.status), message)
 }

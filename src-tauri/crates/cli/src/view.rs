@@ -128,9 +128,14 @@ pub fn verification_text(v: &Verification) -> String {
         out.push_str(&format!("    media access checked on site {site}\n"));
     }
     if let Some(d) = &v.detail {
+        // Wix's words only when Wix said them; a network failure's cause is just "details".
+        let (label, words) = match crate::net::detail_label(v) {
+            l @ crate::net::WIX_SAID => (l, wix_words(d)),
+            l => (l, d.as_str()),
+        };
         out.push_str(&format!(
-            "    Wix said: {}\n",
-            wrap_after(wix_words(d), 92, "      ", 14)
+            "    {label}: {}\n",
+            wrap_after(words, 92, "      ", label.chars().count() + 6)
         ));
     }
     if let Some(a) = &v.guide_anchor {

@@ -74,8 +74,10 @@ fn add_list_verify_rename_replace_rm() {
         [
             "checked_at",
             "detail",
+            "detail_from_wix",
             "fix",
             "guide_anchor",
+            "network",
             "ok",
             "site_checked",
             "sites",

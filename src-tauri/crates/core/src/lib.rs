@@ -7,6 +7,7 @@ pub mod config;
 pub mod credential;
 pub mod files;
 pub mod keys;
+pub mod net;
 pub mod retry;
 pub mod secret;
 pub mod settings;

@@ -14,6 +14,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::credential;
+use crate::net::NetFailureKind;
 use crate::secret::ApiKey;
 use crate::vault::now_rfc3339;
 use crate::wix::sites::{query_sites, Site};
@@ -53,8 +54,15 @@ pub struct Verification {
     pub sites: Option<Vec<Site>>,
     /// The site whose media access was probed.
     pub site_checked: Option<String>,
-    /// Wix's own words for the failure (status, code, message), for the curious.
+    /// The failure in technical terms, for the curious and for support: Wix's own words
+    /// (status, code, message) when `detail_from_wix`, else the network's or Wixdrop's (e.g.
+    /// `invalid peer certificate: UnknownIssuer`).
     pub detail: Option<String>,
+    /// Whether `detail` is what Wix answered. False when Wix said nothing (no connection, an
+    /// untrusted certificate, a proxy's refusal): then it must not be shown as Wix's words.
+    pub detail_from_wix: bool,
+    /// Which network fault stopped the check, when the request got no answer at all.
+    pub network: Option<NetFailureKind>,
     pub checked_at: String,
 }
 
@@ -95,6 +103,8 @@ pub async fn verify(
             sites,
             site_checked: None,
             detail: None,
+            detail_from_wix: false,
+            network: None,
             checked_at: now_rfc3339(),
         };
     };
@@ -134,6 +144,8 @@ pub async fn verify(
                 sites: None,
                 site_checked: None,
                 detail: None,
+                detail_from_wix: false,
+                network: None,
                 checked_at: now_rfc3339(),
             }
         }
@@ -165,9 +177,24 @@ enum Probe {
 
 fn from_error(e: &WixError, probe: Probe, account_differs: bool) -> Verification {
     use VerifyStatus as S;
+    if let WixError::Network(f) = e {
+        // Wix said nothing: the network's own diagnosis, and its technical cause as details.
+        return Verification {
+            status: S::Unreachable,
+            ok: false,
+            summary: f.summary(),
+            fix: f.fix(),
+            guide_anchor: Some("trouble-network".into()),
+            sites: None,
+            site_checked: None,
+            detail: Some(f.detail.clone()),
+            detail_from_wix: false,
+            network: Some(f.kind),
+            checked_at: now_rfc3339(),
+        };
+    }
     let detail = Some(e.to_string());
     let (status, summary, fix, anchor): (S, String, &str, &str) = match (e, e.api().map(|a| a.kind)) {
-        (WixError::Network { host, .. }, _) => (S::Unreachable, format!("Could not reach {host}."), "Check the internet connection (and any proxy or firewall), then verify again.", "trouble-5xx"),
         (_, Some(ErrorKind::Unauthenticated)) => (
             S::KeyRejected,
             "Wix does not accept this key: it is unknown, was revoked or regenerated, or is incomplete.".into(),
@@ -213,7 +240,7 @@ fn from_error(e: &WixError, probe: Probe, account_differs: bool) -> Verification
             "Check the site ID, or pick one of the listed sites.",
             "find-ids",
         ),
-        _ => (S::Unexpected, "Wix gave an unexpected answer while checking the key.".into(), "Try again; the details below may help.", "troubleshooting"),
+        _ => (S::Unexpected, "Wix gave an unexpected answer while checking the key.".into(), "Try again; if it keeps happening, the details may show why.", "troubleshooting"),
     };
     Verification {
         status,
@@ -224,6 +251,8 @@ fn from_error(e: &WixError, probe: Probe, account_differs: bool) -> Verification
         sites: None,
         site_checked: None,
         detail,
+        detail_from_wix: e.api().is_some(),
+        network: None,
         checked_at: now_rfc3339(),
     }
 }

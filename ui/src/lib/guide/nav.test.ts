@@ -20,6 +20,7 @@ const PUBLIC_ANCHORS = [
   'trouble-ist-prefix',
   'trouble-oauth-expired',
   'trouble-5xx',
+  'trouble-network',
 ]
 
 describe('resolveAnchor', () => {

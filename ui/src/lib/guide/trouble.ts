@@ -139,6 +139,23 @@ export const TROUBLE_GROUPS: TroubleGroup[] = [
       },
     ],
   },
+  {
+    title: 'Your network',
+    items: [
+      {
+        id: 'trouble-network',
+        short: 'Network, proxy or certificate',
+        title: 'Wix can’t be reached: network, proxy or certificate',
+        answer:
+          'Wixdrop got no answer from Wix at all, so Wix said nothing: the message names what stopped it on the way. Your key is fine.',
+        points: [
+          '**Certificate not trusted.** A company proxy or antivirus may be inspecting encrypted traffic with its own certificate. Ask IT to install its root certificate in this computer’s trust store (Keychain on a Mac, the certificate store on Windows); on Linux, setting SSL_CERT_FILE to a file holding it also works. Wixdrop trusts what the system trusts.',
+          '**Proxy wants a password (407).** Put the user name and password in the proxy address (HTTPS_PROXY=http://user:password@proxy:port), or ask IT to let www.wixapis.com through.',
+          '**Name not found, refused, timed out.** Check that the computer is online, connect the VPN if your company uses one, and try again. A firewall may be blocking Wixdrop.',
+        ],
+      },
+    ],
+  },
 ]
 
 export const TROUBLE_ITEMS = TROUBLE_GROUPS.flatMap((g) => g.items)

@@ -14,8 +14,9 @@ use url::Url;
 
 use super::error::{ApiError, WixError};
 use crate::config::{api_base_from_env, ConfigError};
+use crate::net::NetFailure;
 use crate::retry::{parse_retry_after, Outcome, RetryPolicy};
-use crate::secret::{redact_tokens, ApiKey};
+use crate::secret::ApiKey;
 
 /// Which tenant a call is about: the header Wix uses to pick it.
 #[derive(Debug, Clone, Copy)]
@@ -37,14 +38,14 @@ pub const USER_AGENT: &str = concat!("Wixdrop/", env!("CARGO_PKG_VERSION"));
 impl WixClient {
     /// A client for `base` (already validated by [`crate::config::parse_api_base`]).
     pub fn new(base: Url) -> WixClient {
-        let http = reqwest::Client::builder()
+        let http = crate::net::client_builder()
             .user_agent(USER_AGENT)
             .connect_timeout(Duration::from_secs(20))
             // A read that stalls this long is a dead connection, not a slow one.
             .read_timeout(Duration::from_secs(120))
             .pool_idle_timeout(Duration::from_secs(60))
             .build()
-            .expect("TLS backend (rustls) initialises");
+            .expect("the HTTP client builds (rustls with the platform verifier)");
         WixClient {
             http,
             base,
@@ -180,24 +181,18 @@ async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Vec<u8> {
     out
 }
 
-/// Worth retrying: the request may not have reached Wix, or the answer never came back.
+/// Worth retrying: the request may not have reached Wix, or the answer never came back, and
+/// the same request may fare better (an untrusted certificate or a proxy's 407 will not).
 pub fn is_connection_failure(e: &reqwest::Error) -> bool {
-    e.is_connect() || e.is_timeout() || e.is_request() || e.is_body()
+    (e.is_connect() || e.is_timeout() || e.is_request() || e.is_body())
+        && crate::net::failure::classify(e).is_retryable()
 }
 
+/// A request to `url` that got no HTTP answer → [`WixError::Network`] with the fault named
+/// (see [`crate::net::failure`]).
 pub fn network_error(url: &Url, e: &reqwest::Error) -> WixError {
-    let host = url.host_str().unwrap_or("Wix").to_string();
-    // reqwest's Display includes the URL; the root cause is what helps.
-    let mut detail = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        detail = s.to_string();
-        src = s.source();
-    }
-    WixError::Network {
-        host,
-        detail: redact_tokens(&detail),
-    }
+    let host = url.host_str().unwrap_or("Wix");
+    WixError::Network(NetFailure::from_reqwest(host, e))
 }
 
 #[cfg(test)]
@@ -269,7 +264,10 @@ mod tests {
             )
             .await;
         match r {
-            Err(WixError::Network { host, .. }) => assert_eq!(host, "127.0.0.1"),
+            Err(WixError::Network(f)) => {
+                assert_eq!(f.host, "127.0.0.1");
+                assert_eq!(f.kind, crate::net::NetFailureKind::ConnectionRefused);
+            }
             other => panic!("{other:?}"),
         }
     }

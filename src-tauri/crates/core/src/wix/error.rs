@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::config::ConfigError;
+use crate::net::NetFailure;
 use crate::secret::redact_tokens;
 
 /// The broad class of a Wix failure; the UI and CLI branch on it.
@@ -69,8 +70,10 @@ pub struct ApiError {
 pub enum WixError {
     #[error("{}", .0.describe())]
     Api(ApiError),
-    #[error("Could not reach {host}: {detail}. Check the internet connection and try again.")]
-    Network { host: String, detail: String },
+    /// No HTTP answer at all: the network, a proxy or a certificate stopped the request.
+    /// Wix said nothing, so the text never claims it did.
+    #[error("{} {} (details: {})", .0.summary(), .0.fix(), .0.detail)]
+    Network(NetFailure),
     #[error("Wix sent an answer Wixdrop could not read ({0}).")]
     UnexpectedResponse(String),
     #[error("{0}")]
@@ -88,6 +91,13 @@ impl WixError {
     }
     pub fn status(&self) -> Option<u16> {
         self.api().map(|e| e.status)
+    }
+    /// The network fault, when the request got no HTTP answer.
+    pub fn network(&self) -> Option<&NetFailure> {
+        match self {
+            WixError::Network(f) => Some(f),
+            _ => None,
+        }
     }
 }
 
@@ -211,6 +221,9 @@ impl ApiError {
     /// knows whether it used `wix-account-id` or `wix-site-id`) refine it.
     pub fn diagnosis(&self) -> Diagnosis {
         let code = self.code.as_deref().unwrap_or("");
+        // Fixes mention Wix's message or fields only when there are some to show: `describe`
+        // (the CLI, error toasts) prints them in the same line.
+        let has_message = self.server_message.is_some();
         let (summary, fix, anchor) = match self.kind {
             ErrorKind::Unauthenticated => (
                 "Wix did not accept the API key: it is unknown, revoked or incomplete.",
@@ -233,15 +246,19 @@ impl ApiError {
                 "trouble-5xx",
             ),
             ErrorKind::NotFound => ("Wix could not find what was asked for.", "Refresh the list and try again; the item may have been deleted.", "troubleshooting"),
-            ErrorKind::BadRequest => ("Wix rejected the request as invalid.", "The details below say which field; if the file is the problem, check its type and size.", "troubleshooting"),
+            ErrorKind::BadRequest if !self.violations.is_empty() => ("Wix rejected the request as invalid.", "Correct the field Wix named; if the file is the problem, check its type and size.", "troubleshooting"),
+            ErrorKind::BadRequest if has_message => ("Wix rejected the request as invalid.", "Wix's message says what it objected to; if the file is the problem, check its type and size.", "troubleshooting"),
+            ErrorKind::BadRequest => ("Wix rejected the request as invalid.", "If the file is the problem, check its type and size.", "troubleshooting"),
             ErrorKind::PreconditionFailed if code == "MISSING_METASITE_ID" => (
                 "Wix could not tell which site this request was for.",
                 "Choose a site for this profile (or paste its dashboard URL) and try again.",
                 "find-ids",
             ),
-            ErrorKind::PreconditionFailed => ("Wix refused the request because a precondition was not met.", "The message below says which; some features need a premium plan.", "troubleshooting"),
+            ErrorKind::PreconditionFailed if has_message => ("Wix refused the request because a precondition was not met.", "Wix's message says which; some features need a premium plan.", "troubleshooting"),
+            ErrorKind::PreconditionFailed => ("Wix refused the request because a precondition was not met.", "Some features need a premium plan: check the site's plan, then try again.", "troubleshooting"),
             ErrorKind::Conflict => ("Wix reported a conflict with the current state.", "Refresh and try again.", "troubleshooting"),
-            ErrorKind::Unexpected => ("Wix gave an unexpected answer.", "Try again; if it keeps happening, the details below may help.", "troubleshooting"),
+            ErrorKind::Unexpected if has_message => ("Wix gave an unexpected answer.", "Try again; if it keeps happening, Wix's message may say why.", "troubleshooting"),
+            ErrorKind::Unexpected => ("Wix gave an unexpected answer.", "Try again; if it keeps happening, note the HTTP status when you ask for help.", "troubleshooting"),
         };
         Diagnosis {
             kind: self.kind,
@@ -425,6 +442,44 @@ mod tests {
         let b = br#"{"message":"bad key IST.eyJabc.eyJdef.ghi"}"#;
         let e = ApiError::parse(401, None, b);
         assert_eq!(e.server_message.as_deref(), Some("bad key IST.<redacted>"));
+    }
+
+    /// A fix that points at Wix's message or fields is only given when there are some, and
+    /// `describe` then prints them; none points "below" (the CLI prints it all in one line).
+    #[test]
+    fn fixes_point_only_at_words_that_are_shown() {
+        for status in [400u16, 412, 418] {
+            let bare = ApiError::parse(status, None, b"");
+            let d = bare.diagnosis();
+            assert!(
+                !d.fix.contains("Wix's message") && !d.fix.contains("field Wix named"),
+                "{status}: {}",
+                d.fix
+            );
+            let with = ApiError::parse(status, None, br#"{"message":"because"}"#);
+            let d = with.diagnosis();
+            if d.fix.contains("Wix's message") {
+                assert!(
+                    with.describe().contains(": because)"),
+                    "{}",
+                    with.describe()
+                );
+            }
+        }
+        let v = ApiError::parse(400, None, br#"{"details":{"validationError":{"fieldViolations":[{"field":"fileName","description":"too long"}]}}}"#);
+        assert!(v.diagnosis().fix.contains("field Wix named"));
+        assert!(v.describe().contains("[fileName: too long]"));
+        for kind_status in [400u16, 401, 403, 404, 409, 412, 428, 429, 500, 418] {
+            for body in [&b""[..], br#"{"message":"m"}"#] {
+                let e = ApiError::parse(kind_status, None, body);
+                let d = e.diagnosis();
+                assert!(
+                    !d.fix.contains("below") && !d.summary.contains("below"),
+                    "{kind_status}: {}",
+                    d.fix
+                );
+            }
+        }
     }
 
     #[test]
