@@ -2,4 +2,33 @@
 import type { GroupSummary } from "./GroupSummary";
 import type { StageCounts } from "./StageCounts";
 
-export type QueueOverview = { counts: StageCounts, bytes_total: number, bytes_done: number, rate: number, eta_secs: number | null, paused: boolean, busy: boolean, preparing: number, groups: Array<GroupSummary>, revision: number, };
+/**
+ * The queue as the window shows it, sent at most once per ~100 ms whatever the batch size:
+ * its size grows with the number of drops, never with the number of files.
+ */
+export type QueueOverview = { counts: StageCounts, 
+/**
+ * Bytes of the jobs that will be (or were) sent; skipped, cancelled and failed jobs do not
+ * count.
+ */
+bytes_total: number, bytes_done: number, 
+/**
+ * Smoothed bytes per second over all running transfers.
+ */
+rate: number, eta_secs: number | null, paused: boolean, 
+/**
+ * Something is queued, running, or still being prepared (a folder walk).
+ */
+busy: boolean, 
+/**
+ * Files found so far by folder walks still in progress.
+ */
+preparing: number, 
+/**
+ * Groups with failures first, then newest first.
+ */
+groups: Array<GroupSummary>, 
+/**
+ * Grows with every change to any job: rows on screen are asked for again when it moves.
+ */
+revision: number, };
