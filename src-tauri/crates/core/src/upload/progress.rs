@@ -128,6 +128,7 @@ impl Board {
             .collect()
     }
 
+    #[cfg(test)]
     pub fn revision(&self) -> u64 {
         self.revision
     }
