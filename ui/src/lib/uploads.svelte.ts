@@ -332,7 +332,16 @@ class UploadsStore {
           this.pages = next
         })
         .catch((e) => (this.error = (e as { message: string }).message))
-        .finally(() => this.inflight.delete(key))
+        .finally(() => {
+          this.inflight.delete(key)
+          // The engine moved on while these rows were on their way (a newer overview was
+          // skipped for them as "in flight"): ask again, or the screen would show old rows.
+          const got = this.pages.get(key)
+          if (got && got.revision < (this.state.overview?.revision ?? 0) && this.filter === filter) {
+            // At most one more ask per page per 100 ms, like the overviews themselves.
+            setTimeout(() => this.refresh([{ batch, page }]), 100)
+          }
+        })
     }
   }
 
