@@ -167,20 +167,27 @@ def add_profile(home: Path, env: dict, key: str) -> None:
 
 def one(n: int, work: Path) -> dict:
     r: dict = {"n": n}
+    files = tree(work / f"Batch {n}", n)
+    # The CLI first, in its own home (its own journal) and against its own emulator, so that
+    # neither run starts with the other's files on the server.
+    cli_emu, cli_info = start_emulator(work / "emulator-cli")
+    try:
+        cli_env = {"WIXDROP_API_BASE": cli_info["base_url"], "WIXDROP_KEYCHAIN_SERVICE": f"Wixdrop bench {uuid.uuid4()}"}
+        cli_home = work / "cli-home"
+        cli_home.mkdir()
+        add_profile(cli_home, cli_env, cli_info["api_key"])
+        log(f"{n}: wixdrop upload")
+        t = time.time()
+        out = subprocess.run([CLI, "--json", "upload", str(files)], capture_output=True, text=True,
+                             env={**os.environ, **cli_env, "WIXDROP_HOME": str(cli_home)}, timeout=3600)
+        r["cli_s"] = time.time() - t
+        r["cli_ok"] = out.returncode == 0
+    finally:
+        cli_emu.terminate()
+        cli_emu.wait(10)
     emu, info = start_emulator(work / "emulator")
     try:
         env = {"WIXDROP_API_BASE": info["base_url"], "WIXDROP_KEYCHAIN_SERVICE": f"Wixdrop bench {uuid.uuid4()}"}
-        files = tree(work / f"Batch {n}", n)
-        # The CLI first, in its own home (its own journal): the same files, to another folder.
-        cli_home = work / "cli-home"
-        cli_home.mkdir()
-        add_profile(cli_home, env, info["api_key"])
-        log(f"{n}: wixdrop upload")
-        t = time.time()
-        out = subprocess.run([CLI, "--json", "upload", str(files), "--path", f"/cli-{n}"], capture_output=True, text=True,
-                             env={**os.environ, **env, "WIXDROP_HOME": str(cli_home)}, timeout=3600)
-        r["cli_s"] = time.time() - t
-        r["cli_ok"] = out.returncode == 0
 
         home = work / "app-home"
         (home / "config").mkdir(parents=True)
@@ -214,7 +221,6 @@ def one(n: int, work: Path) -> dict:
                 b = s.js(SWITCH, "#/upload", "[data-testid=group]", "")
                 r["switch_ms"] = (a, b)
                 r["switch_busy"] = s.js("return document.querySelector('[data-testid=queue-overview]')?.dataset.busy") == "true"
-                s.screenshot(OUT / f"batch-{n}-mid.png")
             while time.time() < t_drop + 3600:
                 if s.js("return document.querySelector('[data-testid=queue-overview]')?.dataset.busy") == "false":
                     break
