@@ -102,4 +102,9 @@ def test_a_5000_file_drop_is_grouped_usable_and_finishes(launch, emulator, app_e
     s.click('[data-testid="group-toggle"]')
     s.wait_gone('[data-testid="job"]', timeout=5)
     s.click('[data-testid="group-toggle"]')
-    s.wait('[data-testid="job"]', timeout=5)
+    # Polled in the page: rows are replaced as their page arrives, so a WebDriver element
+    # reference can go stale between finding it and asking whether it is shown.
+    deadline = time.time() + 10
+    while not s.js("return document.querySelectorAll('[data-testid=job]').length") and time.time() < deadline:
+        time.sleep(0.1)
+    assert s.js("return document.querySelectorAll('[data-testid=job]').length") > 0, "the unfolded group shows no rows"
