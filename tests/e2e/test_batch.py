@@ -65,6 +65,17 @@ def test_a_5000_file_drop_is_grouped_usable_and_finishes(launch, emulator, app_e
     assert 0 < rows_in_dom < 100, f"{rows_in_dom} rows in the DOM: the list is not virtualized"
     shot(s, artifacts / "batch-01-mid-batch.png")
 
+    # Pause holds the whole batch, and every unfinished row on screen says so; Resume goes on.
+    s.click('[data-testid="pause-all"]')
+    s.wait('[data-testid="queue-overview"][data-paused="true"]', timeout=5)
+    deadline = time.time() + 5
+    while time.time() < deadline and s.js("return [...document.querySelectorAll('[data-testid=job]')].some(e => !['done','failed','cancelled','skipped_duplicate','processing'].includes(e.dataset.stage) && e.dataset.paused !== 'true')"):
+        time.sleep(0.1)
+    assert "Paused" in s.text(s.wait('[data-testid="queue-headline"]'))
+    assert s.js("return [...document.querySelectorAll('[data-testid=job][data-paused=true]')].length") > 0, "no row shows the pause"
+    s.click('[data-testid="resume-all"]')
+    s.wait('[data-testid="queue-overview"][data-paused="false"]', timeout=5)
+
     # The window stays usable: History and back while the batch runs.
     t = time.time()
     s.js("location.hash = '#/history'")
