@@ -22,6 +22,8 @@ const COMMANDS: &[&str] = &[
     "retry_upload",
     "upload_anyway",
     "clear_finished_uploads",
+    "upload_rows",
+    "cancel_upload_batch",
     "upload_history",
     "list_folders",
     "create_folder",

@@ -53,6 +53,8 @@ pub fn run() {
             commands::uploads::retry_upload,
             commands::uploads::upload_anyway,
             commands::uploads::clear_finished_uploads,
+            commands::uploads::upload_rows,
+            commands::uploads::cancel_upload_batch,
             commands::uploads::upload_history,
             commands::uploads::list_folders,
             commands::uploads::create_folder,

@@ -1,6 +1,11 @@
 //! Uploads: thin adapters over `wixdrop_core::upload::Engine`, plus the one piece of glue the
-//! engine cannot own — forwarding its events to the window through a `tauri::ipc::Channel`
-//! and saying "done" with an OS notification when the window is in the background.
+//! engine cannot own — forwarding what the window shows through a `tauri::ipc::Channel` and
+//! saying "done" with an OS notification when the window is in the background.
+//!
+//! The window never gets one message per job: it gets the engine's coalesced
+//! [`QueueOverview`] (at most one per ~100 ms, sized by the number of drops) and notices, and
+//! asks for the rows it is displaying with `upload_rows`. A drop returns at once; the folder
+//! walk and the journal writes run in the engine, off the UI thread.
 //!
 //! Keys go from the vault straight into the engine; no command takes or returns one.
 
@@ -17,7 +22,7 @@ use wixdrop_core::settings::Settings;
 use wixdrop_core::upload::watch::WatchHandle;
 use wixdrop_core::upload::{
     requests_for, Destination, Engine, EngineConfig, HistoryEntry, HistoryQuery, JobId, Journal,
-    KeyResolver, Opened, UploadEvent, WatchDef,
+    KeyResolver, Opened, QueueEvent, QueueOverview, RowPage, RowQuery, UploadEvent, WatchDef,
 };
 use wixdrop_core::vault::Vault;
 use wixdrop_core::wix::media::{self, Folder, MEDIA_ROOT};
@@ -29,9 +34,9 @@ use crate::{AppState, IpcError};
 /// Where the engine's events go: the window's latest subscription (a reload subscribes again
 /// and replaces the old one), and — once per finished batch — a notification.
 pub struct Sink {
-    channel: Mutex<Option<Channel<UploadEvent>>>,
+    channel: Mutex<Option<Channel<QueueEvent>>>,
     /// Notices said before the window subscribed (jobs resumed at start-up…), kept for it.
-    early: Mutex<Vec<UploadEvent>>,
+    early: Mutex<Vec<QueueEvent>>,
     busy: Mutex<bool>,
     app: OnceLock<AppHandle>,
     /// The session's settings (shared with it): whether to notify.
@@ -39,23 +44,35 @@ pub struct Sink {
 }
 
 impl Sink {
+    /// The engine's own events: the window takes only notices from them (the jobs and totals
+    /// reach it as overviews).
     fn send(&self, ev: UploadEvent) {
-        if let UploadEvent::Total { total } = &ev {
-            let busy = total.finished < total.jobs;
-            let was = std::mem::replace(
-                &mut *self.busy.lock().unwrap_or_else(|p| p.into_inner()),
-                busy,
-            );
-            if was && !busy {
-                self.batch_finished(total.jobs, total.failed);
-            }
+        if let UploadEvent::Notice { message } = ev {
+            self.forward(QueueEvent::Notice { message });
         }
+    }
+
+    /// A coalesced overview; the end of a batch is when it stops being busy.
+    fn send_overview(&self, overview: QueueOverview) {
+        let was = std::mem::replace(
+            &mut *self.busy.lock().unwrap_or_else(|p| p.into_inner()),
+            overview.busy,
+        );
+        if was && !overview.busy {
+            self.batch_finished(overview.counts.jobs(), overview.counts.failed);
+        }
+        self.forward(QueueEvent::Overview {
+            overview: Box::new(overview),
+        });
+    }
+
+    fn forward(&self, ev: QueueEvent) {
         let ch = self.channel.lock().unwrap_or_else(|p| p.into_inner());
         match &*ch {
             Some(c) => {
                 let _ = c.send(ev);
             }
-            None if matches!(ev, UploadEvent::Notice { .. }) => self
+            None if matches!(ev, QueueEvent::Notice { .. }) => self
                 .early
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -156,6 +173,8 @@ impl Uploads {
             move |ev| s.send(ev),
             config,
         );
+        let s = sink.clone();
+        engine.watch_overview(move |o| s.send_overview(o));
         (
             Uploads {
                 engine,
@@ -171,7 +190,7 @@ impl Uploads {
         let _ = self.sink.app.set(app.clone());
         for def in self.engine.journal().watches().unwrap_or_default() {
             if let Err(e) = self.start_watch(&def) {
-                self.sink.send(UploadEvent::Notice {
+                self.sink.forward(QueueEvent::Notice {
                     message: format!("The watched folder {} is not being watched: {e}", def.path),
                 });
             }
@@ -226,7 +245,9 @@ fn journal_err(e: impl std::fmt::Display) -> IpcError {
 }
 
 /// Upload `paths` (files or folders) for `profile` to `site_id`; `folder` = null is the top
-/// level of Site Files. Returns the new jobs' ids (a folder gives one job per file inside).
+/// level of Site Files. Returns at once with the new groups' ids (one per dropped folder, one
+/// for the loose files); the walk and the journal writes follow in the engine, the groups
+/// showing "preparing" meanwhile.
 #[tauri::command(async)]
 pub fn enqueue_uploads(
     state: State<'_, AppState>,
@@ -235,7 +256,7 @@ pub fn enqueue_uploads(
     site_id: String,
     folder: Option<Destination>,
     upload_anyway: bool,
-) -> Result<Vec<JobId>, IpcError> {
+) -> Result<Vec<u32>, IpcError> {
     let s = state.session();
     let key = s.vault.key(&profile)?;
     let requests = requests_for(
@@ -246,20 +267,17 @@ pub fn enqueue_uploads(
         folder.unwrap_or_default(),
         upload_anyway,
     );
-    Ok(s.uploads.engine.enqueue(requests))
+    Ok(s.uploads.engine.enqueue_background(requests))
 }
 
-/// Subscribe the window: the current queue is replayed first, then every change follows.
+/// Subscribe the window: the current overview first, then coalesced overviews and notices.
 #[tauri::command]
-pub fn watch_uploads(state: State<'_, AppState>, on_event: Channel<UploadEvent>) {
+pub fn watch_uploads(state: State<'_, AppState>, on_event: Channel<QueueEvent>) {
     let s = state.session();
     let up = &s.uploads;
     let mut ch = up.sink.channel.lock().unwrap_or_else(|p| p.into_inner());
-    for job in up.engine.snapshot() {
-        let _ = on_event.send(UploadEvent::Job { job: Box::new(job) });
-    }
-    let _ = on_event.send(UploadEvent::Total {
-        total: up.engine.total(),
+    let _ = on_event.send(QueueEvent::Overview {
+        overview: Box::new(up.engine.overview()),
     });
     for ev in std::mem::take(&mut *up.sink.early.lock().unwrap_or_else(|p| p.into_inner())) {
         let _ = on_event.send(ev);
@@ -271,6 +289,20 @@ pub fn watch_uploads(state: State<'_, AppState>, on_event: Channel<UploadEvent>)
 pub fn cancel_upload(state: State<'_, AppState>, id: JobId) {
     let s = state.session();
     s.uploads.engine.cancel(id);
+}
+
+/// The rows the window is displaying: a window of one group (or all), filtered.
+#[tauri::command]
+pub fn upload_rows(state: State<'_, AppState>, query: RowQuery) -> RowPage {
+    let s = state.session();
+    s.uploads.engine.rows(&query)
+}
+
+/// Cancel one drop: its folder walk stops and its unfinished jobs end cancelled.
+#[tauri::command]
+pub fn cancel_upload_batch(state: State<'_, AppState>, batch: u32) {
+    let s = state.session();
+    s.uploads.engine.cancel_batch(batch);
 }
 
 #[tauri::command]
@@ -309,14 +341,11 @@ pub fn upload_anyway(state: State<'_, AppState>, id: JobId) -> Result<(), IpcErr
         .map_err(|e| IpcError::new(IpcErrorKind::Invalid, e.to_string()))
 }
 
-/// Forget finished jobs in the queue view (History keeps them); a fresh total follows.
+/// Forget finished jobs in the queue view (History keeps them); a fresh overview follows.
 #[tauri::command]
 pub fn clear_finished_uploads(state: State<'_, AppState>) {
     let s = state.session();
     s.uploads.engine.clear_finished();
-    s.uploads.sink.send(UploadEvent::Total {
-        total: s.uploads.engine.total(),
-    });
 }
 
 #[tauri::command(async)]

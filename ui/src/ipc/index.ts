@@ -19,12 +19,15 @@ import type { HistoryEntry } from '../lib/bindings/HistoryEntry'
 import type { HistoryQuery } from '../lib/bindings/HistoryQuery'
 import type { JobView } from '../lib/bindings/JobView'
 import type { NewWatch } from '../lib/bindings/NewWatch'
-import type { TotalProgress } from '../lib/bindings/TotalProgress'
-import type { UploadEvent } from '../lib/bindings/UploadEvent'
+import type { QueueEvent } from '../lib/bindings/QueueEvent'
+import type { QueueOverview } from '../lib/bindings/QueueOverview'
+import type { RowFilter } from '../lib/bindings/RowFilter'
+import type { RowPage } from '../lib/bindings/RowPage'
+import type { RowQuery } from '../lib/bindings/RowQuery'
 import type { WatchedFolder } from '../lib/bindings/WatchedFolder'
 
 export type { AppInfo, CredentialReport, DemoInfo, IpcError, KeyCheck, Profile, Settings, Site, Verification }
-export type { Destination, Folder, HistoryEntry, HistoryQuery, JobView, NewWatch, TotalProgress, UploadEvent, WatchedFolder }
+export type { Destination, Folder, HistoryEntry, HistoryQuery, JobView, NewWatch, QueueEvent, QueueOverview, RowFilter, RowPage, RowQuery, WatchedFolder }
 
 /** Errors from commands arrive as `{kind, message}`; anything else is wrapped to that shape. */
 export function asIpcError(e: unknown): IpcError {
@@ -63,15 +66,20 @@ export const ipc = {
   deleteProfile: (name: string) => call<void>('delete_profile', { name }),
   setDefaultSite: (name: string, siteId: string) => call<Profile>('set_default_site', { name, siteId }),
 
-  /** Queue files and folders (real paths); keys are looked up on the Rust side. */
+  /** Queue files and folders (real paths); keys are looked up on the Rust side. Returns at once
+   *  with the new groups' ids; the folder walk and the journal writes follow in the engine. */
   enqueueUploads: (paths: string[], profile: string, siteId: string, folder: Destination | null, uploadAnyway = false) =>
     call<number[]>('enqueue_uploads', { paths, profile, siteId, folder, uploadAnyway }),
-  /** Every queue change, starting with a replay of the current queue. One subscriber per window. */
-  watchUploads(onEvent: (e: UploadEvent) => void): Promise<void> {
-    const channel = new Channel<UploadEvent>()
+  /** Coalesced queue overviews (≤ ~10/s, the current one first) and notices. One subscriber per window. */
+  watchUploads(onEvent: (e: QueueEvent) => void): Promise<void> {
+    const channel = new Channel<QueueEvent>()
     channel.onmessage = onEvent
     return call<void>('watch_uploads', { onEvent: channel })
   },
+  /** The rows the queue is displaying: a window of one group (or all), filtered. */
+  uploadRows: (query: RowQuery) => call<RowPage>('upload_rows', { query }),
+  /** Cancel one drop: its walk stops, its unfinished jobs end cancelled. */
+  cancelUploadBatch: (batch: number) => call<void>('cancel_upload_batch', { batch }),
   cancelUpload: (id: number) => call<void>('cancel_upload', { id }),
   cancelAllUploads: () => call<void>('cancel_all_uploads'),
   pauseUploads: (paused: boolean) => call<void>('pause_uploads', { paused }),

@@ -1,72 +1,149 @@
-// The upload queue as the UI sees it. The engine (Rust) owns the truth and streams events;
-// `reduce` folds them into view state. It is pure so Vitest can feed it events directly.
-import { ipc, type Destination, type JobView, type TotalProgress, type UploadEvent } from '../ipc'
+// The upload queue as the UI sees it. The engine (Rust) owns every job; the window gets a
+// coalesced overview (counts per stage and per dropped folder, at most ~10 a second, sized by
+// the number of drops) and asks for the rows it is displaying. So the cost of a batch here
+// grows with what is on screen, never with the number of files.
+//
+// The pure parts (`reduce`, `summarize`, `layout`, `itemAt`, `pagesFor`) are what Vitest tests.
+import { ipc, type Destination, type JobView, type QueueEvent, type QueueOverview, type RowFilter } from '../ipc'
+import type { GroupSummary } from './bindings/GroupSummary'
 import type { Stage } from './bindings/Stage'
+import type { StageCounts } from './bindings/StageCounts'
 
 export interface QueueState {
-  /** Oldest first (job ids grow with time). */
-  jobs: JobView[]
-  total: TotalProgress | null
+  overview: QueueOverview | null
   /** The last few notices, newest last. */
   notices: string[]
 }
 
-export const EMPTY: QueueState = { jobs: [], total: null, notices: [] }
+export const EMPTY: QueueState = { overview: null, notices: [] }
 const MAX_NOTICES = 5
 
 export const FINAL: readonly Stage[] = ['done', 'failed', 'cancelled', 'skipped_duplicate']
 export const isFinal = (s: Stage) => FINAL.includes(s)
 
 /** Fold one engine event into the state (a new object; the input is not changed). */
-export function reduce(state: QueueState, ev: UploadEvent): QueueState {
+export function reduce(state: QueueState, ev: QueueEvent): QueueState {
   switch (ev.type) {
-    case 'job': {
-      const i = state.jobs.findIndex((j) => j.id === ev.job.id)
-      if (i >= 0) {
-        const jobs = state.jobs.slice()
-        jobs[i] = ev.job
-        return { ...state, jobs }
-      }
-      const jobs = [...state.jobs, ev.job].sort((a, b) => a.id - b.id)
-      return { ...state, jobs }
-    }
-    case 'total':
-      return { ...state, total: ev.total }
+    case 'overview':
+      return { ...state, overview: ev.overview }
     case 'notice':
       return { ...state, notices: [...state.notices, ev.message].slice(-MAX_NOTICES) }
   }
 }
 
-/** What `clear_finished` leaves: unfinished jobs only. */
-export function withoutFinished(state: QueueState): QueueState {
-  return { ...state, jobs: state.jobs.filter((j) => !isFinal(j.stage)) }
-}
-
 export interface QueueSummary {
+  /** Jobs queued or moving. */
   active: number
   done: number
   failed: number
   skipped: number
   cancelled: number
-  /** Something is queued or moving. */
+  jobs: number
+  /** Files found so far by folder walks still running. */
+  preparing: number
+  /** Something is queued, moving or being prepared. */
   busy: boolean
-  /** 0–1 over the bytes that count (see TotalProgress). */
+  paused: boolean
+  /** 0–1 over the bytes that count. */
   fraction: number
 }
 
-export function summarize(state: QueueState): QueueSummary {
-  const count = (s: Stage) => state.jobs.filter((j) => j.stage === s).length
-  const active = state.jobs.filter((j) => !isFinal(j.stage)).length
-  const t = state.total
+export function summarize(o: QueueOverview | null): QueueSummary {
+  const c = o?.counts
   return {
-    active,
-    done: count('done'),
-    failed: count('failed'),
-    skipped: count('skipped_duplicate'),
-    cancelled: count('cancelled'),
-    busy: active > 0,
-    fraction: t && t.bytes_total > 0 ? Math.min(1, t.bytes_done / t.bytes_total) : 0,
+    active: c ? c.queued + c.active : 0,
+    done: c?.done ?? 0,
+    failed: c?.failed ?? 0,
+    skipped: c?.skipped ?? 0,
+    cancelled: c?.cancelled ?? 0,
+    jobs: c ? countAll(c) : 0,
+    preparing: o?.preparing ?? 0,
+    busy: o?.busy ?? false,
+    paused: o?.paused ?? false,
+    fraction: o && o.bytes_total > 0 ? Math.min(1, o.bytes_done / o.bytes_total) : 0,
   }
+}
+
+export const countAll = (c: StageCounts) => c.queued + c.active + c.done + c.failed + c.cancelled + c.skipped
+
+/** How many rows of `counts` a filter shows (the engine's `RowFilter::admits`). */
+export function filterCount(c: StageCounts, f: RowFilter): number {
+  switch (f) {
+    case 'all':
+      return countAll(c)
+    case 'failed':
+      return c.failed
+    case 'in_progress':
+      return c.queued + c.active
+    case 'done':
+      return c.done + c.skipped + c.cancelled
+  }
+}
+
+/** The flat list the virtualized queue scrolls: each group's header, then its rows if open. */
+export interface Layout {
+  length: number
+  segments: { group: GroupSummary; start: number; rows: number }[]
+}
+
+/** Groups with nothing under the filter are left out (unless still being prepared). */
+export function layout(groups: readonly GroupSummary[], filter: RowFilter, collapsed: ReadonlySet<number>): Layout {
+  const segments: Layout['segments'] = []
+  let at = 0
+  for (const group of groups) {
+    const n = filterCount(group.counts, filter)
+    if (n === 0 && group.preparing == null) continue
+    const rows = collapsed.has(group.batch) ? 0 : n
+    segments.push({ group, start: at, rows })
+    at += 1 + rows
+  }
+  return { length: at, segments }
+}
+
+export type Item = { kind: 'header'; group: GroupSummary } | { kind: 'row'; batch: number; row: number }
+
+/** What is at `index` of the flat list (a binary search over the groups). */
+export function itemAt(l: Layout, index: number): Item | null {
+  let lo = 0
+  let hi = l.segments.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const s = l.segments[mid]
+    if (index < s.start) hi = mid - 1
+    else if (index > s.start + s.rows) lo = mid + 1
+    else return index === s.start ? { kind: 'header', group: s.group } : { kind: 'row', batch: s.group.batch, row: index - s.start - 1 }
+  }
+  return null
+}
+
+export const PAGE = 50
+
+/** The pages (per group) that the flat indexes `from..=to` need. */
+export function pagesFor(l: Layout, from: number, to: number): { batch: number; page: number }[] {
+  const out: { batch: number; page: number }[] = []
+  for (const s of l.segments) {
+    if (s.rows === 0) continue
+    const a = Math.max(from, s.start + 1)
+    const b = Math.min(to, s.start + s.rows)
+    if (a > b) continue
+    for (let p = Math.floor((a - s.start - 1) / PAGE); p <= Math.floor((b - s.start - 1) / PAGE); p++) out.push({ batch: s.group.batch, page: p })
+  }
+  return out
+}
+
+/** "Holiday 2026 — 2,412 files, 1,900 done, 3 failed". */
+export function groupLine(g: GroupSummary): string {
+  const c = g.counts
+  const n = countAll(c)
+  if (g.preparing != null && n === 0) return `Preparing ${g.preparing.toLocaleString('en-US')} file${g.preparing === 1 ? '' : 's'}…`
+  const parts = [`${n.toLocaleString('en-US')} file${n === 1 ? '' : 's'}`]
+  if (g.preparing != null) parts[0] = `${parts[0]} queued, still preparing (${g.preparing.toLocaleString('en-US')} found)`
+  if (c.done) parts.push(`${c.done.toLocaleString('en-US')} done`)
+  if (c.active) parts.push(`${c.active.toLocaleString('en-US')} uploading`)
+  if (c.failed) parts.push(`${c.failed.toLocaleString('en-US')} failed`)
+  if (c.skipped) parts.push(`${c.skipped.toLocaleString('en-US')} already there`)
+  if (c.cancelled) parts.push(`${c.cancelled.toLocaleString('en-US')} cancelled`)
+  return parts.join(', ')
 }
 
 /** 0–1 for one job's bar; processing and done are full. */
@@ -86,7 +163,8 @@ const STAGE_LABEL: Record<Stage, string> = {
   cancelled: 'Cancelled',
   skipped_duplicate: 'Already uploaded',
 }
-export const stageLabel = (s: Stage) => STAGE_LABEL[s]
+/** A paused queue shows every unfinished row paused: nothing moves until Resume. */
+export const stageLabel = (s: Stage, paused = false) => (paused && !isFinal(s) && s !== 'processing' ? 'Paused' : STAGE_LABEL[s])
 
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n) || n < 0) return '—'
@@ -129,11 +207,25 @@ export interface Target {
   folderName: string
 }
 
+/** Rows fetched for one page of one group under one filter, and the revision they are from. */
+interface Page {
+  revision: number
+  rows: JobView[]
+}
+
 class UploadsStore {
-  state = $state<QueueState>(EMPTY)
+  state = $state.raw<QueueState>(EMPTY)
   subscribed = $state(false)
   error = $state<string | null>(null)
   target = $state<Target>({ profile: '', siteId: '', folder: null, folderName: 'Site Files' })
+  /** Which rows the queue shows. */
+  filter = $state<RowFilter>('all')
+  /** Groups the user folded away. */
+  collapsed = $state.raw<ReadonlySet<number>>(new Set())
+  /** Fetched rows, by `batch:filter:page`; only pages on screen are kept fresh. */
+  pages = $state.raw<ReadonlyMap<string, Page>>(new Map())
+  /** A drop is on its way to the engine (before its group shows "Preparing…"). */
+  sending = $state(0)
   /** Files are being dragged over the window (how many, when the OS says). */
   drag = $state<{ active: boolean; count: number }>({ active: false, count: 0 })
   /** Set by the Upload screen: why a drop cannot be taken now (no key, no site), or null. */
@@ -151,6 +243,7 @@ class UploadsStore {
   /** A drop made on another screen, taken by the Upload screen once it knows the target. */
   pendingDrop: string[] | null = null
   private starting: Promise<void> | null = null
+  private inflight = new Set<string>()
 
   /** Subscribe to the engine and to window drops, once for the app's life. */
   start(): Promise<void> {
@@ -193,21 +286,74 @@ class UploadsStore {
   }
 
   get summary(): QueueSummary {
-    return summarize(this.state)
+    return summarize(this.state.overview)
   }
 
-  /** Queue real paths for the chosen target; returns how many jobs were created. */
+  /** Queue real paths for the chosen target. Returns at once with the groups made; the walk
+   *  and the journal writes go on in the engine, the groups showing "Preparing…". */
   async enqueue(paths: string[]): Promise<number> {
     const t = this.target
     if (!paths.length || !t.profile || !t.siteId) return 0
     this.error = null
+    this.sending++
     try {
-      const ids = await ipc.enqueueUploads(paths, t.profile, t.siteId, t.folder)
-      return ids.length
+      const groups = await ipc.enqueueUploads(paths, t.profile, t.siteId, t.folder)
+      return groups.length
     } catch (e) {
       this.error = (e as { message: string }).message
       return 0
+    } finally {
+      this.sending--
     }
+  }
+
+  /** The row `row` of group `batch` under the current filter, if fetched. */
+  row(batch: number, row: number): JobView | undefined {
+    const p = this.pages.get(`${batch}:${this.filter}:${Math.floor(row / PAGE)}`)
+    return p?.rows[row % PAGE]
+  }
+
+  /** Make sure these pages are fetched and no older than the overview. */
+  refresh(want: { batch: number; page: number }[]) {
+    const revision = this.state.overview?.revision ?? 0
+    const filter = this.filter
+    for (const { batch, page } of want) {
+      const key = `${batch}:${filter}:${page}`
+      const have = this.pages.get(key)
+      if ((have && have.revision >= revision) || this.inflight.has(key)) continue
+      this.inflight.add(key)
+      ipc
+        .uploadRows({ batch, filter, offset: page * PAGE, limit: PAGE })
+        .then((p) => {
+          const next = new Map(this.pages)
+          next.set(key, { revision: p.revision, rows: p.rows })
+          // Keep the cache small: pages of other filters and far-away pages are dropped.
+          if (next.size > 40) for (const k of [...next.keys()].slice(0, next.size - 40)) next.delete(k)
+          this.pages = next
+        })
+        .catch((e) => (this.error = (e as { message: string }).message))
+        .finally(() => {
+          this.inflight.delete(key)
+          // The engine moved on while these rows were on their way (a newer overview was
+          // skipped for them as "in flight"): ask again, or the screen would show old rows.
+          const got = this.pages.get(key)
+          if (got && got.revision < (this.state.overview?.revision ?? 0) && this.filter === filter) {
+            // At most one more ask per page per 100 ms, like the overviews themselves.
+            setTimeout(() => this.refresh([{ batch, page }]), 100)
+          }
+        })
+    }
+  }
+
+  setFilter(f: RowFilter) {
+    this.filter = f
+  }
+
+  toggle(batch: number) {
+    const next = new Set(this.collapsed)
+    if (next.has(batch)) next.delete(batch)
+    else next.add(batch)
+    this.collapsed = next
   }
 
   async act(f: () => Promise<void>) {
@@ -220,6 +366,7 @@ class UploadsStore {
   }
 
   cancel = (id: number) => this.act(() => ipc.cancelUpload(id))
+  cancelGroup = (batch: number) => this.act(() => ipc.cancelUploadBatch(batch))
   retry = (id: number) => this.act(() => ipc.retryUpload(id))
   uploadAnyway = (id: number) => this.act(() => ipc.uploadAnyway(id))
   cancelAll = () => this.act(() => ipc.cancelAllUploads())
@@ -227,7 +374,7 @@ class UploadsStore {
   clearFinished = () =>
     this.act(async () => {
       await ipc.clearFinishedUploads()
-      this.state = withoutFinished(this.state)
+      this.pages = new Map()
     })
   dismissNotice = (i: number) => {
     this.state = { ...this.state, notices: this.state.notices.filter((_, k) => k !== i) }

@@ -8,7 +8,11 @@ import type { UploadedFile } from "./UploadedFile";
 /**
  * Everything the UI shows about one job.
  */
-export type JobView = { id: JobId, path: string, file_name: string, profile: string, site_id: string, 
+export type JobView = { id: JobId, 
+/**
+ * The drop (or resume, or watched folder) this job came from: a [`GroupSummary::batch`].
+ */
+batch: number, path: string, file_name: string, profile: string, site_id: string, 
 /**
  * Folder ids/names as requested, e.g. `media-root/holiday/day1`.
  */

@@ -332,6 +332,7 @@ mod tests {
 
     fn view(stage: Stage) -> JobView {
         JobView {
+            batch: 1,
             id: JobId(1),
             path: "/in/a.jpg".into(),
             file_name: "a.jpg".into(),

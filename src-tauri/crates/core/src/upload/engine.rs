@@ -16,13 +16,13 @@
 //! upload whose finalise succeeded unseen and cannot be found ends `failed` with a message
 //! saying so, never uploaded twice.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use tokio::runtime::Handle;
-use tokio::sync::watch;
+use tokio::sync::{watch, Notify};
 use tokio_util::sync::CancellationToken;
 
 use super::error::UploadError;
@@ -30,11 +30,21 @@ use super::flow::Bandwidth;
 use super::folders::FolderCache;
 use super::job::{self, Finish};
 use super::journal::{JobRecord, Journal, NewJob};
+
+/// Jobs written to the journal per transaction while a drop is prepared.
+const ENQUEUE_BATCH: usize = 500;
+/// The group of jobs resumed at start-up, and of files from watched folders.
+const RESUMED: &str = "Resumed from the last session";
+const WATCHED: &str = "From watched folders";
+const RETRIED: &str = "Retried";
 use super::mime::Limits;
 use super::owner::Owner;
 use super::progress::Board;
 use super::scan;
-use super::types::{Destination, JobId, JobView, Stage, TotalProgress, UploadEvent, UploadRequest};
+use super::types::{
+    Destination, JobId, JobView, QueueOverview, RowPage, RowQuery, Stage, TotalProgress,
+    UploadEvent, UploadRequest,
+};
 use crate::secret::ApiKey;
 use crate::settings::Settings;
 use crate::wix::WixClient;
@@ -76,8 +86,10 @@ struct Sched {
     running: HashSet<JobId>,
     board: Board,
     /// Keys for this session's jobs, in memory only.
-    keys: std::collections::HashMap<JobId, ApiKey>,
-    cancels: std::collections::HashMap<JobId, CancellationToken>,
+    keys: HashMap<JobId, ApiKey>,
+    cancels: HashMap<JobId, CancellationToken>,
+    /// Folder walks in progress, by group: cancelling the group stops its walk.
+    walks: HashMap<u32, CancellationToken>,
 }
 
 pub(crate) struct Inner {
@@ -92,6 +104,8 @@ pub(crate) struct Inner {
     settings: Mutex<Settings>,
     emit: Box<dyn Fn(UploadEvent) + Send + Sync>,
     sched: Mutex<Sched>,
+    /// Poked by every change the window could show; the overview watcher coalesces them.
+    dirty: Arc<Notify>,
     active: watch::Sender<usize>,
     pub paused: watch::Sender<bool>,
     root: CancellationToken,
@@ -151,7 +165,9 @@ impl Engine {
                 board: Board::new(config.progress_interval),
                 keys: Default::default(),
                 cancels: Default::default(),
+                walks: Default::default(),
             }),
+            dirty: Arc::new(Notify::new()),
             active: watch::channel(0).0,
             paused: watch::channel(false).0,
             root: CancellationToken::new(),
@@ -199,8 +215,9 @@ impl Engine {
         let mut events = Vec::new();
         {
             let mut s = self.inner.lock();
+            let batch = s.board.named_batch(RESUMED);
             for r in records {
-                let mut v = view_of(&r);
+                let mut v = view_of(&r, batch);
                 v.warning = Some("Resumed after Wixdrop was closed.".into());
                 events.extend(s.board.insert(v));
                 s.queue.push_back(r.id);
@@ -215,66 +232,83 @@ impl Engine {
         self.inner.start_ready();
     }
 
-    /// Queue files and folders (a folder's tree is mirrored below its destination). Every file
-    /// gets a job — also ones that turn out to be missing or unreadable: they fail on their own.
+    /// Queue files and folders (a folder's tree is mirrored below its destination), and return
+    /// once all are in the journal. Every file gets a job — also ones that turn out to be
+    /// missing or unreadable: they fail on their own. Each dropped folder is a group, and the
+    /// loose files of one call another; jobs are written 500 per transaction and start as
+    /// soon as their batch is written.
     pub fn enqueue(&self, requests: Vec<UploadRequest>) -> Vec<JobId> {
+        let groups = self.inner.groups_for(requests);
         let mut ids = Vec::new();
-        for r in requests {
-            let mut problems = Vec::new();
-            let (base, segs) = r.folder.split();
-            for found in scan::expand(&r.path, &mut problems) {
-                let mut sub = segs.clone();
-                sub.extend(found.sub_path);
-                ids.extend(self.inner.enqueue_file(
-                    found.path,
-                    &r.profile,
-                    &r.key,
-                    &r.site_id,
-                    &base,
-                    sub,
-                    r.upload_anyway,
-                ));
-            }
-            for p in problems {
-                self.inner.notice(p);
-            }
+        for g in groups {
+            ids.extend(self.inner.prepare(g, true));
         }
         ids
     }
 
-    /// Cancel one job (queued or running). A file already on Wix stays there.
-    pub fn cancel(&self, id: JobId) {
-        let mut s = self.inner.lock();
-        if let Some(pos) = s.queue.iter().position(|q| *q == id) {
-            s.queue.remove(pos);
-            drop(s);
-            let _ = self.inner.journal.finish(id, Stage::Cancelled, None);
-            self.inner.change(id, |v| v.stage = Stage::Cancelled);
-            self.inner.update_active();
-        } else if let Some(t) = s.cancels.get(&id) {
-            t.cancel();
-        }
+    /// [`Engine::enqueue`] without waiting: the groups appear at once (as "preparing", with a
+    /// count of the files found so far), and the walk and the journal writes go on off the
+    /// caller's thread. Returns the new groups' ids; [`Engine::cancel_batch`] stops one.
+    pub fn enqueue_background(&self, requests: Vec<UploadRequest>) -> Vec<u32> {
+        let groups = self.inner.groups_for(requests);
+        let batches = groups.iter().map(|g| g.batch).collect();
+        let me = self.inner.clone();
+        self.inner.rt.spawn_blocking(move || {
+            for g in groups {
+                me.prepare(g, false);
+            }
+        });
+        batches
     }
 
+    /// Cancel one group: its folder walk stops, and its queued and running jobs end cancelled.
+    pub fn cancel_batch(&self, batch: u32) {
+        let ids = {
+            let mut s = self.inner.lock();
+            if let Some(t) = s.walks.remove(&batch) {
+                t.cancel();
+            }
+            if let Some(b) = s.board.batch_mut(batch) {
+                b.preparing = None;
+            }
+            s.board.unfinished_of(batch)
+        };
+        self.inner.touch();
+        self.inner.cancel_many(&ids);
+    }
+
+    /// Cancel one job (queued or running). A file already on Wix stays there.
+    pub fn cancel(&self, id: JobId) {
+        self.inner.cancel_many(&[id]);
+    }
+
+    /// Cancel everything: walks in progress, queued and running jobs.
     pub fn cancel_all(&self) {
         let ids: Vec<JobId> = {
-            let s = self.inner.lock();
+            let mut s = self.inner.lock();
+            for (b, t) in std::mem::take(&mut s.walks) {
+                t.cancel();
+                if let Some(b) = s.board.batch_mut(b) {
+                    b.preparing = None;
+                }
+            }
             s.queue.iter().chain(s.running.iter()).copied().collect()
         };
-        for id in ids {
-            self.cancel(id);
-        }
+        self.inner.touch();
+        self.inner.cancel_many(&ids);
     }
 
     /// No new job starts, and running transfers hold at their next piece of data.
     pub fn pause(&self) {
         self.inner.paused.send_replace(true);
         self.inner.emit_total();
+        self.inner.touch();
     }
 
     pub fn resume(&self) {
         self.inner.paused.send_replace(false);
         self.inner.emit_total();
+        self.inner.touch();
         self.inner.start_ready();
     }
 
@@ -317,12 +351,13 @@ impl Engine {
             if s.running.contains(&id) || s.queue.contains(&id) {
                 return Ok(());
             }
-            let ev = if s.board.view(id).is_some() {
+            let ev = if let Some(batch) = s.board.view(id).map(|v| v.batch) {
                 let paused = self.inner.is_paused();
-                let fresh = view_of(&rec);
+                let fresh = view_of(&rec, batch);
                 s.board.change(id, paused, |v| *v = fresh)
             } else {
-                s.board.insert(view_of(&rec))
+                let batch = s.board.named_batch(RETRIED);
+                s.board.insert(view_of(&rec, batch))
             };
             s.queue.push_back(id);
             drop(s);
@@ -333,9 +368,45 @@ impl Engine {
         Ok(())
     }
 
-    /// Every job of this session (and resumed ones), oldest first.
+    /// Every job of this session (and resumed ones), oldest first. For the CLI and tests; the
+    /// window uses [`Engine::overview`] and [`Engine::rows`].
     pub fn snapshot(&self) -> Vec<JobView> {
         self.inner.lock().board.views()
+    }
+
+    /// The queue at a glance: counts, bytes, rate and ETA, overall and per group.
+    pub fn overview(&self) -> QueueOverview {
+        self.inner.overview()
+    }
+
+    /// The rows the window shows (see [`RowQuery`]).
+    pub fn rows(&self, query: &RowQuery) -> RowPage {
+        self.inner.lock().board.page(query)
+    }
+
+    /// Call `f` with a fresh [`QueueOverview`] after changes, at most once per progress
+    /// interval (~100 ms) however many jobs changed; nothing while nothing changes. Ends with
+    /// the engine.
+    pub fn watch_overview(&self, f: impl Fn(QueueOverview) + Send + 'static) {
+        let me = Arc::downgrade(&self.inner);
+        let dirty = self.inner.dirty.clone();
+        let root = self.inner.root.clone();
+        let interval = self.inner.config.progress_interval;
+        // The first one at once: the window shows the current state when it subscribes.
+        dirty.notify_one();
+        self.inner.rt.spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = dirty.notified() => {}
+                    _ = root.cancelled() => return,
+                }
+                let Some(inner) = me.upgrade() else { return };
+                let overview = inner.overview();
+                drop(inner);
+                f(overview);
+                tokio::time::sleep(interval).await;
+            }
+        });
     }
 
     pub fn total(&self) -> TotalProgress {
@@ -345,6 +416,7 @@ impl Engine {
     /// Drop finished jobs from [`Engine::snapshot`] (history keeps them).
     pub fn clear_finished(&self) {
         self.inner.lock().board.clear_finished();
+        self.inner.touch();
     }
 
     /// Apply changed settings: concurrency and the bandwidth cap take effect at once; sizes and
@@ -412,9 +484,225 @@ impl Inner {
     }
 
     fn emit_all(&self, events: Vec<UploadEvent>) {
+        if !events.is_empty() {
+            self.touch();
+        }
         for e in events {
             (self.emit)(e);
         }
+    }
+
+    /// Something the window could show changed.
+    fn touch(&self) {
+        self.dirty.notify_one();
+    }
+
+    fn overview(&self) -> QueueOverview {
+        let paused = self.is_paused();
+        self.lock().board.overview(paused)
+    }
+
+    /// One group per dropped folder, one for the loose files (named after the file if alone).
+    fn groups_for(&self, requests: Vec<UploadRequest>) -> Vec<Group> {
+        let (folders, files): (Vec<_>, Vec<_>) = requests
+            .into_iter()
+            .partition(|r| std::fs::metadata(&r.path).is_ok_and(|m| m.is_dir()));
+        let mut s = self.lock();
+        let mut out = Vec::new();
+        if !files.is_empty() {
+            let label = match files.as_slice() {
+                [one] => one
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| one.path.display().to_string()),
+                many => format!("{} files", many.len()),
+            };
+            let batch = s.board.new_batch(label, Some(0));
+            out.push(Group {
+                batch,
+                requests: files,
+                cancel: self.register_walk(&mut s, batch),
+            });
+        }
+        for r in folders {
+            let label = r
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| r.path.display().to_string());
+            let batch = s.board.new_batch(label, Some(0));
+            out.push(Group {
+                batch,
+                requests: vec![r],
+                cancel: self.register_walk(&mut s, batch),
+            });
+        }
+        drop(s);
+        self.touch();
+        out
+    }
+
+    fn register_walk(&self, s: &mut Sched, batch: u32) -> CancellationToken {
+        let t = self.root.child_token();
+        s.walks.insert(batch, t.clone());
+        t
+    }
+
+    /// Walk a group's paths and journal + queue their files, [`ENQUEUE_BATCH`] per
+    /// transaction; the group's "preparing" count grows as the walk goes. Stops when the group
+    /// is cancelled. `collect`: return the ids (the synchronous [`Engine::enqueue`]).
+    fn prepare(self: &Arc<Self>, g: Group, collect: bool) -> Vec<JobId> {
+        let mut ids = Vec::new();
+        let mut pending: Vec<(NewJob, ApiKey)> = Vec::with_capacity(ENQUEUE_BATCH);
+        let mut found = 0u32;
+        let mut problems = Vec::new();
+        for r in &g.requests {
+            let (base, segs) = r.folder.split();
+            let go_on = scan::expand_each(&r.path, &mut problems, &mut |f| {
+                if g.cancel.is_cancelled() {
+                    return false;
+                }
+                let mut sub = segs.clone();
+                sub.extend(f.sub_path);
+                let size = std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0);
+                pending.push((
+                    NewJob {
+                        path: f.path,
+                        size,
+                        profile: r.profile.clone(),
+                        site_id: r.site_id.clone(),
+                        base_folder_id: base.clone(),
+                        sub_path: sub,
+                        upload_anyway: r.upload_anyway,
+                    },
+                    r.key.clone(),
+                ));
+                found += 1;
+                if found % 50 == 0 {
+                    if let Some(b) = self.lock().board.batch_mut(g.batch) {
+                        b.preparing = Some(found);
+                    }
+                    self.touch();
+                }
+                if pending.len() >= ENQUEUE_BATCH {
+                    let done = self.queue_jobs(g.batch, std::mem::take(&mut pending));
+                    if g.cancel.is_cancelled() {
+                        // Cancelled while this batch was being written: it goes too.
+                        self.cancel_many(&done);
+                    }
+                    if collect {
+                        ids.extend(done);
+                    }
+                }
+                true
+            });
+            if !go_on {
+                break;
+            }
+        }
+        if !g.cancel.is_cancelled() && !pending.is_empty() {
+            let done = self.queue_jobs(g.batch, pending);
+            if collect {
+                ids.extend(done);
+            }
+        }
+        {
+            let mut s = self.lock();
+            s.walks.remove(&g.batch);
+            if let Some(b) = s.board.batch_mut(g.batch) {
+                b.preparing = None;
+            }
+        }
+        self.touch();
+        for p in problems {
+            self.notice(p);
+        }
+        ids
+    }
+
+    /// Journal a batch of new jobs in one transaction, put them on the board and the queue.
+    fn queue_jobs(self: &Arc<Self>, batch: u32, jobs: Vec<(NewJob, ApiKey)>) -> Vec<JobId> {
+        let news: Vec<NewJob> = jobs.iter().map(|(j, _)| j.clone()).collect();
+        let ids = match self.journal.insert_jobs(&news, &self.owner.id) {
+            Ok(ids) => ids,
+            Err(e) => {
+                self.notice(format!(
+                    "{} file{} could not be queued: the upload journal refused them ({e}).",
+                    news.len(),
+                    if news.len() == 1 { "" } else { "s" }
+                ));
+                return Vec::new();
+            }
+        };
+        let mut events = Vec::with_capacity(ids.len());
+        {
+            let mut s = self.lock();
+            for (id, (j, key)) in ids.iter().zip(jobs) {
+                s.keys.insert(*id, key);
+                s.queue.push_back(*id);
+                events.extend(s.board.insert(view_of_new(*id, &j, batch)));
+            }
+        }
+        self.emit_all(events);
+        self.update_active();
+        self.start_ready();
+        ids
+    }
+
+    /// Cancel jobs: queued ones end at once (one journal transaction for all), running ones
+    /// stop at their next piece of data and end through [`Inner::conclude`].
+    fn cancel_many(&self, ids: &[JobId]) {
+        let wanted: HashSet<JobId> = ids.iter().copied().collect();
+        let queued: Vec<JobId> = {
+            let mut s = self.lock();
+            let mut queued = Vec::new();
+            s.queue.retain(|q| {
+                let hit = wanted.contains(q);
+                if hit {
+                    queued.push(*q);
+                }
+                !hit
+            });
+            for id in ids {
+                if let Some(t) = s.cancels.get(id) {
+                    t.cancel();
+                }
+            }
+            for id in &queued {
+                s.keys.remove(id);
+            }
+            queued
+        };
+        if queued.is_empty() {
+            return;
+        }
+        let _ = self.journal.finish_many(&queued, Stage::Cancelled);
+        let paused = self.is_paused();
+        let mut events = Vec::new();
+        {
+            let mut s = self.lock();
+            for id in &queued {
+                events.extend(s.board.change(*id, paused, |v| v.stage = Stage::Cancelled));
+            }
+        }
+        // A job's own event per job for the CLI; the window gets one overview.
+        self.emit_all(events);
+        self.update_active();
+        self.idle_total();
+    }
+
+    /// When nothing is queued or running, send the total the throttle held back.
+    fn idle_total(&self) {
+        let paused = self.is_paused();
+        let ev = {
+            let mut s = self.lock();
+            if !s.queue.is_empty() || !s.running.is_empty() {
+                return;
+            }
+            s.board.flush_total(paused)
+        };
+        self.emit_all(ev.into_iter().collect());
     }
 
     pub fn notice(&self, message: String) {
@@ -463,7 +751,8 @@ impl Inner {
             let mut s = self.lock();
             s.keys.insert(rec.id, key.clone());
             s.queue.push_back(rec.id);
-            s.board.insert(view_of(&rec))
+            let batch = s.board.named_batch(WATCHED);
+            s.board.insert(view_of(&rec, batch))
         };
         self.emit_all(ev);
         self.update_active();
@@ -482,6 +771,7 @@ impl Inner {
     pub fn progress(&self, id: JobId, bytes: u64) {
         let paused = self.is_paused();
         let ev = self.lock().board.progress(id, bytes, paused);
+        self.touch();
         self.emit_all(ev);
     }
 
@@ -528,6 +818,7 @@ impl Inner {
         }
         self.update_active();
         self.start_ready();
+        self.idle_total();
     }
 
     /// Record a job's end in the journal and on the board.
@@ -609,9 +900,10 @@ fn spawn_progress_flusher(inner: &Arc<Inner>) {
 }
 
 /// The board's view of a journal record.
-pub(crate) fn view_of(r: &JobRecord) -> JobView {
+pub(crate) fn view_of(r: &JobRecord, batch: u32) -> JobView {
     JobView {
         id: r.id,
+        batch,
         path: r.path.display().to_string(),
         file_name: r.file_name.clone(),
         profile: r.profile.clone(),
@@ -638,6 +930,37 @@ pub(crate) fn view_of(r: &JobRecord) -> JobView {
         }),
         warning: None,
     }
+}
+
+/// The board's view of a job just written to the journal.
+fn view_of_new(id: JobId, j: &NewJob, batch: u32) -> JobView {
+    JobView {
+        id,
+        batch,
+        path: j.path.display().to_string(),
+        file_name: j.file_name(),
+        profile: j.profile.clone(),
+        site_id: j.site_id.clone(),
+        folder: j.folder_label(),
+        size: j.size,
+        mime_type: None,
+        media_type: None,
+        stage: Stage::Queued,
+        bytes_done: 0,
+        rate: 0.0,
+        eta_secs: None,
+        file: None,
+        duplicate_of: None,
+        error: None,
+        warning: None,
+    }
+}
+
+/// One drop's group: its paths and the token that stops its walk.
+struct Group {
+    batch: u32,
+    requests: Vec<UploadRequest>,
+    cancel: CancellationToken,
 }
 
 /// Convenience for callers that only have paths: one request per path, same target.

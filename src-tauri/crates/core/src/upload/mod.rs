@@ -33,6 +33,6 @@ pub use error::UploadError;
 pub use journal::{HistoryEntry, HistoryQuery, Journal, JournalError, Opened, WatchDef};
 pub use mime::{Limits, MediaType};
 pub use types::{
-    Destination, JobFailure, JobId, JobView, Stage, TotalProgress, UploadEvent, UploadRequest,
-    UploadedFile,
+    Destination, GroupSummary, JobFailure, JobId, JobView, QueueEvent, QueueOverview, RowFilter,
+    RowPage, RowQuery, Stage, StageCounts, TotalProgress, UploadEvent, UploadRequest, UploadedFile,
 };

@@ -36,38 +36,51 @@ pub fn is_ignored(name: &str) -> bool {
 /// user chose it). A folder yields its files, sorted, with its own name as the first folder.
 /// Unreadable subfolders are reported in `problems` and skipped.
 pub(crate) fn expand(path: &Path, problems: &mut Vec<String>) -> Vec<Found> {
+    let mut out = Vec::new();
+    expand_each(path, problems, &mut |f| {
+        out.push(f);
+        true
+    });
+    out
+}
+
+/// [`expand`], one file at a time as the walk finds it (a 20,000-file folder is queued while it
+/// is still being walked). `visit` returns false to stop the walk (cancelled); so does this.
+pub(crate) fn expand_each(
+    path: &Path,
+    problems: &mut Vec<String>,
+    visit: &mut dyn FnMut(Found) -> bool,
+) -> bool {
     let is_dir = std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false);
     if !is_dir {
-        return vec![Found {
+        return visit(Found {
             path: path.to_path_buf(),
             sub_path: Vec::new(),
-        }];
+        });
     }
     let root = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .filter(|n| !n.is_empty());
-    let mut out = Vec::new();
-    walk(path, root.into_iter().collect(), &mut out, problems, 0);
-    out
+    walk(path, root.into_iter().collect(), visit, problems, 0)
 }
 
 fn walk(
     dir: &Path,
     sub: Vec<String>,
-    out: &mut Vec<Found>,
+    visit: &mut dyn FnMut(Found) -> bool,
     problems: &mut Vec<String>,
     depth: usize,
-) {
+) -> bool {
     if depth > 64 {
         problems.push(format!("{} is nested too deeply; skipped.", dir.display()));
-        return;
+        return true;
     }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
             problems.push(format!("Could not read the folder {}: {e}", dir.display()));
-            return;
+            return true;
         }
     };
     let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
@@ -83,14 +96,19 @@ fn walk(
         if ft.is_dir() {
             let mut s = sub.clone();
             s.push(name);
-            walk(&p, s, out, problems, depth + 1);
-        } else if ft.is_file() || (ft.is_symlink() && p.is_file()) {
-            out.push(Found {
+            if !walk(&p, s, visit, problems, depth + 1) {
+                return false;
+            }
+        } else if (ft.is_file() || (ft.is_symlink() && p.is_file()))
+            && !visit(Found {
                 path: p,
                 sub_path: sub.clone(),
-            });
+            })
+        {
+            return false;
         }
     }
+    true
 }
 
 #[cfg(test)]

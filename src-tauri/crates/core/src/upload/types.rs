@@ -153,6 +153,8 @@ pub struct JobFailure {
 #[ts(export)]
 pub struct JobView {
     pub id: JobId,
+    /// The drop (or resume, or watched folder) this job came from: a [`GroupSummary::batch`].
+    pub batch: u32,
     pub path: String,
     pub file_name: String,
     pub profile: String,
@@ -192,6 +194,142 @@ pub struct TotalProgress {
     pub rate: f64,
     pub eta_secs: Option<f64>,
     pub paused: bool,
+}
+
+/// Jobs counted by where they are. `active` is hashing, uploading or Wix processing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct StageCounts {
+    pub queued: u32,
+    pub active: u32,
+    pub done: u32,
+    pub failed: u32,
+    pub cancelled: u32,
+    pub skipped: u32,
+}
+
+impl StageCounts {
+    pub fn add(&mut self, stage: Stage) {
+        match stage {
+            Stage::Queued => self.queued += 1,
+            Stage::Hashing | Stage::Uploading | Stage::Processing => self.active += 1,
+            Stage::Done => self.done += 1,
+            Stage::Failed => self.failed += 1,
+            Stage::Cancelled => self.cancelled += 1,
+            Stage::SkippedDuplicate => self.skipped += 1,
+        }
+    }
+    /// Every job counted.
+    pub fn jobs(&self) -> u32 {
+        self.queued + self.active + self.done + self.failed + self.cancelled + self.skipped
+    }
+    /// Jobs not in a final state.
+    pub fn unfinished(&self) -> u32 {
+        self.queued + self.active
+    }
+}
+
+/// One drop (a dropped folder, the loose files of one drop, the jobs resumed at start-up, a
+/// watched folder): "Holiday 2026 — 2,412 files, 1,900 done, 3 failed".
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct GroupSummary {
+    /// Stable for the engine's life; [`RowQuery::batch`] names it.
+    pub batch: u32,
+    /// The dropped folder's name, the file's name, "12 files", "Resumed from the last session"…
+    pub label: String,
+    /// Files found so far while the folder is still being walked; `None` once it is queued.
+    pub preparing: Option<u32>,
+    pub counts: StageCounts,
+    #[ts(type = "number")]
+    pub bytes_total: u64,
+    #[ts(type = "number")]
+    pub bytes_done: u64,
+}
+
+/// The queue as the window shows it, sent at most once per ~100 ms whatever the batch size:
+/// its size grows with the number of drops, never with the number of files.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct QueueOverview {
+    pub counts: StageCounts,
+    /// Bytes of the jobs that will be (or were) sent; skipped, cancelled and failed jobs do not
+    /// count.
+    #[ts(type = "number")]
+    pub bytes_total: u64,
+    #[ts(type = "number")]
+    pub bytes_done: u64,
+    /// Smoothed bytes per second over all running transfers.
+    pub rate: f64,
+    pub eta_secs: Option<f64>,
+    pub paused: bool,
+    /// Something is queued, running, or still being prepared (a folder walk).
+    pub busy: bool,
+    /// Files found so far by folder walks still in progress.
+    pub preparing: u32,
+    /// Groups with failures first, then newest first.
+    pub groups: Vec<GroupSummary>,
+    /// Grows with every change to any job: rows on screen are asked for again when it moves.
+    #[ts(type = "number")]
+    pub revision: u64,
+}
+
+/// Which rows of the queue the window wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RowFilter {
+    All,
+    /// `failed` only.
+    Failed,
+    /// Queued, hashing, uploading or processing.
+    InProgress,
+    /// Done, skipped as a duplicate, or cancelled.
+    Done,
+}
+
+impl RowFilter {
+    pub fn admits(self, s: Stage) -> bool {
+        match self {
+            RowFilter::All => true,
+            RowFilter::Failed => s == Stage::Failed,
+            RowFilter::InProgress => !s.is_final(),
+            RowFilter::Done => s.is_final() && s != Stage::Failed,
+        }
+    }
+}
+
+/// A window of rows: `limit` rows from `offset` of one group (or all), filtered. In `all`,
+/// failures come first, then jobs in progress, then finished ones; oldest first within each.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[ts(export)]
+pub struct RowQuery {
+    pub batch: Option<u32>,
+    pub filter: RowFilter,
+    pub offset: u32,
+    /// At most 500 rows are returned.
+    pub limit: u32,
+}
+
+/// The rows asked for, and how many rows the query has in all.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RowPage {
+    pub total: u32,
+    pub offset: u32,
+    pub rows: Vec<JobView>,
+    /// The [`QueueOverview::revision`] these rows are from.
+    #[ts(type = "number")]
+    pub revision: u64,
+}
+
+/// What the window receives: coalesced overviews, and notices.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum QueueEvent {
+    Overview { overview: Box<QueueOverview> },
+    Notice { message: String },
 }
 
 /// What the engine reports, throttled to about 10 per second per job; stage changes are never

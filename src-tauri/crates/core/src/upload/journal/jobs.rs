@@ -60,6 +60,24 @@ pub struct JobRecord {
     pub created_at: i64,
 }
 
+impl NewJob {
+    /// The file's name as the queue shows it.
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.path.display().to_string())
+    }
+
+    /// `media-root/a/b`, as [`JobRecord::folder_label`].
+    pub fn folder_label(&self) -> String {
+        std::iter::once(self.base_folder_id.as_str())
+            .chain(self.sub_path.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
 impl JobRecord {
     /// `media-root/a/b` — the destination as the user chose it.
     pub fn folder_label(&self) -> String {
@@ -130,6 +148,59 @@ impl Journal {
         Ok(JobId(c.last_insert_rowid()))
     }
 
+    /// Journal many new jobs in one transaction (a dropped folder is written 500 at a time,
+    /// not one commit per file). Ids in the order given.
+    pub(crate) fn insert_jobs(
+        &self,
+        jobs: &[NewJob],
+        owner: &str,
+    ) -> Result<Vec<JobId>, JournalError> {
+        let now = now_ms();
+        let mut c = self.conn();
+        let tx = c.transaction()?;
+        let mut ids = Vec::with_capacity(jobs.len());
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT INTO jobs (path, file_name, size, profile, site_id, base_folder_id, sub_path, upload_anyway, state, created_at, updated_at, owner)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', ?9, ?9, ?10)",
+            )?;
+            for j in jobs {
+                st.execute(params![
+                    j.path.to_string_lossy(),
+                    j.file_name(),
+                    j.size as i64,
+                    j.profile,
+                    j.site_id,
+                    j.base_folder_id,
+                    serde_json::to_string(&j.sub_path).unwrap_or_else(|_| "[]".into()),
+                    j.upload_anyway as i64,
+                    now,
+                    owner
+                ])?;
+                ids.push(JobId(tx.last_insert_rowid()));
+            }
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// End many jobs in one transaction (cancelling a batch of thousands).
+    pub(crate) fn finish_many(&self, ids: &[JobId], stage: Stage) -> Result<(), JournalError> {
+        let now = now_ms();
+        let mut c = self.conn();
+        let tx = c.transaction()?;
+        {
+            let mut st = tx.prepare_cached(
+                "UPDATE jobs SET state = ?2, finished_at = ?3, updated_at = ?3 WHERE id = ?1",
+            )?;
+            for id in ids {
+                st.execute(params![id.0, stage.as_str(), now])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     pub fn job(&self, id: JobId) -> Result<Option<JobRecord>, JournalError> {
         Ok(self
             .conn()
@@ -187,7 +258,7 @@ impl Journal {
 
     pub(crate) fn set_stage(&self, id: JobId, stage: Stage) -> Result<(), JournalError> {
         self.exec(
-            "UPDATE jobs SET state = ?2, updated_at = ?3 WHERE id = ?1",
+            "UPDATE jobs SET state = ?2, finished_at = ?3, updated_at = ?3 WHERE id = ?1",
             params![id.0, stage.as_str(), now_ms()],
         )
     }
