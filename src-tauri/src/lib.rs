@@ -53,7 +53,7 @@ pub fn run() {
             commands::uploads::retry_upload,
             commands::uploads::upload_anyway,
             commands::uploads::clear_finished_uploads,
-            commands::uploads::upload_history,
+            commands::history::upload_history,
             commands::uploads::list_folders,
             commands::uploads::create_folder,
             commands::uploads::list_watches,

@@ -16,8 +16,8 @@ use wixdrop_core::config::Paths;
 use wixdrop_core::settings::Settings;
 use wixdrop_core::upload::watch::WatchHandle;
 use wixdrop_core::upload::{
-    requests_for, Destination, Engine, EngineConfig, HistoryEntry, HistoryQuery, JobId, Journal,
-    KeyResolver, Opened, UploadEvent, WatchDef,
+    requests_for, Destination, Engine, EngineConfig, JobId, Journal, KeyResolver, Opened,
+    UploadEvent, WatchDef,
 };
 use wixdrop_core::vault::Vault;
 use wixdrop_core::wix::media::{self, Folder, MEDIA_ROOT};
@@ -317,19 +317,6 @@ pub fn clear_finished_uploads(state: State<'_, AppState>) {
     s.uploads.sink.send(UploadEvent::Total {
         total: s.uploads.engine.total(),
     });
-}
-
-#[tauri::command(async)]
-pub fn upload_history(
-    state: State<'_, AppState>,
-    query: HistoryQuery,
-) -> Result<Vec<HistoryEntry>, IpcError> {
-    let s = state.session();
-    s.uploads
-        .engine
-        .journal()
-        .history(&query)
-        .map_err(journal_err)
 }
 
 /// Folders directly inside `parent` (null = the top level), for the destination picker.
