@@ -206,7 +206,7 @@ def jump_oldest(s) -> float:
       const t0 = performance.now();
       const j = document.querySelector('[data-testid=history-jump]');
       j.value = 'oldest';
-      j.dispatchEvent(new Event('change'));
+      j.dispatchEvent(new Event('change', {bubbles: true}));
       await until(() => [...document.querySelectorAll('[data-testid=history-row]')].some(e => e.dataset.file === arguments[0]));
       """ + PAINTED + """
       return performance.now() - t0;""", OLDEST)

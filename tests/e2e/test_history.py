@@ -97,8 +97,8 @@ def test_history_counts_searches_pages_and_jumps(launch, journal_of_hundreds, ar
     files = wait_rows(s, lambda f: all("café crème" in x for x in f), "narrowed to the accented names")
     assert len(files) <= ACCENTED
     shot(s, artifacts / "history-paged-02-search.png")
-    s.type('[data-testid="history-search"]', "ete creme 07")
-    assert wait_count(s, "ete creme 07")["total"] == 1
+    s.type('[data-testid="history-search"]', "ete creme 07.PNG")
+    assert wait_count(s, "ete creme 07.PNG")["total"] == 1
     wait_rows(s, lambda f: f == ["Été à la plage – café crème 07.png"], "showed the one match")
     s.type('[data-testid="history-search"]', "50%_'\"")
     assert wait_count(s, "50%_'\"")["total"] == 0
@@ -111,7 +111,7 @@ def test_history_counts_searches_pages_and_jumps(launch, journal_of_hundreds, ar
     wait_rows(s, lambda f: not set(f) & set(first_screen) and not s.find_all('[data-testid="history-row-loading"]'), "loaded after scrolling")
 
     # Jump to the oldest: the very first upload is on screen.
-    s.js("const j = document.querySelector('[data-testid=history-jump]'); j.value = 'oldest'; j.dispatchEvent(new Event('change'))")
+    s.js("const j = document.querySelector('[data-testid=history-jump]'); j.value = 'oldest'; j.dispatchEvent(new Event('change', {bubbles: true}))")
     wait_rows(s, lambda f: "the-very-first.png" in f, "reached the oldest")
     months = s.js("return [...document.querySelectorAll('[data-testid=history-jump] option')].map(o => o.textContent.trim())")
     assert months[:2] == ["Jump to…", "Newest"] and months[-1] == "Oldest" and len(months) >= 4, months

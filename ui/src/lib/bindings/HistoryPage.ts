@@ -2,4 +2,27 @@
 import type { HistoryEntry } from "./HistoryEntry";
 import type { HistoryMonth } from "./HistoryMonth";
 
-export type HistoryPage = { entries: Array<HistoryEntry>, offset: number, total: number, all: number, months: Array<HistoryMonth> | null, };
+/**
+ * One page of history, with the counts a screen needs to size and label its list.
+ */
+export type HistoryPage = { 
+/**
+ * Newest first, starting at `offset`.
+ */
+entries: Array<HistoryEntry>, 
+/**
+ * The offset this page starts at (as asked).
+ */
+offset: number, 
+/**
+ * Entries matching the whole query (site and search).
+ */
+total: number, 
+/**
+ * Entries for the site filter alone, search ignored: the "of 20,000" in "12 of 20,000".
+ */
+all: number, 
+/**
+ * With `months: true`: matching entries per month, newest month first.
+ */
+months: Array<HistoryMonth> | null, };
