@@ -55,7 +55,9 @@ export class PageCache<T, M> {
 
   /**
    * Start over (a new search or filter, or new uploads): drop every page, then load the page
-   * holding `index` with fresh counts and months. Responses to earlier queries are ignored.
+   * holding `index` with fresh counts. Resolves once that page is here; the per-month counts
+   * (a grouping over every match, not needed to show the first rows) follow in the background.
+   * Responses to earlier queries are ignored.
    */
   async reset(index = 0): Promise<void> {
     const gen = ++this.gen
@@ -63,11 +65,11 @@ export class PageCache<T, M> {
     const page = this.pageOf(index)
     this.pending.add(page)
     try {
-      const p = await this.fetch(page * this.pageSize, this.pageSize, true)
+      const p = await this.fetch(page * this.pageSize, this.pageSize, false)
       if (gen !== this.gen) return
       this.pages.clear()
+      this.months = []
       this.accept(page, p)
-      this.months = p.months ?? []
       this.loaded = true
       this.error = null
     } catch (e) {
@@ -77,6 +79,18 @@ export class PageCache<T, M> {
       if (gen === this.gen) this.pending.delete(page)
     }
     this.onchange()
+    if (this.loaded && !this.error) void this.loadMonths(gen)
+  }
+
+  private async loadMonths(gen: number): Promise<void> {
+    try {
+      const p = await this.fetch(0, 0, true)
+      if (gen !== this.gen) return
+      this.months = p.months ?? []
+      this.onchange()
+    } catch {
+      // Without months the menu still offers Newest and Oldest.
+    }
   }
 
   /** Rows `first..=last` are on screen: load their pages (and one either side), drop far ones. */
