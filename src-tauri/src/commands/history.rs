@@ -18,9 +18,16 @@ pub fn upload_history(
     query: HistoryQuery,
 ) -> Result<HistoryPage, IpcError> {
     let s = state.session();
-    s.uploads
-        .engine
-        .journal()
+    let journal = s.uploads.engine.journal().clone();
+    let page = journal
         .history_page(&query)
-        .map_err(|e| IpcError::new(IpcErrorKind::Io, e.to_string()))
+        .map_err(|e| IpcError::new(IpcErrorKind::Io, e.to_string()))?;
+    // New entries get their search text in the background once the rows are on screen, so the
+    // first search does not pay for folding thousands of fresh uploads.
+    if query.offset.unwrap_or(0) == 0 {
+        tauri::async_runtime::spawn_blocking(move || {
+            let _ = journal.fold_pending();
+        });
+    }
+    Ok(page)
 }

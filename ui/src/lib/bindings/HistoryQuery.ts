@@ -10,7 +10,7 @@ export type HistoryQuery = { site_id: string | null,
  */
 search: string | null, 
 /**
- * Entries per page, newest first; default 200, at most 1,000.
+ * Entries per page, newest first; default 200.
  */
 limit: number | null, 
 /**
