@@ -33,6 +33,7 @@ animation frames have passed):
   - jump to oldest: "Jump to → Oldest" chosen → the oldest upload's row painted;
   - webview memory: PSS of the WebKitWebProcess (and of the app process) before History is first
     opened and after all of the above plus scrolling through the whole list page by page;
+  - the upload_history command alone, called from the page 5 times (what Rust and IPC cost);
   - rows in the DOM at the end (the list is virtualized: this does not grow with ENTRIES).
 """
 from __future__ import annotations
@@ -213,6 +214,18 @@ def jump_oldest(s) -> float:
       return performance.now() - t0;""", OLDEST)
 
 
+def ipc_only(s, search: str) -> list[float]:
+    """The upload_history command alone (Rust: fold check, counts, one page; IPC both ways), 5 times."""
+    return s.js("""
+      const out = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        await window.__TAURI_INTERNALS__.invoke('upload_history', {query: {site_id: null, search: arguments[0], limit: 100, offset: 0}});
+        out.push(performance.now() - t0);
+      }
+      return out;""", search)
+
+
 def scroll_through(s) -> int:
     """Scroll the whole list a screen at a time, waiting for each screen's rows; the most rows seen."""
     return s.js(UNTIL + """
@@ -259,6 +272,7 @@ def main() -> None:
         accent_ms, accent_hits = type_search(s, "ETE")
         clear_search(s)
         jump_ms = jump_oldest(s)
+        ipc_ms = ipc_only(s, "summer")
         s.screenshot(REPO / "target/bench/history-oldest.png")
         most_rows = scroll_through(s)
         time.sleep(2)
@@ -275,6 +289,9 @@ def main() -> None:
         print(f"  search 'ETE' (accent-insensitive): {accent_ms:.0f} ms, {accent_hits:,} match; "
               f"target ≤ {TARGET_SEARCH_MS} ms: {mark(accent_ms, TARGET_SEARCH_MS)}")
         print(f"  jump to oldest (chosen → oldest row painted): {jump_ms:.0f} ms")
+        print(f"  of which the Rust side: upload_history for 'summer' alone (IPC round trip, page of 100 + counts): "
+              f"median {statistics.median(ipc_ms):.0f} ms ({', '.join(f'{x:.0f}' for x in ipc_ms)})")
+        print(f"  machine load during the run: {os.getloadavg()[0]:.1f} (1-min average, {os.cpu_count()} CPUs)")
         print(f"  webview (WebKitWebProcess) PSS: {before['webview']:.0f} MiB before History, "
               f"{after['webview']:.0f} MiB after opening, searching, jumping and scrolling all {ENTRIES:,} "
               f"({after['webview'] - before['webview']:+.0f} MiB); app process {before['app']:.0f} → {after['app']:.0f} MiB")
