@@ -29,7 +29,7 @@ describe('PageCache', () => {
   it('loads the first page with counts, then pages around what is visible', async () => {
     const s = server(20_000)
     let changes = 0
-    const c = new PageCache(s.fetch, () => changes++, 100, 6)
+    const c = new PageCache(s.fetch, () => changes++, 100, 6, 0)
     await c.reset()
     expect([c.total, c.all, c.loaded]).toEqual([20_000, 20_000, true])
     await settle()
@@ -50,7 +50,7 @@ describe('PageCache', () => {
 
   it('holds at most maxPages however far the user scrolls', async () => {
     const s = server(20_000)
-    const c = new PageCache(s.fetch, () => {}, 100, 6)
+    const c = new PageCache(s.fetch, () => {}, 100, 6, 0)
     await c.reset()
     for (let first = 0; first < 20_000; first += 37) {
       c.need(first, first + 12)
@@ -62,7 +62,7 @@ describe('PageCache', () => {
 
   it('ignores answers to an older query and does not ask twice for a page in flight', async () => {
     const s = server(500)
-    const c = new PageCache(s.fetch, () => {}, 100, 6)
+    const c = new PageCache(s.fetch, () => {}, 100, 6, 0)
     await c.reset()
     await settle()
     const release = s.hold()
@@ -76,6 +76,17 @@ describe('PageCache', () => {
     await settle()
     expect(c.get(250)).toBeUndefined()
     expect(c.get(0)).toBe(0)
+  })
+
+  it('counts months only for a query that stays (not for every keystroke)', async () => {
+    const s = server(1000)
+    const c = new PageCache(s.fetch, () => {}, 100, 6, 30)
+    await c.reset()
+    await c.reset()
+    await c.reset()
+    await new Promise((r) => setTimeout(r, 80))
+    expect(s.calls.filter((x) => x.months)).toHaveLength(1)
+    expect(c.months).toEqual(['2026-11'])
   })
 
   it('keeps the message of a failed fetch', async () => {

@@ -36,6 +36,8 @@ export class PageCache<T, M> {
     private onchange: () => void,
     readonly pageSize = 100,
     readonly maxPages = 8,
+    /** Ms the query must stay the same before months are counted (keeps them off typing). */
+    readonly monthsDelay = 150,
   ) {}
 
   /** The entry at `index`, if its page is here. */
@@ -56,7 +58,8 @@ export class PageCache<T, M> {
   /**
    * Start over (a new search or filter, or new uploads): drop every page, then load the page
    * holding `index` with fresh counts. Resolves once that page is here; the per-month counts
-   * (a grouping over every match, not needed to show the first rows) follow in the background.
+   * (a grouping over every match, not needed to show the first rows) follow in the background
+   * once the query has stayed the same for `monthsDelay` ms.
    * Responses to earlier queries are ignored.
    */
   async reset(index = 0): Promise<void> {
@@ -79,10 +82,11 @@ export class PageCache<T, M> {
       if (gen === this.gen) this.pending.delete(page)
     }
     this.onchange()
-    if (this.loaded && !this.error) void this.loadMonths(gen)
+    if (this.loaded && !this.error) setTimeout(() => void this.loadMonths(gen), this.monthsDelay)
   }
 
   private async loadMonths(gen: number): Promise<void> {
+    if (gen !== this.gen) return
     try {
       const p = await this.fetch(0, 0, true)
       if (gen !== this.gen) return
