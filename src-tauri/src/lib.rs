@@ -55,7 +55,7 @@ pub fn run() {
             commands::uploads::clear_finished_uploads,
             commands::uploads::upload_rows,
             commands::uploads::cancel_upload_batch,
-            commands::uploads::upload_history,
+            commands::history::upload_history,
             commands::uploads::list_folders,
             commands::uploads::create_folder,
             commands::uploads::list_watches,

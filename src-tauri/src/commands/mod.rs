@@ -1,5 +1,6 @@
 //! Thin adapters from IPC to `wixdrop-core`, one file per feature.
 
 pub mod app;
+pub mod history;
 pub mod keys;
 pub mod uploads;

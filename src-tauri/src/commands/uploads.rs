@@ -21,8 +21,8 @@ use wixdrop_core::config::Paths;
 use wixdrop_core::settings::Settings;
 use wixdrop_core::upload::watch::WatchHandle;
 use wixdrop_core::upload::{
-    requests_for, Destination, Engine, EngineConfig, HistoryEntry, HistoryQuery, JobId, Journal,
-    KeyResolver, Opened, QueueEvent, QueueOverview, RowPage, RowQuery, UploadEvent, WatchDef,
+    requests_for, Destination, Engine, EngineConfig, JobId, Journal, KeyResolver, Opened,
+    QueueEvent, QueueOverview, RowPage, RowQuery, UploadEvent, WatchDef,
 };
 use wixdrop_core::vault::Vault;
 use wixdrop_core::wix::media::{self, Folder, MEDIA_ROOT};
@@ -346,19 +346,6 @@ pub fn upload_anyway(state: State<'_, AppState>, id: JobId) -> Result<(), IpcErr
 pub fn clear_finished_uploads(state: State<'_, AppState>) {
     let s = state.session();
     s.uploads.engine.clear_finished();
-}
-
-#[tauri::command(async)]
-pub fn upload_history(
-    state: State<'_, AppState>,
-    query: HistoryQuery,
-) -> Result<Vec<HistoryEntry>, IpcError> {
-    let s = state.session();
-    s.uploads
-        .engine
-        .journal()
-        .history(&query)
-        .map_err(journal_err)
 }
 
 /// Folders directly inside `parent` (null = the top level), for the destination picker.

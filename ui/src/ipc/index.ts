@@ -16,6 +16,8 @@ import type { Settings } from '../lib/bindings/Settings'
 import type { Destination } from '../lib/bindings/Destination'
 import type { Folder } from '../lib/bindings/Folder'
 import type { HistoryEntry } from '../lib/bindings/HistoryEntry'
+import type { HistoryMonth } from '../lib/bindings/HistoryMonth'
+import type { HistoryPage } from '../lib/bindings/HistoryPage'
 import type { HistoryQuery } from '../lib/bindings/HistoryQuery'
 import type { JobView } from '../lib/bindings/JobView'
 import type { NewWatch } from '../lib/bindings/NewWatch'
@@ -27,7 +29,7 @@ import type { RowQuery } from '../lib/bindings/RowQuery'
 import type { WatchedFolder } from '../lib/bindings/WatchedFolder'
 
 export type { AppInfo, CredentialReport, DemoInfo, IpcError, KeyCheck, Profile, Settings, Site, Verification }
-export type { Destination, Folder, HistoryEntry, HistoryQuery, JobView, NewWatch, QueueEvent, QueueOverview, RowFilter, RowPage, RowQuery, WatchedFolder }
+export type { Destination, Folder, HistoryEntry, HistoryMonth, HistoryPage, HistoryQuery, JobView, NewWatch, QueueEvent, QueueOverview, RowFilter, RowPage, RowQuery, WatchedFolder }
 
 /** Errors from commands arrive as `{kind, message}`; anything else is wrapped to that shape. */
 export function asIpcError(e: unknown): IpcError {
@@ -86,7 +88,8 @@ export const ipc = {
   retryUpload: (id: number) => call<void>('retry_upload', { id }),
   uploadAnyway: (id: number) => call<void>('upload_anyway', { id }),
   clearFinishedUploads: () => call<void>('clear_finished_uploads'),
-  uploadHistory: (query: HistoryQuery) => call<HistoryEntry[]>('upload_history', { query }),
+  /** One page of History, newest first, with how many entries match (`total`) and exist (`all`). */
+  uploadHistory: (query: HistoryQuery) => call<HistoryPage>('upload_history', { query }),
   /** Folders directly inside `parent` (null = top level of Site Files). */
   listFolders: (profile: string, siteId: string, parent: string | null) => call<Folder[]>('list_folders', { profile, siteId, parent }),
   createFolder: (profile: string, siteId: string, parent: string | null, name: string) =>

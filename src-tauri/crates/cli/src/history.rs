@@ -19,7 +19,8 @@ pub struct HistoryArgs {
     #[arg(long, value_name = "ID|DASHBOARD_URL")]
     pub site: Option<String>,
 
-    /// Only uploads whose file name, local path, folder or URL contains TEXT (any case)
+    /// Only uploads whose file name, local path, folder or URL contain every word of TEXT
+    /// (case and accents ignored: "cafe" finds "Café")
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
 
@@ -72,21 +73,25 @@ fn history(ctx: &Ctx, args: HistoryArgs) -> Result<Exit, CliError> {
     let site_id = args.site.as_deref().map(check_site_ref).transpose()?;
     let paths = session::paths()?;
     // No database yet: nothing was uploaded; do not create one just to say so.
-    let entries = if paths.database_file().exists() {
-        session::open_journal(&paths)?
-            .history(&HistoryQuery {
-                site_id,
-                search: args.search.clone(),
-                limit: Some(args.limit),
-                offset: None,
-            })
-            .map_err(|e| CliError::failed("journal", e.to_string()))?
+    let page = if paths.database_file().exists() {
+        Some(
+            session::open_journal(&paths)?
+                .history_page(&HistoryQuery {
+                    site_id,
+                    search: args.search.clone(),
+                    limit: Some(args.limit),
+                    ..Default::default()
+                })
+                .map_err(|e| CliError::failed("journal", e.to_string()))?,
+        )
     } else {
-        Vec::new()
+        None
     };
+    let total = page.as_ref().map_or(0, |p| p.total);
+    let entries: Vec<HistoryEntry> = page.map(|p| p.entries).unwrap_or_default();
     let views: Vec<UploadView> = entries.into_iter().map(UploadView::of).collect();
     if ctx.json {
-        output::json(&json!({ "uploads": views }));
+        output::json(&json!({ "uploads": views, "total": total }));
     } else if views.is_empty() {
         println!(
             "No uploads{}.",
@@ -118,6 +123,12 @@ fn history(ctx: &Ctx, args: HistoryArgs) -> Result<Exit, CliError> {
             );
         }
         print!("{}", t.render(""));
+        if total > views.len() as u64 {
+            println!(
+                "{} of {total} uploads shown, newest first; --limit N shows more.",
+                views.len()
+            );
+        }
     }
     Ok(Exit::Success)
 }

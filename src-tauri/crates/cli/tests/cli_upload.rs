@@ -330,8 +330,16 @@ fn a_folder_tree_is_mirrored_below_the_path() {
     assert_eq!(c_entry["size"], 150_000);
     let h = t.run(&["history", "--search", "RAW", "--json"]);
     assert_eq!(h.json()["uploads"].as_array().unwrap().len(), 1);
+    // Folded like every search: case and accents do not matter, every word must match.
+    let h = t.run(&["history", "--search", "ÉVENTS holiday", "--json"]);
+    assert_eq!(h.json()["total"], 3, "{h:?}");
+    let h = t.run(&["history", "--search", "évents nowhere", "--json"]);
+    assert_eq!(h.json()["total"], 0, "{h:?}");
     let h = t.run(&["history", "--limit", "2", "--json"]);
     assert_eq!(h.json()["uploads"].as_array().unwrap().len(), 2);
+    assert_eq!(h.json()["total"], 3);
+    let h = t.run(&["history", "--limit", "2"]);
+    assert!(h.stdout.contains("2 of 3 uploads shown"), "{h:?}");
     let h = t.run(&[
         "history",
         "--site",

@@ -6,6 +6,7 @@
 pub mod config;
 pub mod credential;
 pub mod files;
+pub mod fold;
 pub mod keys;
 pub mod net;
 pub mod retry;

@@ -30,7 +30,9 @@ pub mod watch;
 
 pub use engine::{requests_for, Engine, EngineConfig, KeyResolver};
 pub use error::UploadError;
-pub use journal::{HistoryEntry, HistoryQuery, Journal, JournalError, Opened, WatchDef};
+pub use journal::{
+    HistoryEntry, HistoryMonth, HistoryPage, HistoryQuery, Journal, JournalError, Opened, WatchDef,
+};
 pub use mime::{Limits, MediaType};
 pub use types::{
     Destination, GroupSummary, JobFailure, JobId, JobView, QueueEvent, QueueOverview, RowFilter,

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
-pub use history::{HistoryEntry, HistoryQuery};
+pub use history::{HistoryEntry, HistoryMonth, HistoryPage, HistoryQuery};
 pub use jobs::{JobRecord, NewJob, Protocol};
 pub use watches::WatchDef;
 
@@ -110,7 +110,8 @@ CREATE TABLE IF NOT EXISTS history (
     url          TEXT,
     mime_type    TEXT,
     media_type   TEXT,
-    uploaded_at  INTEGER NOT NULL
+    uploaded_at  INTEGER NOT NULL,
+    search_text  TEXT                           -- folded for search, filled lazily (history.rs)
 );
 CREATE INDEX IF NOT EXISTS history_dup ON history(site_id, folder_key, sha256);
 CREATE INDEX IF NOT EXISTS history_size ON history(site_id, folder_key, size);
@@ -227,9 +228,31 @@ fn init(conn: &Connection) -> Result<(), String> {
         conn.execute_batch("ALTER TABLE jobs ADD COLUMN owner TEXT;")
             .map_err(|e| e.to_string())?;
     }
+    // History search (additive, no version bump: a writer that does not know the column leaves
+    // it NULL, and history.rs folds such rows before it searches).
+    if !has_column(conn, "history", "search_text")? {
+        conn.execute_batch("ALTER TABLE history ADD COLUMN search_text TEXT;")
+            .map_err(|e| e.to_string())?;
+    }
+    conn.execute_batch(
+        "CREATE INDEX IF NOT EXISTS history_unfolded ON history(id) WHERE search_text IS NULL;",
+    )
+    .map_err(|e| e.to_string())?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)
         .map_err(|e| e.to_string())?;
     Ok(())
+}
+
+fn has_column(conn: &Connection, table: &str, column: &str) -> Result<bool, String> {
+    let mut st = conn
+        .prepare(&format!("PRAGMA table_info({table})"))
+        .map_err(|e| e.to_string())?;
+    let names = st
+        .query_map([], |r| r.get::<_, String>(1))
+        .map_err(|e| e.to_string())?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    Ok(names.iter().any(|n| n == column))
 }
 
 /// Unix milliseconds now.
