@@ -128,11 +128,20 @@ class Session:
         deadline = time.time() + timeout
         while True:
             for el in self.find_all(css):
-                if self._request("GET", self._s(f"/element/{el}/displayed")):
+                if self._displayed(el):
                     return el
             if time.time() > deadline:
                 raise TimeoutError(f"no visible element matches {css!r} after {timeout}s")
             time.sleep(0.15)
+
+    def _displayed(self, el: str) -> bool:
+        """Whether `el` is displayed; False when it left the DOM between find and ask, as rows of
+        a virtualized list do when they scroll out or re-render (WebKitWebDriver then answers
+        "stale element" or a bare 500)."""
+        try:
+            return bool(self._request("GET", self._s(f"/element/{el}/displayed")))
+        except WebDriverError:
+            return False
 
     def wait_gone(self, css: str, timeout: float = 15.0) -> None:
         deadline = time.time() + timeout
@@ -146,7 +155,10 @@ class Session:
         last = ""
         while time.time() < deadline:
             for el in self.find_all(css):
-                last = self.text(el)
+                try:
+                    last = self.text(el)
+                except WebDriverError:
+                    continue  # re-rendered between find and read (virtualized lists): look again
                 if needle in last:
                     return last
             time.sleep(0.15)
