@@ -99,6 +99,17 @@ enum Command {
     Watch(watch::WatchArgs),
 }
 
+/// Rust ignores SIGPIPE, so `println!` to a closed pipe (`wixdrop sites | head`) panicked with
+/// a backtrace. Back to the Unix default: the program ends quietly when its reader has gone,
+/// as `ls` or `grep` do. (Journaled uploads resume at the next run, as after any stop.)
+fn quiet_broken_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Options every command sees.
 pub struct Ctx {
     pub json: bool,
@@ -106,6 +117,7 @@ pub struct Ctx {
 }
 
 fn main() -> ExitCode {
+    quiet_broken_pipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),

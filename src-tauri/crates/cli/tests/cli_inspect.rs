@@ -290,3 +290,34 @@ fn several_keys_are_not_usable_and_every_one_is_listed() {
     assert_no_leak(&out, &k1);
     assert_no_leak(&out, &k2);
 }
+
+/// `wixdrop … | head`: the reader goes away before the output is written. The program must end
+/// quietly (killed by SIGPIPE, as `ls` or `grep` are), not panic with a backtrace.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wixdrop"))
+        .args(["key", "inspect"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wixdrop");
+    drop(child.stdout.take()); // the reader (`head`) has already gone
+    let _ = child.stdin.take().unwrap().write_all(key().as_bytes());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        out.status.signal(),
+        Some(libc_sigpipe()),
+        "{:?}",
+        out.status
+    );
+}
+
+#[cfg(unix)]
+fn libc_sigpipe() -> i32 {
+    13 // SIGPIPE on Linux and macOS
+}
