@@ -80,6 +80,11 @@ export function filterCount(c: StageCounts, f: RowFilter): number {
   }
 }
 
+/** An overview that came with an answer (the drop's): kept unless a newer one came first. */
+export function adopt(state: QueueState, overview: QueueOverview): QueueState {
+  return overview.revision > (state.overview?.revision ?? -1) ? { ...state, overview } : state
+}
+
 /** The flat list the virtualized queue scrolls: each group's header, then its rows if open. */
 export interface Layout {
   length: number
@@ -299,7 +304,7 @@ class UploadsStore {
     try {
       const overview = await ipc.enqueueUploads(paths, t.profile, t.siteId, t.folder)
       // The answer carries the new groups: paint them now, unless a newer overview came first.
-      if (overview.revision > (this.state.overview?.revision ?? -1)) this.state = { ...this.state, overview }
+      this.state = adopt(this.state, overview)
       return overview.groups.length
     } catch (e) {
       this.error = (e as { message: string }).message
