@@ -256,7 +256,7 @@ pub fn enqueue_uploads(
     site_id: String,
     folder: Option<Destination>,
     upload_anyway: bool,
-) -> Result<Vec<u32>, IpcError> {
+) -> Result<QueueOverview, IpcError> {
     let s = state.session();
     let key = s.vault.key(&profile)?;
     let requests = requests_for(
@@ -267,7 +267,10 @@ pub fn enqueue_uploads(
         folder.unwrap_or_default(),
         upload_anyway,
     );
-    Ok(s.uploads.engine.enqueue_background(requests))
+    s.uploads.engine.enqueue_background(requests);
+    // The new groups ("Preparing…") go back with the answer, so the window paints them now
+    // rather than at the next coalesced overview.
+    Ok(s.uploads.engine.overview())
 }
 
 /// Subscribe the window: the current overview first, then coalesced overviews and notices.

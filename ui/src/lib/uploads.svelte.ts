@@ -80,6 +80,11 @@ export function filterCount(c: StageCounts, f: RowFilter): number {
   }
 }
 
+/** An overview that came with an answer (the drop's): kept unless a newer one came first. */
+export function adopt(state: QueueState, overview: QueueOverview): QueueState {
+  return overview.revision > (state.overview?.revision ?? -1) ? { ...state, overview } : state
+}
+
 /** The flat list the virtualized queue scrolls: each group's header, then its rows if open. */
 export interface Layout {
   length: number
@@ -289,16 +294,18 @@ class UploadsStore {
     return summarize(this.state.overview)
   }
 
-  /** Queue real paths for the chosen target. Returns at once with the groups made; the walk
-   *  and the journal writes go on in the engine, the groups showing "Preparing…". */
+  /** Queue real paths for the chosen target. Returns at once with the queue's groups (the new
+   *  ones, "Preparing…", painted at once); the walk and the journal writes go on in the engine. */
   async enqueue(paths: string[]): Promise<number> {
     const t = this.target
     if (!paths.length || !t.profile || !t.siteId) return 0
     this.error = null
     this.sending++
     try {
-      const groups = await ipc.enqueueUploads(paths, t.profile, t.siteId, t.folder)
-      return groups.length
+      const overview = await ipc.enqueueUploads(paths, t.profile, t.siteId, t.folder)
+      // The answer carries the new groups: paint them now, unless a newer overview came first.
+      this.state = adopt(this.state, overview)
+      return overview.groups.length
     } catch (e) {
       this.error = (e as { message: string }).message
       return 0

@@ -4,7 +4,7 @@ import type { JobView } from './bindings/JobView'
 import type { QueueOverview } from './bindings/QueueOverview'
 import type { StageCounts } from './bindings/StageCounts'
 import {
-  EMPTY, filterCount, folderLabel, formatBytes, formatEta, groupLine, itemAt, jobFraction, layout, pagesFor, reduce, stageLabel, summarize,
+  adopt, EMPTY, filterCount, folderLabel, formatBytes, formatEta, groupLine, itemAt, jobFraction, layout, pagesFor, reduce, stageLabel, summarize,
   PAGE, type QueueState,
 } from './uploads.svelte'
 
@@ -38,6 +38,15 @@ describe('upload queue reducer', () => {
     expect(s.notices).toEqual(['n2', 'n3', 'n4', 'n5', 'n6'])
     expect(EMPTY.notices).toEqual([])
     expect(first.revision).toBe(1)
+  })
+
+  it('paints the overview a drop answered with at once, unless a newer one came first', () => {
+    const preparing = overview({ revision: 5, busy: true, groups: [group(3, {}, { label: 'Shoot', preparing: 0 })] })
+    const s = adopt(fold([{ type: 'overview', overview: overview({ revision: 4 }) }]), preparing)
+    expect(s.overview?.groups.map((g) => g.label)).toEqual(['Shoot'])
+    const newer = fold([{ type: 'overview', overview: overview({ revision: 6, busy: true }) }])
+    expect(adopt(newer, preparing)).toBe(newer)
+    expect(adopt(EMPTY, overview({ revision: 0 })).overview?.revision).toBe(0)
   })
 
   it('summarizes from the engine’s counts, never from rows', () => {

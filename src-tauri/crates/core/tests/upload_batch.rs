@@ -98,6 +98,32 @@ async fn a_dropped_folder_is_prepared_in_the_background_grouped_and_finishes() {
         .iter()
         .all(|v| v.stage == Stage::Done || v.stage == Stage::Cancelled));
 
+    // Finished jobs are summaries in memory (an id each), their rows read from the journal:
+    // the board holds no job in full, and a page of done rows still has names and files.
+    let sizes = engine.board_sizes();
+    assert_eq!((sizes.full, sizes.summarized), (0, N + 2), "{sizes:?}");
+    let done = engine.rows(&RowQuery {
+        batch: Some(holiday),
+        filter: RowFilter::Done,
+        offset: 1000,
+        limit: 50,
+    });
+    assert_eq!((done.total as usize, done.rows.len()), (N, 50));
+    let first = &done.rows[0];
+    assert!(
+        first.file_name.starts_with("img") && first.stage == Stage::Done,
+        "{first:?}"
+    );
+    assert!(first.file.as_ref().is_some_and(|f| !f.file_id.is_empty()));
+    assert!(
+        done.rows.windows(2).all(|w| w[0].id < w[1].id),
+        "oldest first"
+    );
+    assert!(done
+        .rows
+        .iter()
+        .all(|r| r.batch == holiday && r.bytes_done == r.size));
+
     // The window's overviews were coalesced: a handful per 100 ms, not one per job change.
     tokio::time::sleep(Duration::from_millis(250)).await;
     let seen = seen.lock().unwrap();
@@ -112,4 +138,14 @@ async fn a_dropped_folder_is_prepared_in_the_background_grouped_and_finishes() {
         !last.busy && last.counts.done as usize == N,
         "the last overview says done"
     );
+    drop(seen);
+
+    // Clear finished: the summaries go too, the memory comes back down.
+    engine.clear_finished();
+    let sizes = engine.board_sizes();
+    assert_eq!(
+        (sizes.full, sizes.summarized, sizes.summary_capacity),
+        (0, 0, 0)
+    );
+    assert_eq!(engine.overview().counts.jobs(), 0);
 }

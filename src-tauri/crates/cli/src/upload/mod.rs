@@ -169,9 +169,15 @@ fn upload(ctx: &Ctx, args: UploadArgs) -> Result<Exit, CliError> {
             t.destination.clone(),
             args.anyway,
         ));
-        let board = s.engine.snapshot();
+        // By id: a search per new job would cost O(n²) for a tree of n files.
+        let board: std::collections::HashMap<_, _> = if resumed.iter().any(|r| !r.stage.is_final())
+        {
+            s.engine.snapshot().into_iter().map(|v| (v.id, v)).collect()
+        } else {
+            Default::default()
+        };
         for id in ids {
-            let Some(v) = board.iter().find(|v| v.id == id) else {
+            let Some(v) = board.get(&id) else {
                 continue;
             };
             let twin = resumed.iter().any(|r| {

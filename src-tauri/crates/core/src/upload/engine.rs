@@ -39,7 +39,7 @@ const WATCHED: &str = "From watched folders";
 const RETRIED: &str = "Retried";
 use super::mime::Limits;
 use super::owner::Owner;
-use super::progress::Board;
+use super::progress::{Board, BoardSizes, Slot};
 use super::scan;
 use super::types::{
     Destination, JobId, JobView, QueueOverview, RowPage, RowQuery, Stage, TotalProgress,
@@ -335,6 +335,7 @@ impl Engine {
         if !from.contains(&rec.state) {
             return Ok(());
         }
+        let was = rec.state;
         if !self
             .inner
             .journal
@@ -351,10 +352,8 @@ impl Engine {
             if s.running.contains(&id) || s.queue.contains(&id) {
                 return Ok(());
             }
-            let ev = if let Some(batch) = s.board.view(id).map(|v| v.batch) {
-                let paused = self.inner.is_paused();
-                let fresh = view_of(&rec, batch);
-                s.board.change(id, paused, |v| *v = fresh)
+            let ev = if let Some(batch) = s.board.batch_of(id) {
+                s.board.requeued(view_of(&rec, batch), was)
             } else {
                 let batch = s.board.named_batch(RETRIED);
                 s.board.insert(view_of(&rec, batch))
@@ -370,8 +369,15 @@ impl Engine {
 
     /// Every job of this session (and resumed ones), oldest first. For the CLI and tests; the
     /// window uses [`Engine::overview`] and [`Engine::rows`].
+    /// Finished jobs are read back from the journal (the board keeps only their ids).
     pub fn snapshot(&self) -> Vec<JobView> {
-        self.inner.lock().board.views()
+        let slots = self.inner.lock().board.all_slots();
+        self.inner.fill(slots)
+    }
+
+    /// How many jobs the board holds in full and as 8-byte summaries (memory tests).
+    pub fn board_sizes(&self) -> BoardSizes {
+        self.inner.lock().board.sizes()
     }
 
     /// The queue at a glance: counts, bytes, rate and ETA, overall and per group.
@@ -380,8 +386,16 @@ impl Engine {
     }
 
     /// The rows the window shows (see [`RowQuery`]).
+    /// The board plans the page under its lock from its indexes; the finished rows of it are
+    /// read from the journal afterwards, in one query.
     pub fn rows(&self, query: &RowQuery) -> RowPage {
-        self.inner.lock().board.page(query)
+        let plan = self.inner.lock().board.page(query);
+        RowPage {
+            total: plan.total,
+            offset: plan.offset,
+            revision: plan.revision,
+            rows: self.inner.fill(plan.slots),
+        }
     }
 
     /// Call `f` with a fresh [`QueueOverview`] after changes, at most once per progress
@@ -497,6 +511,38 @@ impl Inner {
         self.dirty.notify_one();
     }
 
+    /// Rows for slots: the board's views as they are, the summarized ones read from the
+    /// journal in one query (a row gone from the journal is left out).
+    fn fill(&self, slots: Vec<Slot>) -> Vec<JobView> {
+        let ids: Vec<JobId> = slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Journal(id, _) => Some(*id),
+                Slot::View(_) => None,
+            })
+            .collect();
+        let mut records: HashMap<JobId, JobRecord> = if ids.is_empty() {
+            HashMap::new()
+        } else {
+            match self.journal.jobs_by_ids(&ids) {
+                Ok(r) => r.into_iter().map(|r| (r.id, r)).collect(),
+                Err(e) => {
+                    self.notice(format!(
+                        "Finished uploads could not be read from the journal: {e}"
+                    ));
+                    HashMap::new()
+                }
+            }
+        };
+        slots
+            .into_iter()
+            .filter_map(|s| match s {
+                Slot::View(v) => Some(*v),
+                Slot::Journal(id, batch) => records.remove(&id).map(|r| finished_view(&r, batch)),
+            })
+            .collect()
+    }
+
     fn overview(&self) -> QueueOverview {
         let paused = self.is_paused();
         self.lock().board.overview(paused)
@@ -579,7 +625,7 @@ impl Inner {
                     r.key.clone(),
                 ));
                 found += 1;
-                if found % 50 == 0 {
+                if found.is_multiple_of(50) {
                     if let Some(b) = self.lock().board.batch_mut(g.batch) {
                         b.preparing = Some(found);
                     }
@@ -833,7 +879,7 @@ impl Inner {
                 }
             }),
             Ok(Finish::Duplicate(earlier)) => {
-                let _ = self.journal.finish(id, Stage::SkippedDuplicate, None);
+                let _ = self.journal.finish_duplicate(id, &earlier);
                 self.change(id, |v| {
                     v.stage = Stage::SkippedDuplicate;
                     v.duplicate_of = Some(earlier);
@@ -929,6 +975,34 @@ pub(crate) fn view_of(r: &JobRecord, batch: u32) -> JobView {
             diagnosis: None,
         }),
         warning: None,
+    }
+}
+
+/// The row of a finished job the board keeps only as a summary, from its journal record: the
+/// Wix file (done) or the earlier upload (skipped) are journaled with the job.
+pub(crate) fn finished_view(r: &JobRecord, batch: u32) -> JobView {
+    let file = r
+        .wix_file_id
+        .clone()
+        .map(|file_id| super::types::UploadedFile {
+            file_id,
+            url: r.wix_url.clone(),
+            status: r
+                .operation_status
+                .as_deref()
+                .map(crate::wix::media::OperationStatus::parse),
+        });
+    let done = r.state == Stage::Done;
+    JobView {
+        stage: r.state,
+        bytes_done: if done { r.size } else { 0 },
+        file: if done { file.clone() } else { None },
+        duplicate_of: if r.state == Stage::SkippedDuplicate {
+            file
+        } else {
+            None
+        },
+        ..view_of(r, batch)
     }
 }
 

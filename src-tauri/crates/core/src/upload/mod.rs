@@ -34,6 +34,7 @@ pub use journal::{
     HistoryEntry, HistoryMonth, HistoryPage, HistoryQuery, Journal, JournalError, Opened, WatchDef,
 };
 pub use mime::{Limits, MediaType};
+pub use progress::BoardSizes;
 pub use types::{
     Destination, GroupSummary, JobFailure, JobId, JobView, QueueEvent, QueueOverview, RowFilter,
     RowPage, RowQuery, Stage, StageCounts, TotalProgress, UploadEvent, UploadRequest, UploadedFile,

@@ -4,12 +4,11 @@
 //! events: it gets [`Board::overview`] (counts per stage and per drop, O(groups) in size) at
 //! most every ~100 ms, and asks for the rows it shows with [`Board::page`].
 
-use std::collections::BTreeMap;
-use std::ops::Bound;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use super::types::{
-    GroupSummary, JobId, JobView, QueueOverview, RowFilter, RowPage, RowQuery, Stage, StageCounts,
+    GroupSummary, JobId, JobView, QueueOverview, RowFilter, RowQuery, Stage, StageCounts,
     TotalProgress, UploadEvent,
 };
 
@@ -62,16 +61,81 @@ struct Entry {
     meter: Meter,
 }
 
-/// One drop's name and, while its folder is walked, how many files were found so far.
+/// One drop: its name, while its folder is walked how many files were found so far, and its
+/// jobs indexed by where they are in the row order (failures, in progress, finished), with
+/// counters kept up to date on every state change so nothing counts by walking the jobs.
 pub(crate) struct Batch {
     pub label: String,
     pub preparing: Option<u32>,
+    counts: StageCounts,
+    bytes_total: u64,
+    bytes_done: u64,
+    /// Unfinished jobs (their full detail is in [`Board::full`]).
+    live: BTreeSet<JobId>,
+    /// Failed jobs, kept in full: their failure (Wix's words, the diagnosis) is not journaled.
+    failed: BTreeSet<JobId>,
+    /// Done, skipped and cancelled jobs, ascending: 8 bytes each, their rows are read back
+    /// from the journal a page at a time.
+    finished: Vec<JobId>,
+}
+
+impl Batch {
+    fn new(label: String, preparing: Option<u32>) -> Batch {
+        Batch {
+            label,
+            preparing,
+            counts: StageCounts::default(),
+            bytes_total: 0,
+            bytes_done: 0,
+            live: BTreeSet::new(),
+            failed: BTreeSet::new(),
+            finished: Vec::new(),
+        }
+    }
+}
+
+/// One row of a [`PagePlan`]: shown from memory, or to be read from the journal.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Slot {
+    View(Box<JobView>),
+    /// A finished job of this group, summarized in memory: its row is in the journal.
+    Journal(JobId, u32),
+}
+
+/// A page of rows before the finished ones are read from the journal (the engine does that
+/// outside the board's lock, one query per page).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PagePlan {
+    pub total: u32,
+    pub offset: u32,
+    pub slots: Vec<Slot>,
+    pub revision: u64,
+}
+
+/// Sizes of the board's per-job structures, for tests that pin its memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BoardSizes {
+    /// Jobs held with their full detail (names, paths, descriptors).
+    pub full: usize,
+    /// Finished jobs held as an 8-byte id only.
+    pub summarized: usize,
+    /// Capacity of the summaries' vectors (what they occupy, in ids).
+    pub summary_capacity: usize,
 }
 
 pub(crate) struct Board {
-    jobs: BTreeMap<JobId, Entry>,
+    /// Jobs with their full detail: unfinished ones, failed ones, and finished ones that carry
+    /// a warning (not journaled). Every other finished job is only an id in its group.
+    full: BTreeMap<JobId, Entry>,
     batches: BTreeMap<u32, Batch>,
     next_batch: u32,
+    counts: StageCounts,
+    bytes_total: u64,
+    bytes_done: u64,
+    /// Jobs uploading now (their rates add up to the queue's).
+    uploading: BTreeSet<JobId>,
+    /// Jobs whose progress the throttle held back.
+    unsent: BTreeSet<JobId>,
     /// Bumped by every change the window could show.
     revision: u64,
     last_total: Option<Instant>,
@@ -82,9 +146,14 @@ pub(crate) struct Board {
 impl Board {
     pub fn new(interval: Duration) -> Board {
         Board {
-            jobs: BTreeMap::new(),
+            full: BTreeMap::new(),
             batches: BTreeMap::new(),
             next_batch: 1,
+            counts: StageCounts::default(),
+            bytes_total: 0,
+            bytes_done: 0,
+            uploading: BTreeSet::new(),
+            unsent: BTreeSet::new(),
             revision: 0,
             last_total: None,
             total_unsent: false,
@@ -96,7 +165,7 @@ impl Board {
     pub fn new_batch(&mut self, label: String, preparing: Option<u32>) -> u32 {
         let id = self.next_batch;
         self.next_batch += 1;
-        self.batches.insert(id, Batch { label, preparing });
+        self.batches.insert(id, Batch::new(label, preparing));
         self.revision += 1;
         id
     }
@@ -119,13 +188,23 @@ impl Board {
         self.batches.get_mut(&id)
     }
 
+    /// The group a job of this session is in (finished ones too).
+    pub fn batch_of(&self, id: JobId) -> Option<u32> {
+        if let Some(e) = self.full.get(&id) {
+            return Some(e.view.batch);
+        }
+        self.batches
+            .iter()
+            .find(|(_, b)| b.finished.binary_search(&id).is_ok())
+            .map(|(k, _)| *k)
+    }
+
     /// Unfinished jobs of one group.
     pub fn unfinished_of(&self, batch: u32) -> Vec<JobId> {
-        self.jobs
-            .values()
-            .filter(|e| e.view.batch == batch && !e.view.stage.is_final())
-            .map(|e| e.view.id)
-            .collect()
+        self.batches
+            .get(&batch)
+            .map(|b| b.live.iter().copied().collect())
+            .unwrap_or_default()
     }
 
     #[cfg(test)]
@@ -133,52 +212,215 @@ impl Board {
         self.revision
     }
 
+    /// How many jobs are held in full and as summaries.
+    pub fn sizes(&self) -> BoardSizes {
+        let (summarized, summary_capacity) = self.batches.values().fold((0, 0), |(n, c), b| {
+            (n + b.finished.len(), c + b.finished.capacity())
+        });
+        BoardSizes {
+            full: self.full.len(),
+            summarized,
+            summary_capacity,
+        }
+    }
+
+    /// Add (`add`) or take away a job's share of its group's and the queue's counters.
+    fn account(&mut self, batch: u32, stage: Stage, bytes: (u64, u64), add: bool) {
+        let (t, d) = bytes;
+        let apply = |c: &mut StageCounts, bt: &mut u64, bd: &mut u64| {
+            if add {
+                c.add(stage);
+                *bt += t;
+                *bd += d;
+            } else {
+                c.remove(stage);
+                *bt = bt.saturating_sub(t);
+                *bd = bd.saturating_sub(d);
+            }
+        };
+        apply(
+            &mut self.counts,
+            &mut self.bytes_total,
+            &mut self.bytes_done,
+        );
+        if let Some(b) = self.batches.get_mut(&batch) {
+            apply(&mut b.counts, &mut b.bytes_total, &mut b.bytes_done);
+        }
+    }
+
+    /// Put a job in its group's index for its stage, and count it.
+    fn place(&mut self, v: &JobView) {
+        self.account(v.batch, v.stage, bytes_of(v), true);
+        if v.stage == Stage::Uploading {
+            self.uploading.insert(v.id);
+        } else {
+            self.uploading.remove(&v.id);
+        }
+        let Some(b) = self.batches.get_mut(&v.batch) else {
+            return;
+        };
+        match v.stage {
+            Stage::Failed => {
+                b.failed.insert(v.id);
+            }
+            s if s.is_final() => {
+                if let Err(i) = b.finished.binary_search(&v.id) {
+                    b.finished.insert(i, v.id);
+                }
+            }
+            _ => {
+                b.live.insert(v.id);
+            }
+        }
+    }
+
+    /// Take a job out of its group's index and counters (it is placed again after a change).
+    fn unplace(&mut self, v: &JobView) {
+        self.account(v.batch, v.stage, bytes_of(v), false);
+        self.uploading.remove(&v.id);
+        if let Some(b) = self.batches.get_mut(&v.batch) {
+            b.live.remove(&v.id);
+            b.failed.remove(&v.id);
+        }
+    }
+
+    /// A finished job leaves memory but for its id, unless its row needs more than the
+    /// journal keeps (a failure's detail, a warning).
+    fn keeps_full(v: &JobView) -> bool {
+        !v.stage.is_final() || v.stage == Stage::Failed || v.warning.is_some()
+    }
+
+    /// A job of this session goes (its summary too): it is about to be placed anew. `was`:
+    /// the stage a summarized job ended in (summaries keep none; the journal had it).
+    fn forget(&mut self, id: JobId, was: Option<(Stage, u64)>) {
+        if let Some(e) = self.full.remove(&id) {
+            self.unplace(&e.view);
+            self.unsent.remove(&id);
+            if let Some(b) = self.batches.get_mut(&e.view.batch) {
+                if let Ok(i) = b.finished.binary_search(&id) {
+                    b.finished.remove(i);
+                }
+            }
+            return;
+        }
+        let hit = self.batches.iter_mut().find_map(|(k, b)| {
+            let i = b.finished.binary_search(&id).ok()?;
+            b.finished.remove(i);
+            Some(*k)
+        });
+        if let (Some(batch), Some((stage, size))) = (hit, was) {
+            let bytes = if stage == Stage::Done {
+                (size, size)
+            } else {
+                (0, 0)
+            };
+            self.account(batch, stage, bytes, false);
+        }
+    }
+
+    /// A finished job queued again (retry, upload anyway): `was` is the stage it had ended
+    /// in, so its summary's share of the counters goes.
+    pub fn requeued(&mut self, view: JobView, was: Stage) -> Vec<UploadEvent> {
+        self.forget(view.id, Some((was, view.size)));
+        self.insert(view)
+    }
+
     pub fn insert(&mut self, view: JobView) -> Vec<UploadEvent> {
         let id = view.id;
         self.revision += 1;
         self.total_unsent = true;
-        self.jobs.insert(
-            id,
-            Entry {
-                view: view.clone(),
-                meter: Meter::new(),
-            },
-        );
+        self.forget(id, None);
+        self.place(&view);
+        if Self::keeps_full(&view) {
+            self.full.insert(
+                id,
+                Entry {
+                    view: view.clone(),
+                    meter: Meter::new(),
+                },
+            );
+        }
         vec![UploadEvent::Job {
             job: Box::new(view),
         }]
     }
 
-    pub fn view(&self, id: JobId) -> Option<&JobView> {
-        self.jobs.get(&id).map(|e| &e.view)
-    }
-
-    pub fn views(&self) -> Vec<JobView> {
-        self.jobs.values().map(|e| e.view.clone()).collect()
+    /// Every job: the full ones as views, the summarized ones as ids to read from the journal.
+    pub fn all_slots(&self) -> Vec<Slot> {
+        let mut out: Vec<(JobId, Slot)> = self
+            .full
+            .values()
+            .map(|e| (e.view.id, Slot::View(Box::new(e.view.clone()))))
+            .collect();
+        for (k, b) in &self.batches {
+            for id in &b.finished {
+                if !self.full.contains_key(id) {
+                    out.push((*id, Slot::Journal(*id, *k)));
+                }
+            }
+        }
+        out.sort_by_key(|(id, _)| *id);
+        out.into_iter().map(|(_, s)| s).collect()
     }
 
     /// Forget finished jobs (the UI's "Clear finished") and the groups left empty.
     pub fn clear_finished(&mut self) {
-        self.jobs.retain(|_, e| !e.view.stage.is_final());
-        let live: std::collections::HashSet<u32> =
-            self.jobs.values().map(|e| e.view.batch).collect();
+        let gone: Vec<JobView> = self
+            .full
+            .values()
+            .filter(|e| e.view.stage.is_final())
+            .map(|e| e.view.clone())
+            .collect();
+        for v in gone {
+            self.full.remove(&v.id);
+            self.unplace(&v);
+        }
+        for b in self.batches.values_mut() {
+            b.finished = Vec::new();
+            let c = &mut b.counts;
+            (c.done, c.failed, c.cancelled, c.skipped) = (0, 0, 0, 0);
+        }
+        let c = &mut self.counts;
+        (c.done, c.failed, c.cancelled, c.skipped) = (0, 0, 0, 0);
+        // Finished jobs count no bytes but done ones: recount the bytes from what is left.
+        self.bytes_total = 0;
+        self.bytes_done = 0;
+        for b in self.batches.values_mut() {
+            b.bytes_total = 0;
+            b.bytes_done = 0;
+        }
+        let live: Vec<(u32, (u64, u64))> = self
+            .full
+            .values()
+            .map(|e| (e.view.batch, bytes_of(&e.view)))
+            .collect();
+        for (batch, (t, d)) in live {
+            self.bytes_total += t;
+            self.bytes_done += d;
+            if let Some(b) = self.batches.get_mut(&batch) {
+                b.bytes_total += t;
+                b.bytes_done += d;
+            }
+        }
         self.batches
-            .retain(|id, b| b.preparing.is_some() || live.contains(id));
+            .retain(|_, b| b.preparing.is_some() || b.counts.jobs() > 0);
         self.revision += 1;
         self.total_unsent = true;
     }
 
     /// A change that must be seen: the job's event at once; the total when its interval is
-    /// over (a fresh total per change would cost a pass over every job, per job).
+    /// over. The counters move by this job's difference only.
     pub fn change(
         &mut self,
         id: JobId,
         paused: bool,
         f: impl FnOnce(&mut JobView),
     ) -> Vec<UploadEvent> {
-        let Some(e) = self.jobs.get_mut(&id) else {
+        let Some(old) = self.full.get(&id).map(|e| e.view.clone()) else {
             return Vec::new();
         };
+        self.unplace(&old);
+        let e = self.full.get_mut(&id).expect("just seen");
         let before = e.view.stage;
         f(&mut e.view);
         if e.view.stage != before {
@@ -192,6 +434,11 @@ impl Board {
         e.meter.last_emit = Some(now);
         e.meter.unsent = false;
         let job = e.view.clone();
+        self.unsent.remove(&id);
+        self.place(&job);
+        if !Self::keeps_full(&job) {
+            self.full.remove(&id);
+        }
         self.revision += 1;
         self.total_unsent = true;
         let mut out = vec![UploadEvent::Job { job: Box::new(job) }];
@@ -202,18 +449,26 @@ impl Board {
     /// Bytes moved: update rate and ETA; emit only if this job's last event is old enough.
     pub fn progress(&mut self, id: JobId, bytes: u64, paused: bool) -> Vec<UploadEvent> {
         let now = Instant::now();
-        let Some(e) = self.jobs.get_mut(&id) else {
+        let Some(e) = self.full.get_mut(&id) else {
             return Vec::new();
         };
         if e.view.stage.is_final() {
             return Vec::new();
         }
+        let (_, before) = bytes_of(&e.view);
         e.view.bytes_done = bytes;
+        let (_, after) = bytes_of(&e.view);
         e.meter.sample(bytes, now);
         e.view.rate = e.meter.rate;
         e.view.eta_secs =
             (e.meter.rate > 1.0).then(|| e.view.size.saturating_sub(bytes) as f64 / e.meter.rate);
         e.meter.unsent = true;
+        let batch = e.view.batch;
+        self.unsent.insert(id);
+        self.bytes_done = (self.bytes_done + after).saturating_sub(before);
+        if let Some(b) = self.batches.get_mut(&batch) {
+            b.bytes_done = (b.bytes_done + after).saturating_sub(before);
+        }
         self.total_unsent = true;
         self.revision += 1;
         self.due(now, paused, Some(id))
@@ -251,19 +506,25 @@ impl Board {
         }
     }
 
-    /// Events for unsent changes whose interval is over: job `only`, or every job.
+    /// Events for unsent changes whose interval is over: job `only`, or every job with
+    /// progress held back (never a pass over all jobs).
     fn due(&mut self, now: Instant, paused: bool, only: Option<JobId>) -> Vec<UploadEvent> {
         let interval = self.interval;
         let old_enough = |t: Option<Instant>| t.is_none_or(|t| now.duration_since(t) >= interval);
-        let range = match only {
-            Some(id) => (Bound::Included(id), Bound::Included(id)),
-            None => (Bound::Unbounded, Bound::Unbounded),
+        let ids: Vec<JobId> = match only {
+            Some(id) => vec![id],
+            None => self.unsent.iter().copied().collect(),
         };
         let mut out = Vec::new();
-        for (_, e) in self.jobs.range_mut(range) {
+        for id in ids {
+            let Some(e) = self.full.get_mut(&id) else {
+                self.unsent.remove(&id);
+                continue;
+            };
             if e.meter.unsent && old_enough(e.meter.last_emit) {
                 e.meter.last_emit = Some(now);
                 e.meter.unsent = false;
+                self.unsent.remove(&id);
                 out.push(UploadEvent::Job {
                     job: Box::new(e.view.clone()),
                 });
@@ -273,86 +534,58 @@ impl Board {
         out
     }
 
-    pub fn total(&self, paused: bool) -> TotalProgress {
-        let mut t = TotalProgress {
-            jobs: 0,
-            finished: 0,
-            failed: 0,
-            bytes_total: 0,
-            bytes_done: 0,
-            rate: 0.0,
-            eta_secs: None,
-            paused,
-        };
-        for e in self.jobs.values() {
-            let v = &e.view;
-            t.jobs += 1;
-            if v.stage.is_final() {
-                t.finished += 1;
-                t.failed += u32::from(v.stage == Stage::Failed);
-            }
-            let (total, done) = bytes_of(v);
-            t.bytes_total += total;
-            t.bytes_done += done;
-            if v.stage == Stage::Uploading {
-                t.rate += v.rate;
-            }
-        }
-        t.eta_secs =
-            (t.rate > 1.0).then(|| t.bytes_total.saturating_sub(t.bytes_done) as f64 / t.rate);
-        t
+    /// Sum of the rates of the jobs uploading now.
+    fn rate(&self) -> f64 {
+        self.uploading
+            .iter()
+            .filter_map(|id| self.full.get(id))
+            .map(|e| e.view.rate)
+            .sum()
     }
 
-    /// The window's summary: counts, bytes, rate and ETA overall and per group. One pass over
-    /// the jobs; its size grows with the number of groups only.
+    pub fn total(&self, paused: bool) -> TotalProgress {
+        let rate = self.rate();
+        let c = &self.counts;
+        TotalProgress {
+            jobs: c.jobs(),
+            finished: c.jobs() - c.unfinished(),
+            failed: c.failed,
+            bytes_total: self.bytes_total,
+            bytes_done: self.bytes_done,
+            rate,
+            eta_secs: (rate > 1.0)
+                .then(|| self.bytes_total.saturating_sub(self.bytes_done) as f64 / rate),
+            paused,
+        }
+    }
+
+    /// The window's summary: counts, bytes, rate and ETA overall and per group, from counters
+    /// kept on each change: its cost and size grow with the number of groups only.
     pub fn overview(&self, paused: bool) -> QueueOverview {
-        let mut groups: BTreeMap<u32, GroupSummary> = self
+        let mut groups: Vec<GroupSummary> = self
             .batches
             .iter()
-            .map(|(id, b)| {
-                (
-                    *id,
-                    GroupSummary {
-                        batch: *id,
-                        label: b.label.clone(),
-                        preparing: b.preparing,
-                        counts: StageCounts::default(),
-                        bytes_total: 0,
-                        bytes_done: 0,
-                    },
-                )
+            .filter(|(_, b)| b.preparing.is_some() || b.counts.jobs() > 0)
+            .map(|(id, b)| GroupSummary {
+                batch: *id,
+                label: b.label.clone(),
+                preparing: b.preparing,
+                counts: b.counts.clone(),
+                bytes_total: b.bytes_total,
+                bytes_done: b.bytes_done,
             })
             .collect();
-        let mut counts = StageCounts::default();
-        let (mut bytes_total, mut bytes_done, mut rate) = (0u64, 0u64, 0f64);
-        for e in self.jobs.values() {
-            let v = &e.view;
-            let (t, d) = bytes_of(v);
-            counts.add(v.stage);
-            bytes_total += t;
-            bytes_done += d;
-            if v.stage == Stage::Uploading {
-                rate += v.rate;
-            }
-            if let Some(g) = groups.get_mut(&v.batch) {
-                g.counts.add(v.stage);
-                g.bytes_total += t;
-                g.bytes_done += d;
-            }
-        }
         let preparing: u32 = self.batches.values().filter_map(|b| b.preparing).sum();
-        let mut groups: Vec<GroupSummary> = groups
-            .into_values()
-            .filter(|g| g.preparing.is_some() || g.counts.jobs() > 0)
-            .collect();
         groups.sort_by_key(|g| (g.counts.failed == 0, std::cmp::Reverse(g.batch)));
-        let busy = counts.unfinished() > 0 || self.batches.values().any(|b| b.preparing.is_some());
+        let busy =
+            self.counts.unfinished() > 0 || self.batches.values().any(|b| b.preparing.is_some());
+        let rate = self.rate();
         QueueOverview {
             eta_secs: (rate > 1.0 && !paused)
-                .then(|| bytes_total.saturating_sub(bytes_done) as f64 / rate),
-            counts,
-            bytes_total,
-            bytes_done,
+                .then(|| self.bytes_total.saturating_sub(self.bytes_done) as f64 / rate),
+            counts: self.counts.clone(),
+            bytes_total: self.bytes_total,
+            bytes_done: self.bytes_done,
             rate: if paused { 0.0 } else { rate },
             paused,
             busy,
@@ -363,8 +596,10 @@ impl Board {
     }
 
     /// A window of rows (see [`RowQuery`]): failures first, then jobs in progress, then
-    /// finished ones, oldest first within each.
-    pub fn page(&self, q: &RowQuery) -> RowPage {
+    /// finished ones, oldest first within each (with no group given: group by group within
+    /// each). Walks the group indexes from the offset, never every job; finished rows come as
+    /// [`Slot::Journal`] for the engine to read in one query.
+    pub fn page(&self, q: &RowQuery) -> PagePlan {
         let cats: &[RowFilter] = match q.filter {
             RowFilter::All => &[RowFilter::Failed, RowFilter::InProgress, RowFilter::Done],
             RowFilter::Failed => &[RowFilter::Failed],
@@ -372,24 +607,54 @@ impl Board {
             RowFilter::Done => &[RowFilter::Done],
         };
         let limit = q.limit.min(500) as usize;
-        let mut total = 0u32;
-        let mut rows = Vec::new();
+        let groups: Vec<(u32, &Batch)> = match q.batch {
+            Some(id) => self.batches.get(&id).map(|b| (id, b)).into_iter().collect(),
+            None => self.batches.iter().map(|(k, b)| (*k, b)).collect(),
+        };
+        let mut total = 0usize;
+        let mut slots = Vec::new();
+        let offset = q.offset as usize;
+        let full = |id: &JobId| -> Option<Slot> {
+            self.full
+                .get(id)
+                .map(|e| Slot::View(Box::new(e.view.clone())))
+        };
         for c in cats {
-            for e in self.jobs.values() {
-                let v = &e.view;
-                if q.batch.is_some_and(|b| b != v.batch) || !c.admits(v.stage) {
-                    continue;
+            for (k, b) in &groups {
+                let n = match c {
+                    RowFilter::Failed => b.failed.len(),
+                    RowFilter::InProgress => b.live.len(),
+                    _ => b.finished.len(),
+                };
+                // The part of [total, total + n) that falls in [offset + taken, offset + limit).
+                let from = (offset + slots.len()).max(total);
+                let want = limit - slots.len();
+                if want > 0 && from < total + n {
+                    let skip = from - total;
+                    match c {
+                        RowFilter::Failed => {
+                            slots.extend(b.failed.iter().skip(skip).take(want).filter_map(full))
+                        }
+                        RowFilter::InProgress => {
+                            slots.extend(b.live.iter().skip(skip).take(want).filter_map(full))
+                        }
+                        _ => {
+                            let end = (skip + want).min(n);
+                            slots.extend(
+                                b.finished[skip..end]
+                                    .iter()
+                                    .map(|id| full(id).unwrap_or(Slot::Journal(*id, *k))),
+                            )
+                        }
+                    }
                 }
-                if total >= q.offset && rows.len() < limit {
-                    rows.push(v.clone());
-                }
-                total += 1;
+                total += n;
             }
         }
-        RowPage {
-            total,
+        PagePlan {
+            total: total as u32,
             offset: q.offset,
-            rows,
+            slots,
             revision: self.revision,
         }
     }
@@ -431,6 +696,108 @@ mod tests {
             error: None,
             warning: None,
         }
+    }
+
+    fn slot_ids(p: &PagePlan) -> Vec<i64> {
+        p.slots
+            .iter()
+            .map(|s| match s {
+                Slot::View(v) => v.id.0,
+                Slot::Journal(id, _) => id.0,
+            })
+            .collect()
+    }
+
+    /// Finished jobs leave the board but for an 8-byte id each (their names, paths and
+    /// descriptors are in the journal); counters stay right; *Clear finished* gives the memory
+    /// back. Counts structures, not time.
+    #[test]
+    fn finished_jobs_are_summaries_and_clear_finished_frees_them() {
+        let mut b = Board::new(Duration::from_millis(100));
+        let g = b.new_batch("Shoot".into(), None);
+        for i in 1..=5000 {
+            b.insert(JobView {
+                batch: g,
+                stage: Stage::Queued,
+                file: None,
+                ..view(i)
+            });
+        }
+        assert_eq!(b.sizes().full, 5000, "unfinished jobs keep their detail");
+        for i in 1..=5000 {
+            b.change(JobId(i), false, |v| v.stage = Stage::Uploading);
+            b.change(JobId(i), false, |v| {
+                v.stage = if i % 1000 == 0 {
+                    Stage::Failed
+                } else if i % 10 == 0 {
+                    Stage::SkippedDuplicate
+                } else {
+                    Stage::Done
+                };
+                v.file = Some(super::super::types::UploadedFile {
+                    file_id: format!("file-{i}"),
+                    url: Some(format!("https://static.example/{i}")),
+                    status: None,
+                });
+            });
+        }
+        let sizes = b.sizes();
+        assert_eq!(sizes.full, 5, "only the 5 failures are held in full");
+        assert_eq!(sizes.summarized, 4995);
+        assert!(sizes.summary_capacity <= 2 * 4995, "{sizes:?}");
+        let o = b.overview(false);
+        assert_eq!(
+            (
+                o.counts.done,
+                o.counts.skipped,
+                o.counts.failed,
+                o.counts.unfinished()
+            ),
+            (4500, 495, 5, 0)
+        );
+        assert_eq!((o.bytes_total, o.bytes_done), (4500 * 1000, 4500 * 1000));
+        assert_eq!(b.total(false).finished, 5000);
+        let p = b.page(&RowQuery {
+            batch: Some(g),
+            filter: RowFilter::All,
+            offset: 3,
+            limit: 4,
+        });
+        assert_eq!(
+            slot_ids(&p),
+            vec![4000, 5000, 1, 2],
+            "failures, then finished"
+        );
+        assert!(matches!(p.slots[1], Slot::View(_)) && matches!(p.slots[2], Slot::Journal(..)));
+
+        // A skipped job queued again (upload anyway) leaves its summary and counts once.
+        b.requeued(
+            JobView {
+                batch: g,
+                stage: Stage::Queued,
+                ..view(10)
+            },
+            Stage::SkippedDuplicate,
+        );
+        let o = b.overview(false);
+        assert_eq!(
+            (o.counts.skipped, o.counts.queued, o.counts.jobs()),
+            (494, 1, 5000)
+        );
+        assert_eq!(b.sizes().summarized, 4994);
+
+        b.clear_finished();
+        let sizes = b.sizes();
+        assert_eq!(
+            (sizes.full, sizes.summarized, sizes.summary_capacity),
+            (1, 0, 0),
+            "memory back down"
+        );
+        let o = b.overview(false);
+        assert_eq!(
+            (o.counts.jobs(), o.bytes_total, o.groups.len()),
+            (1, 1000, 1)
+        );
     }
 
     #[test]
@@ -538,23 +905,31 @@ mod tests {
         };
         let p = b.page(&q(RowFilter::All, 0, 5));
         assert_eq!(p.total, 1000);
-        let ids: Vec<i64> = p.rows.iter().map(|r| r.id.0).collect();
+        let ids = slot_ids(&p);
         assert_eq!(
             ids,
             vec![950, 990, 999, 901, 902],
             "failures, then in progress"
         );
         let p = b.page(&q(RowFilter::Done, 899, 10));
-        assert_eq!((p.total, p.rows.len(), p.rows[0].id.0), (900, 1, 900));
+        assert_eq!((p.total, slot_ids(&p)), (900, vec![900]));
+        assert!(
+            matches!(p.slots[0], Slot::Journal(JobId(900), b) if b == holiday),
+            "a finished row is read from the journal"
+        );
         assert_eq!(b.page(&q(RowFilter::Failed, 0, 10)).total, 3);
-        assert_eq!(b.page(&q(RowFilter::InProgress, 0, 10_000)).rows.len(), 97);
+        assert_eq!(b.page(&q(RowFilter::InProgress, 0, 10_000)).slots.len(), 97);
         let all = b.page(&RowQuery {
             batch: None,
             filter: RowFilter::All,
             offset: 0,
             limit: 10_000,
         });
-        assert_eq!((all.total, all.rows.len()), (1002, 500), "pages are capped");
+        assert_eq!(
+            (all.total, all.slots.len()),
+            (1002, 500),
+            "pages are capped"
+        );
 
         b.clear_finished();
         let o = b.overview(false);

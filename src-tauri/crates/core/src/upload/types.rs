@@ -219,6 +219,18 @@ impl StageCounts {
             Stage::SkippedDuplicate => self.skipped += 1,
         }
     }
+    /// The opposite of [`StageCounts::add`] (a job left this stage).
+    pub fn remove(&mut self, stage: Stage) {
+        let n = match stage {
+            Stage::Queued => &mut self.queued,
+            Stage::Hashing | Stage::Uploading | Stage::Processing => &mut self.active,
+            Stage::Done => &mut self.done,
+            Stage::Failed => &mut self.failed,
+            Stage::Cancelled => &mut self.cancelled,
+            Stage::SkippedDuplicate => &mut self.skipped,
+        };
+        *n = n.saturating_sub(1);
+    }
     /// Every job counted.
     pub fn jobs(&self) -> u32 {
         self.queued + self.active + self.done + self.failed + self.cancelled + self.skipped
