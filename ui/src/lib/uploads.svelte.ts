@@ -136,15 +136,16 @@ export function pagesFor(l: Layout, from: number, to: number): { batch: number; 
   return out
 }
 
-/** "Holiday 2026 — 2,412 files, 1,900 done, 3 failed". */
-export function groupLine(g: GroupSummary): string {
+/** "Holiday 2026 — 2,412 files, 1,900 done, 3 failed". While the queue is paused, jobs that
+ *  were moving say "paused", as their rows do: one state, one word. */
+export function groupLine(g: GroupSummary, paused = false): string {
   const c = g.counts
   const n = countAll(c)
   if (g.preparing != null && n === 0) return `Preparing ${g.preparing.toLocaleString('en-US')} file${g.preparing === 1 ? '' : 's'}…`
   const parts = [`${n.toLocaleString('en-US')} file${n === 1 ? '' : 's'}`]
   if (g.preparing != null) parts[0] = `${parts[0]} queued, still preparing (${g.preparing.toLocaleString('en-US')} found)`
   if (c.done) parts.push(`${c.done.toLocaleString('en-US')} done`)
-  if (c.active) parts.push(`${c.active.toLocaleString('en-US')} uploading`)
+  if (c.active) parts.push(`${c.active.toLocaleString('en-US')} ${paused ? 'paused' : 'uploading'}`)
   if (c.failed) parts.push(`${c.failed.toLocaleString('en-US')} failed`)
   if (c.skipped) parts.push(`${c.skipped.toLocaleString('en-US')} already there`)
   if (c.cancelled) parts.push(`${c.cancelled.toLocaleString('en-US')} cancelled`)

@@ -98,6 +98,8 @@ describe('the virtualized queue’s layout', () => {
   it('says what a group holds in plain words', () => {
     expect(groupLine(groups[0])).toBe('2,412 files, 1,900 done, 3 failed')
     expect(groupLine(groups[2])).toBe('Preparing 40 files…')
+    expect(groupLine(group(1, { done: 2, active: 1 }))).toBe('3 files, 2 done, 1 uploading')
+    expect(groupLine(group(1, { done: 2, active: 1 }), true)).toBe('3 files, 2 done, 1 paused')
     expect(groupLine(group(1, { queued: 500 }, { preparing: 1200 }))).toBe('500 files queued, still preparing (1,200 found)')
   })
 })
