@@ -105,10 +105,18 @@ def test_history_counts_searches_pages_and_jumps(launch, journal_of_hundreds, ar
     s.wait('[data-testid="history-none"]')
     s.type('[data-testid="history-search"]', " ")
     assert wait_count(s, "")["total"] == TOTAL
+    # The cleared search shows the newest rows again, from the top, before the list is scrolled
+    # (a scroll made while that page loads is undone by the return to the top).
+    wait_rows(s, lambda f: f[:3] == first_screen[:3], "back at the newest after the search was cleared")
 
     # Scrolling loads pages beyond the first 100 (rows 200–210 are on page 3).
-    s.js("document.querySelector('[data-testid=history-list]').scrollTop = 60 * 200")
-    wait_rows(s, lambda f: not set(f) & set(first_screen) and not s.find_all('[data-testid="history-row-loading"]'), "loaded after scrolling")
+    # Scrolled again on each look: a reload still finishing for the cleared search (typing clears
+    # the field, then types) returns the list to the top once more, as a user would see and redo.
+    def scrolled_and_loaded(f: list[str]) -> bool:
+        s.js("document.querySelector('[data-testid=history-list]').scrollTop = 60 * 200")
+        return not set(f) & set(first_screen) and not s.find_all('[data-testid="history-row-loading"]')
+
+    wait_rows(s, scrolled_and_loaded, "loaded after scrolling")
 
     # Jump to the oldest: the very first upload is on screen.
     s.js("const j = document.querySelector('[data-testid=history-jump]'); j.value = 'oldest'; j.dispatchEvent(new Event('change', {bubbles: true}))")
