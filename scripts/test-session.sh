@@ -24,8 +24,11 @@ run_step() { # run_step NAME CMD... — run, tee output to the log, remember fai
 }
 
 # A throwaway, unlocked Secret Service: tests never see the user's real keychain.
+# A private runtime dir too: gnome-keyring's --replace would otherwise stop the keyring of any
+# other test run on the machine (they share the control socket under XDG_RUNTIME_DIR).
 start_keyring() {
   KR_HOME=$(mktemp -d)
+  XDG_RUNTIME_DIR=$(mktemp -d); export XDG_RUNTIME_DIR
   eval "$(echo -n wixdrop-test | HOME=$KR_HOME gnome-keyring-daemon --replace --unlock --components=secrets 2>/dev/null)" || true
   export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
 }
