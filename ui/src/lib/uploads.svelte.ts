@@ -211,7 +211,12 @@ export interface Target {
   folder: Destination | null
   /** Human path of the folder, for labels ("Site Files / events"). */
   folderName: string
+  /** The folders from Site Files down to `folder`, so the folder browser reopens there. */
+  trail: { id: string; name: string }[]
 }
+
+/** The top level of Site Files for `profile`'s `siteId`. */
+export const topOf = (profile: string, siteId: string): Target => ({ profile, siteId, folder: null, folderName: 'Site Files', trail: [] })
 
 /** Rows fetched for one page of one group under one filter, and the revision they are from. */
 interface Page {
@@ -223,7 +228,7 @@ class UploadsStore {
   state = $state.raw<QueueState>(EMPTY)
   subscribed = $state(false)
   error = $state<string | null>(null)
-  target = $state<Target>({ profile: '', siteId: '', folder: null, folderName: 'Site Files' })
+  target = $state<Target>(topOf('', ''))
   /** Which rows the queue shows. */
   filter = $state<RowFilter>('all')
   /** Groups the user folded away. */
@@ -303,7 +308,8 @@ class UploadsStore {
     this.error = null
     this.sending++
     try {
-      const overview = await ipc.enqueueUploads(paths, t.profile, t.siteId, t.folder)
+      // The folder's names go along, so rows and History name it rather than show its ID.
+      const overview = await ipc.enqueueUploads(paths, t.profile, t.siteId, t.folder, t.trail.map((c) => c.name).join('/') || null)
       // The answer carries the new groups: paint them now, unless a newer overview came first.
       this.state = adopt(this.state, overview)
       return overview.groups.length
