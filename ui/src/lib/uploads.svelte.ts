@@ -196,11 +196,19 @@ export function formatEta(secs: number | null | undefined): string {
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`
 }
 
-/** `media-root/events/2024` → `Site Files / events / 2024`. */
+/** `media-root/events/2024` → `Site Files / events / 2024`. A folder whose name is not known
+ *  (`<32 hex digits>/day1`, from before names were kept) reads "a chosen folder / day1": an ID
+ *  means nothing to a person (it stays one click away, in the row's tooltip). */
 export function folderLabel(folder: string): string {
   const parts = folder.split('/').filter(Boolean)
   if (parts[0] === 'media-root') parts.shift()
+  else if (parts.length && /^[0-9a-f]{32}$/i.test(parts[0])) parts[0] = 'a chosen folder'
   return ['Site Files', ...parts].join(' / ')
+}
+
+/** A History entry's folder: its path by names when known, else its label as above. */
+export function entryFolder(e: { folder: string; folder_path: string | null }): string {
+  return e.folder_path != null ? ['Site Files', ...e.folder_path.split('/').filter(Boolean)].join(' / ') : folderLabel(e.folder)
 }
 
 /** Where new uploads go, as chosen on the Upload screen. */
