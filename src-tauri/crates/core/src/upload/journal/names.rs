@@ -182,3 +182,116 @@ UPDATE history SET site_name = (SELECT name FROM site_names s WHERE s.site_id = 
     WHERE site_name IS NULL;
 UPDATE history SET search_text = NULL;
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::upload::journal::HistoryQuery;
+
+    const HEX: &str = "f9246239754e564b93f5f3dde9e85827";
+
+    fn search(j: &Journal, q: &str) -> Vec<String> {
+        j.history(&HistoryQuery {
+            search: Some(q.into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|e| e.file_name)
+        .collect()
+    }
+
+    #[test]
+    fn old_entries_get_names_once_known_and_are_found_by_them() {
+        let d = tempfile::tempdir().unwrap();
+        let path = d.path().join("wixdrop.sqlite3");
+        {
+            // A journal from before the name columns: one entry at the top level, one in a
+            // folder the user picked (its label is the folder's ID), one in a subfolder of it.
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(&format!(
+                "CREATE TABLE history (
+                    id INTEGER PRIMARY KEY, job_id INTEGER, path TEXT NOT NULL, file_name TEXT NOT NULL,
+                    size INTEGER NOT NULL, sha256 TEXT NOT NULL, profile TEXT NOT NULL, site_id TEXT NOT NULL,
+                    folder_key TEXT NOT NULL, folder_label TEXT NOT NULL, wix_file_id TEXT NOT NULL,
+                    url TEXT, mime_type TEXT, media_type TEXT, uploaded_at INTEGER NOT NULL, search_text TEXT);
+                 INSERT INTO history VALUES (1, 1, '/p/top.png', 'top.png', 5, 'a', 'Old name', 'site-a', 'k', 'media-root/events', 'f1', NULL, NULL, NULL, 1781524800000, NULL);
+                 INSERT INTO history VALUES (2, 2, '/p/Été.png', 'Été.png', 5, 'b', 'Old name', 'site-a', 'k', '{HEX}', 'f2', NULL, NULL, NULL, 1781524800001, NULL);
+                 INSERT INTO history VALUES (3, 3, '/p/day.png', 'day.png', 5, 'c', 'Old name', 'site-a', 'k', '{HEX}/day1', 'f3', NULL, NULL, NULL, 1781524800002, NULL);
+                 PRAGMA user_version = 2;"
+            ))
+            .unwrap();
+        }
+        let j = Journal::open(&path).unwrap().journal;
+        let by_name = |j: &Journal| {
+            let mut v: Vec<(String, Option<String>, Option<String>)> = j
+                .history(&HistoryQuery::default())
+                .unwrap()
+                .into_iter()
+                .map(|e| (e.file_name, e.site_name, e.folder_path))
+                .collect();
+            v.sort();
+            v
+        };
+        // Migrated: the top-level entry has its path at once; the picked folder's are unknown.
+        assert_eq!(
+            by_name(&j),
+            vec![
+                ("day.png".into(), None, None),
+                ("top.png".into(), None, Some("events".into())),
+                ("Été.png".into(), None, None),
+            ]
+        );
+        assert!(search(&j, "summer").is_empty());
+        // The window tells the names: the site's (from the profile) and the folder's.
+        j.remember_sites([("site-a", "Demo Blog"), ("site-z", "Other")])
+            .unwrap();
+        j.remember_folder("site-a", HEX, "Summer 2026").unwrap();
+        assert_eq!(
+            by_name(&j),
+            vec![
+                ("day.png".into(), Some("Demo Blog".into()), Some("Summer 2026/day1".into())),
+                ("top.png".into(), Some("Demo Blog".into()), Some("events".into())),
+                ("Été.png".into(), Some("Demo Blog".into()), Some("Summer 2026".into())),
+            ]
+        );
+        // Searched by those names, case and accents ignored.
+        let mut found = search(&j, "summer");
+        found.sort();
+        assert_eq!(found, vec!["day.png", "Été.png"]);
+        assert_eq!(search(&j, "SUMMER 2026 day1"), vec!["day.png"]);
+        assert_eq!(search(&j, "demo blog ete").len(), 1);
+        // Queue rows are named the same way; unknown folders stay as they came.
+        let row = |folder: &str| JobView {
+            id: crate::upload::types::JobId(1),
+            batch: 1,
+            path: "/p/x.png".into(),
+            file_name: "x.png".into(),
+            profile: "p".into(),
+            site_id: "site-a".into(),
+            folder: folder.into(),
+            size: 1,
+            mime_type: None,
+            media_type: None,
+            stage: crate::upload::types::Stage::Queued,
+            bytes_done: 0,
+            rate: 0.0,
+            eta_secs: None,
+            file: None,
+            duplicate_of: None,
+            error: None,
+            warning: None,
+        };
+        let mut rows = vec![row(&format!("{HEX}/day1")), row("media-root/x"), row("0123456789abcdef0123456789abcdef")];
+        j.name_folders(&mut rows);
+        let got: Vec<&str> = rows.iter().map(|r| r.folder.as_str()).collect();
+        assert_eq!(
+            got,
+            vec!["media-root/Summer 2026/day1", "media-root/x", "0123456789abcdef0123456789abcdef"]
+        );
+        // Blank and top-level names are ignored, not stored.
+        j.remember_folder("site-a", "media-root", "x").unwrap();
+        j.remember_folder("site-a", "abc", " / ").unwrap();
+        assert_eq!(path_of(&j.conn(), "site-a", "abc/q"), None);
+    }
+}
