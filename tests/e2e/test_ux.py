@@ -155,8 +155,11 @@ def test_pause_resume_cancel_retry_every_place_agrees(launch, home, emulator, ap
                     line: document.querySelector('[data-testid=queue-line]').textContent,
                     group: [...document.querySelectorAll('[data-testid=group-line]')].map(e => e.textContent),
                     rows: rows.map(r => [r.dataset.paused, r.querySelector('[data-testid=job-stage]').textContent, r.querySelector('[data-testid=job-detail]').textContent]),
-                    moving: document.querySelectorAll('.bar.moving').length}"""
+                    moving: document.querySelectorAll('.bar.moving').length,
+                    nav: document.querySelector('[data-testid=nav-upload-status]')?.textContent ?? null}"""
         )
+        if v["nav"] != "Paused":
+            return f"sidebar: {v['nav']!r}"
         if "Paused" not in v["headline"] or "/s" in v["line"] or "left" in v["line"]:
             return f"header: {v}"
         if any("uploading" in g for g in v["group"]):
@@ -180,6 +183,7 @@ def test_pause_resume_cancel_retry_every_place_agrees(launch, home, emulator, ap
 
     s.click('[data-testid="resume-all"]')
     s.wait('[data-testid="queue-overview"][data-paused="false"]')
+    s.wait('[data-testid="nav-upload-status"][data-paused="false"]')
     s.wait_text('[data-testid="job"][data-stage="uploading"] [data-testid="job-detail"]', "/s", timeout=20)
     # Cancel one: its row, its group line and the header all say so.
     s.click('[data-testid="job"][data-file="two.png"] [data-testid="cancel"]')

@@ -250,9 +250,21 @@ mod tests {
         assert_eq!(
             by_name(&j),
             vec![
-                ("day.png".into(), Some("Demo Blog".into()), Some("Summer 2026/day1".into())),
-                ("top.png".into(), Some("Demo Blog".into()), Some("events".into())),
-                ("Été.png".into(), Some("Demo Blog".into()), Some("Summer 2026".into())),
+                (
+                    "day.png".into(),
+                    Some("Demo Blog".into()),
+                    Some("Summer 2026/day1".into())
+                ),
+                (
+                    "top.png".into(),
+                    Some("Demo Blog".into()),
+                    Some("events".into())
+                ),
+                (
+                    "Été.png".into(),
+                    Some("Demo Blog".into()),
+                    Some("Summer 2026".into())
+                ),
             ]
         );
         // Searched by those names, case and accents ignored.
@@ -282,12 +294,20 @@ mod tests {
             error: None,
             warning: None,
         };
-        let mut rows = vec![row(&format!("{HEX}/day1")), row("media-root/x"), row("0123456789abcdef0123456789abcdef")];
+        let mut rows = vec![
+            row(&format!("{HEX}/day1")),
+            row("media-root/x"),
+            row("0123456789abcdef0123456789abcdef"),
+        ];
         j.name_folders(&mut rows);
         let got: Vec<&str> = rows.iter().map(|r| r.folder.as_str()).collect();
         assert_eq!(
             got,
-            vec!["media-root/Summer 2026/day1", "media-root/x", "0123456789abcdef0123456789abcdef"]
+            vec![
+                "media-root/Summer 2026/day1",
+                "media-root/x",
+                "0123456789abcdef0123456789abcdef"
+            ]
         );
         // Blank and top-level names are ignored, not stored.
         j.remember_folder("site-a", "media-root", "x").unwrap();
