@@ -150,7 +150,11 @@ class Session:
         """Wait until an element matching `css` exists and is displayed; return it."""
         deadline = time.time() + timeout
         while True:
-            for el in self.find_all(css):
+            try:
+                found = self.find_all(css)
+            except WebDriverError:
+                found = []  # the page is reloading (a switch into or out of the demo): look again
+            for el in found:
                 if self._displayed(el):
                     return el
             if time.time() > deadline:
