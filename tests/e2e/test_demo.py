@@ -146,7 +146,8 @@ def test_demo_from_welcome_to_leave(launch, home, artifacts, tmp_path):
         assert any(name in r for r in rows), (name, rows)
     # Demo sites' addresses would read 127.0.0.1:…/__emulator/live/…: they say what they are.
     assert not any("127.0.0.1" in r or "__emulator" in r for r in rows), rows
-    assert all("Demo site" in s.text(u) for u in s.find_all('[data-testid="add-key"] [data-testid="site-url"]'))
+    labels = s.js("return [...document.querySelectorAll('[data-testid=add-key] [data-testid=site-url]')].map(e => e.textContent)")
+    assert labels and all("Demo site" in u for u in labels), labels
     shot(s, artifacts / "demo-04-verified.png")
     s.click('[data-testid="add-done"]')
     assert "Works" in s.text(s.wait('[data-profile="Demo account"]'))
@@ -166,7 +167,7 @@ def test_demo_from_welcome_to_leave(launch, home, artifacts, tmp_path):
     # labelled as a demo one, and clicking it shows no error.
     assert not s.find_all('[data-testid="open-url"]')
     s.wait('[data-testid="demo-url"]')
-    s.click('[data-testid="job-url"]')
+    s.js("document.querySelector('[data-testid=job-url]').click()")
     assert not s.find_all('main [role="alert"]'), s.js("return [...document.querySelectorAll('main [role=alert]')].map(e => e.textContent)")
     # The same file again is "Already uploaded", with its URL to copy.
     drop(s, [f])
