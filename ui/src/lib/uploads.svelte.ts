@@ -281,6 +281,8 @@ class UploadsStore {
             else this.enqueue(e.paths)
           }
         })
+        // Said on the page, so a test (or a curious user) can tell drops are being taken.
+        .then(() => document.documentElement.setAttribute('data-drops', 'ready'))
         .catch((e) => (this.error = (e as { message: string }).message))
     }
     this.starting ??= ipc
