@@ -309,11 +309,21 @@ def test_checking_a_key_without_an_answer_shows_progress_and_cancels(launch, emu
     assert not s.find_all('[data-testid="folders-error"]')
 
 
-def test_each_screen_opens_at_its_top(launch, app_env):
+def test_each_screen_opens_at_its_top_and_settings_speak_one_unit(launch, app_env, home):
     s = launch(**app_env)
     s.set_window_rect(800, 600, 0, 0)
     s.js("location.hash = '#/settings'")
     s.wait('[data-testid="settings-form"]')
+    # Settings speaks one unit (MB, MB/s) in words a user knows.
+    form = s.js("return document.querySelector('[data-testid=settings-form]').textContent")
+    for word in ["MiB", "Mbit", "Resumable above", "Chunk"]:
+        assert word not in form, (word, form)
+    assert "MB/s" in form and form.count(" MB") >= 2, form
+    # Opening and saving changes nothing (8 MiB pieces stay 8 MiB though shown as 8.4 MB).
+    s.click('[data-testid="settings-form"] button[type="submit"]')
+    s.wait_text('[data-testid="settings-form"]', "Saved.")
+    saved = json.loads((home / "config" / "settings.json").read_text())
+    assert saved.get("chunk_size_bytes", 8 * 1024 * 1024) == 8 * 1024 * 1024 and saved.get("simple_upload_max_bytes", 10_000_000) == 10_000_000, saved
     s.js("const c = document.querySelector('main.content'); c.scrollTop = c.scrollHeight")
     assert s.js("return document.querySelector('main.content').scrollTop") > 0
     s.click('[data-testid="nav-upload"]')

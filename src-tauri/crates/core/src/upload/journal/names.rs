@@ -155,6 +155,13 @@ impl Journal {
     /// `media-root/Summer 2026/day1` when the folder's path is known (the window shows
     /// `media-root/…` as "Site Files / …"). Rows whose folder is not known stay as they are.
     pub fn name_folders(&self, rows: &mut [JobView]) {
+        // Most rows are below the top level: the journal is not even locked for them.
+        if rows
+            .iter()
+            .all(|r| r.folder.split('/').next() == Some(MEDIA_ROOT))
+        {
+            return;
+        }
         let c = self.conn();
         for r in rows {
             if r.folder.split('/').next() == Some(MEDIA_ROOT) {
