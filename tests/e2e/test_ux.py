@@ -265,7 +265,7 @@ def test_folders_by_name_reopened_where_chosen_and_searched_without_accents(laun
     s.click('[data-testid="rename-submit"]')
     s.wait('[data-profile="Renamed"]')
     open_upload(s)
-    dest = s.js("return document.querySelector('[data-testid=job] .dest').textContent")
+    dest = jtext(s, '[data-testid="job"] .dest')
     assert site_name in dest and not HEX32.search(dest), dest
     s.js("location.hash = '#/history'")
     s.type('[data-testid="history-search"]', "cafe")
