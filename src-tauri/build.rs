@@ -30,6 +30,9 @@ const COMMANDS: &[&str] = &[
     "list_watches",
     "add_watch",
     "remove_watch",
+    "cancel_wait",
+    "search_matches",
+    "wix_reachable",
 ];
 
 fn main() {

@@ -22,6 +22,8 @@ pub enum IpcErrorKind {
     Wix,
     /// Reading or writing local files failed.
     Io,
+    /// The user cancelled the wait (verify, folder listing…): nothing to show.
+    Cancelled,
     /// Anything else.
     Internal,
 }
@@ -79,6 +81,12 @@ impl From<wixdrop_core::keys::KeyOpError> for IpcError {
     }
 }
 
+impl From<wixdrop_core::waits::Cancelled> for IpcError {
+    fn from(e: wixdrop_core::waits::Cancelled) -> Self {
+        IpcError::new(IpcErrorKind::Cancelled, e.to_string())
+    }
+}
+
 impl From<wixdrop_core::wix::WixError> for IpcError {
     fn from(e: wixdrop_core::wix::WixError) -> Self {
         IpcError::new(IpcErrorKind::Wix, e.to_string())
@@ -100,6 +108,13 @@ mod tests {
             serde_json::to_string(&e).unwrap(),
             r#"{"kind":"invalid","message":"Parallel uploads must be between 1 and 16 (got 0)."}"#
         );
+    }
+
+    /// The window tells a cancelled wait from a failure by this kind (and shows nothing).
+    #[test]
+    fn a_cancelled_wait_has_its_own_kind() {
+        let e: IpcError = wixdrop_core::waits::Cancelled.into();
+        assert_eq!(serde_json::to_value(&e).unwrap()["kind"], "cancelled");
     }
 
     /// Wix's refusals (folder listing, folder creation) keep their diagnosis in the message.

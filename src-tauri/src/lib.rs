@@ -61,6 +61,9 @@ pub fn run() {
             commands::uploads::list_watches,
             commands::uploads::add_watch,
             commands::uploads::remove_watch,
+            commands::waits::cancel_wait,
+            commands::waits::search_matches,
+            commands::waits::wix_reachable,
             #[cfg(feature = "e2e")]
             commands::uploads::e2e_drop,
         ])

@@ -86,6 +86,8 @@ pub struct AppState {
     temp_root: PathBuf,
     /// Said once, on the next `app_info`, then forgotten.
     startup_warnings: Mutex<Vec<String>>,
+    /// Network waits the window can cancel (verify, folder listing), by its ids.
+    pub waits: wixdrop_core::waits::Waits,
 }
 
 impl AppState {
@@ -100,6 +102,7 @@ impl AppState {
     pub fn new(paths: Paths, client: WixClient, vault: Vault, temp_root: PathBuf) -> AppState {
         let leftover = demo::clean_leftovers(&paths);
         let (real, warnings) = Session::open(paths, client, vault, None);
+        crate::commands::uploads::remember_sites(&real, &real.vault.list());
         let real = Arc::new(real);
         AppState {
             current: RwLock::new(real.clone()),
@@ -108,6 +111,7 @@ impl AppState {
             app: OnceLock::new(),
             temp_root,
             startup_warnings: Mutex::new(leftover.into_iter().chain(warnings).collect()),
+            waits: Default::default(),
         }
     }
 

@@ -15,6 +15,7 @@ import time
 import uuid
 from pathlib import Path
 
+from webdriver import KEY
 from conftest import screen_capture
 from test_upload import drop, media_file, open_upload, shot, wait_stages
 
@@ -118,8 +119,14 @@ def test_demo_from_welcome_to_leave(launch, home, artifacts, tmp_path):
     screen_capture(artifacts / "demo-02-keys-x11.png")
 
     # Copy the demo key, then paste it as a user would: the badge reads a real-shape API key.
+    # Its tooltip is a short sentence, not the 700-character key; "Copied" does not resize it.
+    tip = s.js("return document.querySelector('[data-testid=demo-key-copy]').title")
+    assert 0 < len(tip) < 80 and key not in tip, tip
+    width = lambda: s.js("return document.querySelector('[data-testid=demo-key-copy]').getBoundingClientRect().width")
+    before = width()
     s.click('[data-testid="demo-key-copy"]')
     s.wait('[data-testid="demo-key-copy"][data-copied="true"]', timeout=5)
+    assert abs(width() - before) < 0.5, (before, width())
     if shutil.which("xclip"):
         clip = subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True, text=True, timeout=5).stdout
         assert clip == key
@@ -137,6 +144,10 @@ def test_demo_from_welcome_to_leave(launch, home, artifacts, tmp_path):
     assert len(rows) == len(demo["site_names"]) == 3, rows
     for name in demo["site_names"]:
         assert any(name in r for r in rows), (name, rows)
+    # Demo sites' addresses would read 127.0.0.1:…/__emulator/live/…: they say what they are.
+    assert not any("127.0.0.1" in r or "__emulator" in r for r in rows), rows
+    labels = s.js("return [...document.querySelectorAll('[data-testid=add-key] [data-testid=site-url]')].map(e => e.textContent)")
+    assert labels and all("Demo site" in u for u in labels), labels
     shot(s, artifacts / "demo-04-verified.png")
     s.click('[data-testid="add-done"]')
     assert "Works" in s.text(s.wait('[data-profile="Demo account"]'))
@@ -152,8 +163,17 @@ def test_demo_from_welcome_to_leave(launch, home, artifacts, tmp_path):
     drop(s, [f])
     wait_stages(s, {"done"}, 1, timeout=60)
     assert s.js("return document.querySelector('[data-testid=job-url]').textContent").startswith("http")
-    # Demo files never reach Wix: no "Open" that would send their URL to Wix's CDN.
+    # Demo files never reach Wix: no "Open" that would send their URL to Wix's CDN; the URL is
+    # labelled as a demo one, and clicking it shows no error.
     assert not s.find_all('[data-testid="open-url"]')
+    s.wait('[data-testid="demo-url"]')
+    s.js("document.querySelector('[data-testid=job-url]').click()")
+    assert not s.find_all('main [role="alert"]'), s.js("return [...document.querySelectorAll('main [role=alert]')].map(e => e.textContent)")
+    # The same file again is "Already uploaded", with its URL to copy.
+    drop(s, [f])
+    s.wait('[data-testid="job"][data-stage="skipped_duplicate"] [data-testid="copy-url"]', timeout=30)
+    line = s.text(s.wait('[data-testid="queue-line"]'))
+    assert "300 kB of 300 kB sent" in line and "1 already there" in line, line
     shot(s, artifacts / "demo-05-upload-done.png")
 
     # History shows it.
@@ -182,8 +202,19 @@ def test_demo_from_welcome_to_leave(launch, home, artifacts, tmp_path):
     # Leave: back to the real configuration, with nothing of the demo left.
     s.click('[data-testid="nav-history"]')
     s.wait('[data-testid="history-row"]')
+    # Leave demo asks first; Escape (or Stay) keeps everything, and focus goes back to the button.
     s.click('[data-testid="leave-demo"]')
+    s.wait('[data-testid="leave-demo-dialog"][open]')
+    assert s.active()["testid"] == "stay-in-demo"
+    shot(s, artifacts / "demo-09b-leave-asks.png")
+    s.press(KEY["Escape"])
+    s.wait_gone('[data-testid="leave-demo-dialog"][open]')
+    assert s.find_all(BANNER) and s.find_all('[data-testid="history-row"]')
+    s.click('[data-testid="leave-demo"]')
+    s.click('[data-testid="confirm-leave-demo"]')
     s.wait_gone(BANNER, timeout=30)
+    # …and says what happened.
+    assert "You left the demo" in s.text(s.wait('[data-testid="app-notice"]'))
     s.wait_text("main h1", "History")
     s.wait_text("main", "Nothing uploaded yet")
     assert not s.find_all('[data-testid="history-row"]')

@@ -38,7 +38,7 @@ def test_paste_badge_save_verify_and_sites(launch, home, emulator, app_env, arti
     for site in emulator.sites:
         assert any(site["displayName"] in r for r in rows), (site, rows)
     # One site is the default (the first, the one the key was checked against and uploads go to).
-    checked = s.js("return [...document.querySelectorAll('[data-testid=add-key] [data-testid=site-row]')].map(r => r.querySelector('input').checked)")
+    checked = s.js("return [...document.querySelectorAll('[data-testid=add-key] [data-testid=site-row]')].map(r => r.dataset.default === 'true')")
     assert checked == [True] + [False] * (len(rows) - 1), checked
     s.screenshot(artifacts / "keys-03-verified-sites.png")
 

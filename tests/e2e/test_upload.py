@@ -34,7 +34,9 @@ def add_profile_with_cli(home: Path, env: dict, key: str, name: str = "Studio") 
 
 
 def drop(s, paths: list[Path]) -> None:
-    """Simulated drop: the e2e-only command emits the same `tauri://drag-drop` the OS drop does."""
+    """Simulated drop: the e2e-only command emits the same `tauri://drag-drop` the OS drop does,
+    once the window listens for drops (an event emitted before that is lost, as a real one is)."""
+    s.wait('html[data-drops="ready"]', timeout=20)
     err = s.js(
         """return window.__TAURI_INTERNALS__.invoke('e2e_drop', {paths: arguments[0]}).then(() => null, (e) => JSON.stringify(e));""",
         [str(p) for p in paths],

@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 
 W3C_ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+# W3C WebDriver key codes.
+KEY = {"Tab": "\ue004", "Enter": "\ue007", "Shift": "\ue008", "Escape": "\ue00c", "ArrowDown": "\ue015", "ArrowUp": "\ue013", "Space": "\ue00d"}
 
 
 class WebDriverError(RuntimeError):
@@ -119,6 +121,27 @@ class Session:
     def js(self, script: str, *args):
         return self._request("POST", self._s("/execute/sync"), {"script": script, "args": list(args)})
 
+    def js_async(self, script: str, *args):
+        """Run `script` with a callback as its last argument; returns what it passes to it."""
+        return self._request("POST", self._s("/execute/async"), {"script": script, "args": list(args)})
+
+    def press(self, *keys: str) -> None:
+        """Press keys on whatever has focus, as a keyboard would (W3C key actions). A key held
+        with another: press(KEY["Shift"] + KEY["Tab"]) holds the first while pressing the rest."""
+        for combo in keys:
+            down = [{"type": "keyDown", "value": k} for k in combo]
+            up = [{"type": "keyUp", "value": k} for k in reversed(combo)]
+            self._request("POST", self._s("/actions"), {"actions": [{"type": "key", "id": "keyboard", "actions": down + up}]})
+        self._request("DELETE", self._s("/actions"))
+
+    def active(self) -> dict:
+        """What has focus: its test id, tag, text and whether it is inside an open dialog."""
+        return self.js(
+            """const e = document.activeElement;
+            return {testid: e?.dataset?.testid ?? null, tag: e?.tagName ?? null, text: (e?.textContent ?? '').trim().slice(0, 80),
+                    inDialog: !!e?.closest('dialog[open]'), label: e?.getAttribute?.('aria-label') ?? null}"""
+        )
+
     def find_all(self, css: str) -> list[str]:
         found = self._request("POST", self._s("/elements"), {"using": "css selector", "value": css})
         return [e[W3C_ELEMENT] for e in found]
@@ -127,7 +150,11 @@ class Session:
         """Wait until an element matching `css` exists and is displayed; return it."""
         deadline = time.time() + timeout
         while True:
-            for el in self.find_all(css):
+            try:
+                found = self.find_all(css)
+            except WebDriverError:
+                found = []  # the page is reloading (a switch into or out of the demo): look again
+            for el in found:
                 if self._displayed(el):
                     return el
             if time.time() > deadline:

@@ -46,15 +46,18 @@ pub fn add_profile(
 }
 
 /// Live check: list the sites, probe media access on `site` (ID or dashboard URL) or the default.
+/// `op`: an id the window can pass to `cancel_wait` to stop it (kind `cancelled`).
 #[tauri::command]
 pub async fn verify_profile(
     state: State<'_, AppState>,
     name: String,
     site: Option<String>,
+    op: Option<u64>,
 ) -> Result<KeyCheck, IpcError> {
     let s = state.session();
-    let (profile, verification) =
-        check_profile(&s.vault, &s.client, &name, site.as_deref()).await?;
+    let check = check_profile(&s.vault, &s.client, &name, site.as_deref());
+    let (profile, verification) = state.waits.run(op, check).await??;
+    crate::commands::uploads::remember_sites(&s, std::slice::from_ref(&profile));
     Ok(KeyCheck {
         profile,
         verification,
@@ -72,15 +75,18 @@ pub fn rename_profile(
     Ok(s.vault.rename(&name, &new_name)?)
 }
 
-/// Rotation: the new key is verified before the old one is forgotten.
+/// Rotation: the new key is verified before the old one is forgotten. Cancelling (`op`) before
+/// Wix answered keeps the old key.
 #[tauri::command]
 pub async fn replace_key(
     state: State<'_, AppState>,
     name: String,
     key_text: String,
+    op: Option<u64>,
 ) -> Result<KeyCheck, IpcError> {
     let s = state.session();
-    let (profile, verification, replaced) = rotate(&s.vault, &s.client, &name, &key_text).await?;
+    let rotation = rotate(&s.vault, &s.client, &name, &key_text);
+    let (profile, verification, replaced) = state.waits.run(op, rotation).await??;
     Ok(KeyCheck {
         profile,
         verification,

@@ -4,3 +4,4 @@ pub mod app;
 pub mod history;
 pub mod keys;
 pub mod uploads;
+pub mod waits;

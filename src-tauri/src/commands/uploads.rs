@@ -245,7 +245,8 @@ fn journal_err(e: impl std::fmt::Display) -> IpcError {
 }
 
 /// Upload `paths` (files or folders) for `profile` to `site_id`; `folder` = null is the top
-/// level of Site Files. Returns at once with the new groups' ids (one per dropped folder, one
+/// level of Site Files; `folder_path` = the chosen folder's names below Site Files
+/// (`Summer 2026/day1`), kept so rows and History show names instead of its ID. Returns at once with the new groups' ids (one per dropped folder, one
 /// for the loose files); the walk and the journal writes follow in the engine, the groups
 /// showing "preparing" meanwhile.
 #[tauri::command(async)]
@@ -255,10 +256,22 @@ pub fn enqueue_uploads(
     profile: String,
     site_id: String,
     folder: Option<Destination>,
+    folder_path: Option<String>,
     upload_anyway: bool,
 ) -> Result<QueueOverview, IpcError> {
     let s = state.session();
     let key = s.vault.key(&profile)?;
+    // The names the rows and History show instead of IDs (see journal/names.rs).
+    if let Ok(p) = s.vault.get(&profile) {
+        remember_sites(&s, std::slice::from_ref(&p));
+    }
+    if let (Some(Destination::FolderId(id)), Some(names)) = (&folder, &folder_path) {
+        let _ = s
+            .uploads
+            .engine
+            .journal()
+            .remember_folder(&site_id, id, names);
+    }
     let requests = requests_for(
         paths,
         &profile,
@@ -298,7 +311,20 @@ pub fn cancel_upload(state: State<'_, AppState>, id: JobId) {
 #[tauri::command]
 pub fn upload_rows(state: State<'_, AppState>, query: RowQuery) -> RowPage {
     let s = state.session();
-    s.uploads.engine.rows(&query)
+    let mut page = s.uploads.engine.rows(&query);
+    s.uploads.engine.journal().name_folders(&mut page.rows);
+    page
+}
+
+/// Tell the journal the sites' names of these profiles (History shows them, also for entries
+/// made before a rename or by the CLI). Best effort: a journal that cannot be written keeps IDs.
+pub fn remember_sites(s: &crate::Session, profiles: &[wixdrop_core::vault::Profile]) {
+    let sites = profiles.iter().flat_map(|p| {
+        p.sites
+            .iter()
+            .map(|x| (x.id.as_str(), x.display_name.as_str()))
+    });
+    let _ = s.uploads.engine.journal().remember_sites(sites);
 }
 
 /// Cancel one drop: its folder walk stops and its unfinished jobs end cancelled.
@@ -352,22 +378,24 @@ pub fn clear_finished_uploads(state: State<'_, AppState>) {
 }
 
 /// Folders directly inside `parent` (null = the top level), for the destination picker.
+/// `op`: an id the window can pass to `cancel_wait` to stop the listing (kind `cancelled`).
 #[tauri::command]
 pub async fn list_folders(
     state: State<'_, AppState>,
     profile: String,
     site_id: String,
     parent: Option<String>,
+    op: Option<u64>,
 ) -> Result<Vec<Folder>, IpcError> {
     let s = state.session();
     let key = s.vault.key(&profile)?;
-    Ok(media::list_folders(
+    let listing = media::list_folders(
         &s.client,
         &key,
         &site_id,
         parent.as_deref().unwrap_or(MEDIA_ROOT),
-    )
-    .await?)
+    );
+    Ok(state.waits.run(op, listing).await??)
 }
 
 #[tauri::command]

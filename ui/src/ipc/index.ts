@@ -37,6 +37,15 @@ export function asIpcError(e: unknown): IpcError {
   return { kind: 'internal', message: typeof e === 'string' ? e : String((e as Error)?.message ?? e) }
 }
 
+/** A new id for a wait the user may cancel (`cancelWait`); unique in this window. */
+let lastOp = Date.now() // not 0: ids stay unique across reloads of the window
+export function newOp(): number {
+  return ++lastOp
+}
+
+/** Whether an error says the user cancelled the wait (nothing to show). */
+export const isCancelled = (e: unknown) => (e as { kind?: string } | null)?.kind === 'cancelled'
+
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args)
@@ -48,6 +57,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const ipc = {
   appInfo: () => call<AppInfo>('app_info'),
   saveSettings: (settings: Settings) => call<Settings>('save_settings', { settings }),
+  /** Whether Wix (the API base) answers at all, within a few seconds. Never fails. */
+  wixReachable: () => call<boolean>('wix_reachable'),
   /** Switch to the demo (a pretend Wix inside the app, throwaway files, its own keychain service). */
   startDemo: () => call<AppInfo>('start_demo'),
   /** Back to the real configuration; nothing of the demo is left. */
@@ -61,17 +72,22 @@ export const ipc = {
   addProfile: (name: string, keyText: string, accountId: string | null) =>
     call<Profile>('add_profile', { name, keyText, accountId }),
   /** Live check; `site` may be a site ID or a dashboard URL. */
-  verifyProfile: (name: string, site: string | null = null) => call<KeyCheck>('verify_profile', { name, site }),
+  verifyProfile: (name: string, site: string | null = null, op: number | null = null) => call<KeyCheck>('verify_profile', { name, site, op }),
   renameProfile: (name: string, newName: string) => call<Profile>('rename_profile', { name, newName }),
   /** Rotation: the new key is verified first; `replaced` says whether it was stored. */
-  replaceKey: (name: string, keyText: string) => call<KeyCheck>('replace_key', { name, keyText }),
+  replaceKey: (name: string, keyText: string, op: number | null = null) => call<KeyCheck>('replace_key', { name, keyText, op }),
+  /** Stop a wait started with this `op` (verify, replace, folder listing); it fails with kind `cancelled`. */
+  cancelWait: (op: number) => call<void>('cancel_wait', { op }),
+  /** Which of `texts` contain every word of `query`, case and accents ignored (the core's one
+   *  folding function, as History's search): their indexes, in order. */
+  searchMatches: (texts: string[], query: string) => call<number[]>('search_matches', { texts, query }),
   deleteProfile: (name: string) => call<void>('delete_profile', { name }),
   setDefaultSite: (name: string, siteId: string) => call<Profile>('set_default_site', { name, siteId }),
 
   /** Queue files and folders (real paths); keys are looked up on the Rust side. Returns at once
    *  with the new groups' ids; the folder walk and the journal writes follow in the engine. */
-  enqueueUploads: (paths: string[], profile: string, siteId: string, folder: Destination | null, uploadAnyway = false) =>
-    call<QueueOverview>('enqueue_uploads', { paths, profile, siteId, folder, uploadAnyway }),
+  enqueueUploads: (paths: string[], profile: string, siteId: string, folder: Destination | null, folderPath: string | null = null, uploadAnyway = false) =>
+    call<QueueOverview>('enqueue_uploads', { paths, profile, siteId, folder, folderPath, uploadAnyway }),
   /** Coalesced queue overviews (≤ ~10/s, the current one first) and notices. One subscriber per window. */
   watchUploads(onEvent: (e: QueueEvent) => void): Promise<void> {
     const channel = new Channel<QueueEvent>()
@@ -91,7 +107,8 @@ export const ipc = {
   /** One page of History, newest first, with how many entries match (`total`) and exist (`all`). */
   uploadHistory: (query: HistoryQuery) => call<HistoryPage>('upload_history', { query }),
   /** Folders directly inside `parent` (null = top level of Site Files). */
-  listFolders: (profile: string, siteId: string, parent: string | null) => call<Folder[]>('list_folders', { profile, siteId, parent }),
+  listFolders: (profile: string, siteId: string, parent: string | null, op: number | null = null) =>
+    call<Folder[]>('list_folders', { profile, siteId, parent, op }),
   createFolder: (profile: string, siteId: string, parent: string | null, name: string) =>
     call<Folder>('create_folder', { profile, siteId, parent, name }),
   listWatches: () => call<WatchedFolder[]>('list_watches'),

@@ -65,6 +65,13 @@ describe('entering and leaving the demo', () => {
     await app.leaveDemo()
     expect(calls).toEqual(['leave_demo'])
     expect(restarts).toEqual([null])
+    // The window that starts over says what happened, once.
+    mockIPC(() => info(null))
+    await app.load()
+    expect(app.notice).toMatch(/You left the demo\. Its key, sites, uploads and history were removed/)
+    app.notice = null
+    await app.load()
+    expect(app.notice).toBeNull()
   })
 
   it('says why the demo could not start and stays where it was', async () => {

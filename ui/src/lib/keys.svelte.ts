@@ -1,12 +1,15 @@
 // Profiles as the UI sees them (never a key), plus the full result of the last live check in
 // this session (the profile itself keeps only a summary).
-import { ipc, type CredentialReport, type KeyCheck, type Profile, type Verification } from '../ipc'
+import { app } from './app.svelte'
+import { ipc, newOp, type CredentialReport, type KeyCheck, type Profile, type Verification } from '../ipc'
 
 class KeysStore {
   profiles = $state<Profile[]>([])
   loaded = $state(false)
   checks = $state<Record<string, Verification>>({})
   checking = $state<Record<string, boolean>>({})
+  /** The wait id of each running check, so Cancel can stop it (`ipc.cancelWait`). */
+  private ops: Record<string, number> = {}
 
   async load() {
     this.profiles = await ipc.listProfiles()
@@ -22,6 +25,8 @@ class KeysStore {
   private record(name: string, c: KeyCheck) {
     this.put(c.profile, name)
     this.checks[c.profile.name] = c.verification
+    // A check is also news about the connection (the sidebar's Wix badge).
+    app.heard(c.verification.network === null)
   }
 
   async add(name: string, keyText: string, accountId: string | null): Promise<Profile> {
@@ -30,15 +35,26 @@ class KeysStore {
     return p
   }
 
+  /** Live check; fails with kind `cancelled` when [`cancelCheck`] stopped it. */
   async verify(name: string, site: string | null = null): Promise<KeyCheck> {
+    const op = (this.ops[name] = newOp())
     this.checking[name] = true
     try {
-      const c = await ipc.verifyProfile(name, site)
+      const c = await ipc.verifyProfile(name, site, op)
       this.record(name, c)
       return c
     } finally {
-      this.checking[name] = false
+      if (this.ops[name] === op) {
+        delete this.ops[name]
+        this.checking[name] = false
+      }
     }
+  }
+
+  /** Stop the check (or key replacement) running for this profile, if any. */
+  async cancelCheck(name: string) {
+    const op = this.ops[name]
+    if (op != null) await ipc.cancelWait(op)
   }
 
   async rename(name: string, newName: string) {
@@ -51,13 +67,17 @@ class KeysStore {
   }
 
   async replace(name: string, keyText: string): Promise<KeyCheck> {
+    const op = (this.ops[name] = newOp())
     this.checking[name] = true
     try {
-      const c = await ipc.replaceKey(name, keyText)
+      const c = await ipc.replaceKey(name, keyText, op)
       this.record(name, c)
       return c
     } finally {
-      this.checking[name] = false
+      if (this.ops[name] === op) {
+        delete this.ops[name]
+        this.checking[name] = false
+      }
     }
   }
 
@@ -67,8 +87,22 @@ class KeysStore {
     delete this.checks[name]
   }
 
+  /**
+   * Make `siteId` the one uploads go to, then check the key on that site: every view of the
+   * profile (its check, "Last check", the Upload screen) then speaks of the new default, never
+   * of the old one. The old check is dropped at once, so nothing says the old site meanwhile.
+   */
   async setDefault(name: string, siteId: string) {
     this.put(await ipc.setDefaultSite(name, siteId))
+    delete this.checks[name]
+    await this.verify(name, siteId)
+  }
+
+  /** The profile's check, if it is about its current default site (else it is stale: none). */
+  checkFor(p: Profile): Verification | null {
+    const c = this.checks[p.name]
+    if (!c) return null
+    return !c.site_checked || !p.default_site || c.site_checked === p.default_site ? c : null
   }
 }
 

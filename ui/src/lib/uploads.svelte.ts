@@ -196,11 +196,19 @@ export function formatEta(secs: number | null | undefined): string {
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`
 }
 
-/** `media-root/events/2024` → `Site Files / events / 2024`. */
+/** `media-root/events/2024` → `Site Files / events / 2024`. A folder whose name is not known
+ *  (`<32 hex digits>/day1`, from before names were kept) reads "a chosen folder / day1": an ID
+ *  means nothing to a person (it stays one click away, in the row's tooltip). */
 export function folderLabel(folder: string): string {
   const parts = folder.split('/').filter(Boolean)
   if (parts[0] === 'media-root') parts.shift()
+  else if (parts.length && /^[0-9a-f]{32}$/i.test(parts[0])) parts[0] = 'a chosen folder'
   return ['Site Files', ...parts].join(' / ')
+}
+
+/** A History entry's folder: its path by names when known, else its label as above. */
+export function entryFolder(e: { folder: string; folder_path: string | null }): string {
+  return e.folder_path != null ? ['Site Files', ...e.folder_path.split('/').filter(Boolean)].join(' / ') : folderLabel(e.folder)
 }
 
 /** Where new uploads go, as chosen on the Upload screen. */
@@ -211,7 +219,12 @@ export interface Target {
   folder: Destination | null
   /** Human path of the folder, for labels ("Site Files / events"). */
   folderName: string
+  /** The folders from Site Files down to `folder`, so the folder browser reopens there. */
+  trail: { id: string; name: string }[]
 }
+
+/** The top level of Site Files for `profile`'s `siteId`. */
+export const topOf = (profile: string, siteId: string): Target => ({ profile, siteId, folder: null, folderName: 'Site Files', trail: [] })
 
 /** Rows fetched for one page of one group under one filter, and the revision they are from. */
 interface Page {
@@ -223,7 +236,7 @@ class UploadsStore {
   state = $state.raw<QueueState>(EMPTY)
   subscribed = $state(false)
   error = $state<string | null>(null)
-  target = $state<Target>({ profile: '', siteId: '', folder: null, folderName: 'Site Files' })
+  target = $state<Target>(topOf('', ''))
   /** Which rows the queue shows. */
   filter = $state<RowFilter>('all')
   /** Groups the user folded away. */
@@ -268,6 +281,8 @@ class UploadsStore {
             else this.enqueue(e.paths)
           }
         })
+        // Said on the page, so a test (or a curious user) can tell drops are being taken.
+        .then(() => document.documentElement.setAttribute('data-drops', 'ready'))
         .catch((e) => (this.error = (e as { message: string }).message))
     }
     this.starting ??= ipc
@@ -303,7 +318,8 @@ class UploadsStore {
     this.error = null
     this.sending++
     try {
-      const overview = await ipc.enqueueUploads(paths, t.profile, t.siteId, t.folder)
+      // The folder's names go along, so rows and History name it rather than show its ID.
+      const overview = await ipc.enqueueUploads(paths, t.profile, t.siteId, t.folder, t.trail.map((c) => c.name).join('/') || null)
       // The answer carries the new groups: paint them now, unless a newer overview came first.
       this.state = adopt(this.state, overview)
       return overview.groups.length

@@ -4,7 +4,7 @@ import type { JobView } from './bindings/JobView'
 import type { QueueOverview } from './bindings/QueueOverview'
 import type { StageCounts } from './bindings/StageCounts'
 import {
-  adopt, EMPTY, filterCount, folderLabel, formatBytes, formatEta, groupLine, itemAt, jobFraction, layout, pagesFor, reduce, stageLabel, summarize,
+  adopt, EMPTY, entryFolder, filterCount, folderLabel, formatBytes, formatEta, groupLine, itemAt, jobFraction, layout, pagesFor, reduce, stageLabel, summarize,
   PAGE, type QueueState,
 } from './uploads.svelte'
 
@@ -129,5 +129,10 @@ describe('formatting', () => {
     expect(formatEta(3725)).toBe('1 h 2 min')
     expect(folderLabel('media-root')).toBe('Site Files')
     expect(folderLabel('media-root/events/2024')).toBe('Site Files / events / 2024')
+    // A bare folder ID means nothing to a person (issue 15): never shown as the name.
+    expect(folderLabel('f9246239754e564b93f5f3dde9e85827/day1')).toBe('Site Files / a chosen folder / day1')
+    expect(entryFolder({ folder: 'f9246239754e564b93f5f3dde9e85827', folder_path: 'Summer 2026' })).toBe('Site Files / Summer 2026')
+    expect(entryFolder({ folder: 'media-root', folder_path: '' })).toBe('Site Files')
+    expect(entryFolder({ folder: 'media-root/a', folder_path: null })).toBe('Site Files / a')
   })
 })

@@ -44,6 +44,21 @@ pub fn matches(haystack: &str, query: &str) -> bool {
     fold(query).split_whitespace().all(|t| h.contains(t))
 }
 
+/// The positions of the `texts` that contain every term of `query` (folded once), in order:
+/// what a filter over a list shows (sites, folders). An empty query matches every text.
+pub fn matching(texts: &[String], query: &str) -> Vec<u32> {
+    let terms: Vec<String> = fold(query).split_whitespace().map(str::to_owned).collect();
+    texts
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            let h = fold(t);
+            terms.iter().all(|q| h.contains(q.as_str()))
+        })
+        .map(|(i, _)| i as u32)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,6 +78,23 @@ mod tests {
         );
         // Already decomposed input (as macOS file names are) folds the same.
         assert_eq!(fold("Cafe\u{301}"), fold("Café"));
+    }
+
+    #[test]
+    fn matching_finds_list_items_by_folded_words() {
+        let sites: Vec<String> = [
+            "Été à la plage – café crème",
+            "Demo Blog",
+            "CAFÉ Store",
+            "Straße",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(matching(&sites, "cafe"), vec![0, 2]);
+        assert_eq!(matching(&sites, "ete creme"), vec![0]);
+        assert_eq!(matching(&sites, "strasse"), vec![3]);
+        assert_eq!(matching(&sites, "  "), vec![0, 1, 2, 3]);
+        assert!(matching(&sites, "nothing").is_empty());
     }
 
     #[test]

@@ -15,4 +15,5 @@ pub mod settings;
 pub mod upload;
 pub mod vault;
 pub mod verify;
+pub mod waits;
 pub mod wix;

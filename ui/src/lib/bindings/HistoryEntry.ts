@@ -7,9 +7,18 @@ import type { MediaType } from "./MediaType";
  */
 export type HistoryEntry = { id: number, job_id: JobId | null, path: string, file_name: string, size: number, sha256: string, profile: string, site_id: string, 
 /**
- * The destination as chosen (`media-root/holiday/day1`).
+ * The destination as chosen (`media-root/holiday/day1`, or `<folder id>/day1`).
  */
-folder: string, file_id: string, url: string | null, mime_type: string | null, media_type: MediaType | null, 
+folder: string, 
+/**
+ * The site's name when the entry was written (or since learned); null if never known.
+ */
+site_name: string | null, 
+/**
+ * The folder's path below Site Files, names joined by `/` (`""` = Site Files itself);
+ * null when the chosen folder's name is not known. See `names.rs`.
+ */
+folder_path: string | null, file_id: string, url: string | null, mime_type: string | null, media_type: MediaType | null, 
 /**
  * RFC 3339, UTC.
  */

@@ -274,12 +274,11 @@ fn is_plain(value: &str) -> bool {
 
 /// The report for one classified credential; `cleaning` says what noise was removed.
 fn build(verdict: classify::Verdict, cleaning: &Cleaned) -> CredentialReport {
-    let mut problems: Vec<Problem> = cleaning
-        .problems
-        .iter()
-        .chain(&verdict.problems)
-        .copied()
-        .collect();
+    // What cleaning removed is news only about something recognised: for plain garbage
+    // "spaces or line breaks removed" would suggest the text was nearly right (issue 15).
+    let tidied = verdict.kind != Kind::Unrecognized;
+    let removed: &[Problem] = if tidied { &cleaning.problems } else { &[] };
+    let mut problems: Vec<Problem> = removed.iter().chain(&verdict.problems).copied().collect();
     problems.sort();
     problems.dedup();
 
@@ -310,7 +309,7 @@ fn build(verdict: classify::Verdict, cleaning: &Cleaned) -> CredentialReport {
         expired: f.expired,
         site_id: f.site_id,
         guid: f.guid,
-        cleaned: cleaning.changed(),
+        cleaned: tidied && cleaning.changed(),
         problems,
         headline: verdict.headline,
         message,

@@ -32,6 +32,9 @@ pub struct WixClient {
     retry: RetryPolicy,
 }
 
+/// How long one JSON call (one attempt) may take, from sending to the last byte of the answer.
+pub const JSON_CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The user agent Wix sees: product and version, nothing about the user.
 pub const USER_AGENT: &str = concat!("Wixdrop/", env!("CARGO_PKG_VERSION"));
 
@@ -40,7 +43,8 @@ impl WixClient {
     pub fn new(base: Url) -> WixClient {
         let http = crate::net::client_builder()
             .user_agent(USER_AGENT)
-            .connect_timeout(Duration::from_secs(20))
+            // A connection not made in 10 s is not coming (no network, a black-holed route).
+            .connect_timeout(Duration::from_secs(10))
             // A read that stalls this long is a dead connection, not a slow one.
             .read_timeout(Duration::from_secs(120))
             .pool_idle_timeout(Duration::from_secs(60))
@@ -71,6 +75,13 @@ impl WixClient {
         &self.retry
     }
 
+    /// Whether the API base answers at all — any HTTP status counts — within `within`: what
+    /// the window's "Wix" badge shows. Sends no key. Never fails; false on any network error.
+    pub async fn reachable(&self, within: Duration) -> bool {
+        let probe = self.http.head(self.base.clone()).timeout(within).send();
+        matches!(tokio::time::timeout(within, probe).await, Ok(Ok(_)))
+    }
+
     /// The shared connection pool, for requests to URLs Wix hands out (upload URLs).
     pub fn http(&self) -> &reqwest::Client {
         &self.http
@@ -96,9 +107,12 @@ impl WixClient {
         let url = self.url(path);
         let mut retry = 0;
         loop {
+            // JSON calls are small: an answer not complete in 30 s is not coming either. (Uploads
+            // go through `http()` without this, bounded by the read timeout instead.)
             let mut req = self
                 .http
                 .request(method.clone(), url.clone())
+                .timeout(JSON_CALL_TIMEOUT)
                 .headers(headers.clone());
             if let Some(b) = body {
                 req = req.json(b);

@@ -42,8 +42,13 @@ pub struct HistoryEntry {
     pub sha256: String,
     pub profile: String,
     pub site_id: String,
-    /// The destination as chosen (`media-root/holiday/day1`).
+    /// The destination as chosen (`media-root/holiday/day1`, or `<folder id>/day1`).
     pub folder: String,
+    /// The site's name when the entry was written (or since learned); null if never known.
+    pub site_name: Option<String>,
+    /// The folder's path below Site Files, names joined by `/` (`""` = Site Files itself);
+    /// null when the chosen folder's name is not known. See `names.rs`.
+    pub folder_path: Option<String>,
     pub file_id: String,
     pub url: Option<String>,
     pub mime_type: Option<String>,
@@ -102,10 +107,10 @@ pub struct HistoryMonth {
     pub offset: u64,
 }
 
-const COLUMNS: &str = "id, job_id, path, file_name, size, sha256, profile, site_id, folder_label, wix_file_id, url, mime_type, media_type, uploaded_at";
+const COLUMNS: &str = "id, job_id, path, file_name, size, sha256, profile, site_id, folder_label, wix_file_id, url, mime_type, media_type, uploaded_at, site_name, folder_path";
 
 /// The text a search matches, for rows not folded yet (a failed lazy fill must not hide them).
-const SEARCH_TEXT: &str = "coalesce(search_text, lower(file_name || char(10) || path || char(10) || folder_label || char(10) || coalesce(url, '')))";
+const SEARCH_TEXT: &str = "coalesce(search_text, lower(file_name || char(10) || path || char(10) || folder_label || char(10) || coalesce(url, '') || char(10) || coalesce(folder_path, '') || char(10) || coalesce(site_name, '')))";
 
 /// Most terms a search is split into; more are ignored (each is one `instr` per row).
 const MAX_TERMS: usize = 16;
@@ -129,6 +134,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<HistoryEntry> {
             .get::<_, Option<String>>(12)?
             .map(|m| MediaType::parse(&m)),
         uploaded_at: rfc3339(ms),
+        site_name: r.get(14)?,
+        folder_path: r.get(15)?,
     })
 }
 
@@ -142,11 +149,26 @@ fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// What a row is searched by: its fields folded, one per line.
-pub(super) fn search_text(file_name: &str, path: &str, folder: &str, url: Option<&str>) -> String {
-    [file_name, path, folder, url.unwrap_or_default()]
-        .map(fold)
-        .join("\n")
+/// What a row is searched by: its fields folded, one per line (the folder by its label and by
+/// its names, the site by its name).
+pub(super) fn search_text(
+    file_name: &str,
+    path: &str,
+    folder: &str,
+    url: Option<&str>,
+    folder_path: Option<&str>,
+    site_name: Option<&str>,
+) -> String {
+    [
+        file_name,
+        path,
+        folder,
+        url.unwrap_or_default(),
+        folder_path.unwrap_or_default(),
+        site_name.unwrap_or_default(),
+    ]
+    .map(fold)
+    .join("\n")
 }
 
 /// A WHERE clause (site, then each folded search term) and its parameters.
@@ -172,7 +194,7 @@ fn filter(q: &HistoryQuery, with_search: bool) -> (String, Vec<Value>) {
 fn fold_some(c: &Connection, chunk: i64) -> rusqlite::Result<usize> {
     let rows: Vec<(i64, String)> = {
         let mut st = c.prepare_cached(
-            "SELECT id, file_name, path, folder_label, url FROM history WHERE search_text IS NULL LIMIT ?1",
+            "SELECT id, file_name, path, folder_label, url, folder_path, site_name FROM history WHERE search_text IS NULL LIMIT ?1",
         )?;
         let rows = st.query_map([chunk], |r| {
             Ok((
@@ -182,6 +204,8 @@ fn fold_some(c: &Connection, chunk: i64) -> rusqlite::Result<usize> {
                     &r.get::<_, String>(2)?,
                     &r.get::<_, String>(3)?,
                     r.get::<_, Option<String>>(4)?.as_deref(),
+                    r.get::<_, Option<String>>(5)?.as_deref(),
+                    r.get::<_, Option<String>>(6)?.as_deref(),
                 ),
             ))
         })?;

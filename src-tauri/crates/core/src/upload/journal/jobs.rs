@@ -375,9 +375,12 @@ impl Journal {
             "UPDATE jobs SET state = 'done', wix_file_id = ?2, wix_url = ?3, operation_status = ?4, upload_token = NULL, upload_url = NULL, tus_location = NULL, error = NULL, finished_at = ?5, updated_at = ?5 WHERE id = ?1",
             params![id.0, file_id, url, status, now],
         )?;
+        let label = job.folder_label();
+        let site_name = super::names::site_name(&tx, &job.site_id);
+        let folder_path = super::names::path_of(&tx, &job.site_id, &label);
         tx.execute(
-            "INSERT INTO history (job_id, path, file_name, size, sha256, profile, site_id, folder_key, folder_label, wix_file_id, url, mime_type, media_type, uploaded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            "INSERT INTO history (job_id, path, file_name, size, sha256, profile, site_id, folder_key, folder_label, wix_file_id, url, mime_type, media_type, uploaded_at, site_name, folder_path)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             params![
                 id.0,
                 job.path.to_string_lossy(),
@@ -386,13 +389,15 @@ impl Journal {
                 job.sha256.clone().unwrap_or_default(),
                 job.profile,
                 job.site_id,
-                job.folder_key.clone().unwrap_or_else(|| job.folder_label()),
-                job.folder_label(),
+                job.folder_key.clone().unwrap_or_else(|| label.clone()),
+                label,
                 file_id,
                 url,
                 job.mime_type,
                 job.media_type.map(|m| m.as_str()),
-                now
+                now,
+                site_name,
+                folder_path
             ],
         )?;
         tx.commit()?;

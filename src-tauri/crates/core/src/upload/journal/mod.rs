@@ -13,6 +13,7 @@
 
 mod history;
 mod jobs;
+mod names;
 mod watches;
 
 use std::path::{Path, PathBuf};
@@ -238,6 +239,19 @@ fn init(conn: &Connection) -> Result<(), String> {
         "CREATE INDEX IF NOT EXISTS history_unfolded ON history(id) WHERE search_text IS NULL;",
     )
     .map_err(|e| e.to_string())?;
+    // Names instead of IDs (additive, see names.rs): the site's name and the folder's path with
+    // each entry, and what is known about names; older entries are filled from what is known.
+    conn.execute_batch(names::SCHEMA)
+        .map_err(|e| e.to_string())?;
+    if !has_column(conn, "history", "folder_path")? {
+        conn.execute_batch(
+            "ALTER TABLE history ADD COLUMN site_name TEXT;
+             ALTER TABLE history ADD COLUMN folder_path TEXT;",
+        )
+        .map_err(|e| e.to_string())?;
+        conn.execute_batch(names::BACKFILL)
+            .map_err(|e| e.to_string())?;
+    }
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)
         .map_err(|e| e.to_string())?;
     Ok(())
