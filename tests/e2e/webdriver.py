@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -18,6 +19,50 @@ from pathlib import Path
 W3C_ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 # W3C WebDriver key codes.
 KEY = {"Tab": "\ue004", "Enter": "\ue007", "Shift": "\ue008", "Escape": "\ue00c", "ArrowDown": "\ue015", "ArrowUp": "\ue013", "Space": "\ue00d"}
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every live process below `pid` (from /proc), children before grandchildren."""
+    parents: dict[int, int] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    parents[int(d)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    found, frontier = [], [pid]
+    while frontier:
+        kids = [p for p, pp in parents.items() if pp in frontier]
+        found += kids
+        frontier = kids
+    return found
+
+
+def _end(pids: list[int], grace: float = 5.0) -> None:
+    """SIGTERM the processes still alive, then SIGKILL what is left after `grace` seconds."""
+    def alive(p: int) -> bool:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    left = [p for p in pids if alive(p)]
+    for p in left:
+        try:
+            os.kill(p, signal.SIGTERM)
+        except OSError:
+            pass
+    deadline = time.monotonic() + grace
+    while left and time.monotonic() < deadline:
+        time.sleep(0.1)
+        left = [p for p in left if alive(p)]
+    for p in left:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 class WebDriverError(RuntimeError):
@@ -99,6 +144,10 @@ class Session:
         return f"/session/{self.id}{path}"
 
     def close(self) -> None:
+        # The app is the driver's child; one that outlives the session (a window kept open by a
+        # dialog, a close answered with "keep uploading") would linger as a second window for
+        # the next test, so every process the driver started is ended here.
+        started = _descendants(self.driver.pid)
         try:
             self._request("DELETE", self._s(""))
         except Exception:
@@ -109,6 +158,7 @@ class Session:
             self.driver.wait(10)
         except subprocess.TimeoutExpired:
             self.driver.kill()
+        _end(started)
         self.log.close()
 
     def __enter__(self):
