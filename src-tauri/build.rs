@@ -30,6 +30,16 @@ const COMMANDS: &[&str] = &[
     "list_watches",
     "add_watch",
     "remove_watch",
+    "library_page",
+    "library_folders",
+    "library_breadcrumbs",
+    "library_update",
+    "library_file",
+    "library_bulk",
+    "library_link",
+    "library_import",
+    "library_copy",
+    "library_jobs",
 ];
 
 fn main() {

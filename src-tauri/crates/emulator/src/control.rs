@@ -28,7 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/__emulator/seed", get(seed))
         .route("/__emulator/accounts", post(create_account))
         .route("/__emulator/sites", post(create_site))
-        .route("/__emulator/sites/{site_id}/files", get(site_files))
+        .route(
+            "/__emulator/sites/{site_id}/files",
+            get(site_files).post(seed_files),
+        )
         .route("/__emulator/keys", post(mint_key))
         .route("/__emulator/keys/{key_id}/revoke", post(revoke_key))
         .route("/__emulator/log", get(read_log).delete(clear_log))
@@ -274,6 +277,12 @@ async fn remove_fault(State(state): State<AppState>, Path(id): Path<String>) -> 
 struct Config {
     processing_delay_ms: Option<u64>,
     refused_mime_types: Option<Vec<String>>,
+    /// Descriptor URLs on the emulator's own static host (see `Emulator::serve_static`).
+    serve_static: Option<bool>,
+    /// List/search cursors older than this are refused (400 on `paging.cursor`); 0 = never.
+    cursor_ttl_ms: Option<u64>,
+    /// Every new download link expires after this long; 0 = as the request asks.
+    download_ttl_ms: Option<u64>,
 }
 
 async fn set_config(State(state): State<AppState>, raw: axum::body::Bytes) -> Response {
@@ -288,9 +297,21 @@ async fn set_config(State(state): State<AppState>, raw: axum::body::Bytes) -> Re
     if let Some(types) = req.refused_mime_types {
         store.refused_mime_types = types.iter().map(|t| crate::mime::essence(t)).collect();
     }
+    if let Some(on) = req.serve_static {
+        store.static_base = on.then(|| format!("{}/_static/", state.base_url));
+    }
+    if let Some(ms) = req.cursor_ttl_ms {
+        store.cursor_ttl = (ms > 0).then(|| Duration::from_millis(ms));
+    }
+    if let Some(ms) = req.download_ttl_ms {
+        store.download_ttl = (ms > 0).then(|| Duration::from_millis(ms));
+    }
     Json(json!({
         "processing_delay_ms": store.processing_delay.as_millis() as u64,
         "refused_mime_types": store.refused_mime_types,
+        "serve_static": store.static_base.is_some(),
+        "cursor_ttl_ms": store.cursor_ttl.map(|d| d.as_millis() as u64).unwrap_or(0),
+        "download_ttl_ms": store.download_ttl.map(|d| d.as_millis() as u64).unwrap_or(0),
     }))
     .into_response()
 }
@@ -325,4 +346,109 @@ async fn set_status(
         }
         None => fail(StatusCode::NOT_FOUND, "unknown file id"),
     }
+}
+
+/// A valid 1×1 PNG, the bytes of seeded images (thumbnails decode).
+const PNG_1X1: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+#[derive(Deserialize)]
+struct SeedFiles {
+    /// How many (1–20000); names are `<prefix> 00001.<ext>`…
+    count: usize,
+    #[serde(default)]
+    prefix: Option<String>,
+    /// `image/png` (default; real 1×1 PNG bytes) or any other type (a few text bytes).
+    #[serde(default)]
+    mime_type: Option<String>,
+    /// A folder id; or `path` (`/A/B`, created when missing).
+    #[serde(default)]
+    folder_id: Option<String>,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    private: bool,
+    #[serde(default)]
+    labels: Vec<String>,
+}
+
+/// `POST /__emulator/sites/{site}/files`: files made directly (no upload), READY at once, with
+/// real bytes on disk: for tests and benchmarks of listing, paging and thumbnails.
+async fn seed_files(
+    State(state): State<AppState>,
+    Path(site_id): Path<String>,
+    raw: axum::body::Bytes,
+) -> Response {
+    let req: SeedFiles = match body(&raw) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    if req.count == 0 || req.count > 20_000 {
+        return fail(StatusCode::BAD_REQUEST, "count must be 1-20000");
+    }
+    let mime = crate::mime::essence(req.mime_type.as_deref().unwrap_or("image/png"));
+    let media_type = crate::mime::media_type(&mime);
+    let ext = crate::mime::ext_for_mime(&mime).unwrap_or("bin").to_owned();
+    let bytes: Vec<u8> = if mime == "image/png" {
+        PNG_1X1.to_vec()
+    } else {
+        b"wix emulator seeded file\n".to_vec()
+    };
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+    let dir = state.storage.join(&site_id);
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        return fail(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+    }
+    let mut store = state.store();
+    let Some(site) = store.site(&site_id).cloned() else {
+        return fail(StatusCode::NOT_FOUND, "unknown site");
+    };
+    let folder = match (&req.folder_id, &req.path) {
+        (Some(f), _) => f.clone(),
+        (None, Some(p)) => store.ensure_path(&site_id, crate::store::MEDIA_ROOT, p),
+        _ => crate::store::MEDIA_ROOT.to_owned(),
+    };
+    let prefix = req.prefix.unwrap_or_else(|| "Seeded".into());
+    let base = OffsetDateTime::now_utc() - time::Duration::hours(1);
+    let mut ids = Vec::with_capacity(req.count);
+    for i in 0..req.count {
+        let id = format!("{}_{}~mv2.{ext}", site.file_prefix, store.hex(16));
+        let path = dir.join(&id);
+        if let Err(e) = std::fs::write(&path, &bytes) {
+            return fail(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+        }
+        let created = base + time::Duration::milliseconds(i as i64);
+        store.files.insert(
+            id.clone(),
+            crate::store::FileRecord {
+                id: id.clone(),
+                site_id: site_id.clone(),
+                display_name: format!("{prefix} {:05}.{ext}", i + 1),
+                parent_folder_id: folder.clone(),
+                mime_type: mime.clone(),
+                media_type,
+                size: bytes.len() as u64,
+                sha256: sha.clone(),
+                private: req.private,
+                labels: req.labels.clone(),
+                created,
+                ready_at: None,
+                forced_status: None,
+                path,
+                updated: None,
+                trashed_from: None,
+                source_url: None,
+            },
+        );
+        ids.push(id);
+    }
+    Json(json!({ "folder_id": folder, "ids": ids })).into_response()
 }
