@@ -119,6 +119,10 @@ class Session:
     def js(self, script: str, *args):
         return self._request("POST", self._s("/execute/sync"), {"script": script, "args": list(args)})
 
+    def js_async(self, script: str, *args):
+        """Run `script` with a callback as its last argument; returns what it passes to it."""
+        return self._request("POST", self._s("/execute/async"), {"script": script, "args": list(args)})
+
     def find_all(self, css: str) -> list[str]:
         found = self._request("POST", self._s("/elements"), {"using": "css selector", "value": css})
         return [e[W3C_ELEMENT] for e in found]

@@ -93,11 +93,19 @@ pub fn urls_in_text(text: &str) -> Vec<String> {
     out
 }
 
-/// Import File: one URL; the PENDING file back (Manage Media Manager).
+/// Imports are not idempotent: the HTTP layer must not send one again by itself (a retried
+/// request whose first answer was lost would make a second file). Retries happen one level up,
+/// in [`super::jobs`], after looking for the file.
+fn once(site: &Site<'_>) -> crate::wix::WixClient {
+    site.client
+        .clone()
+        .with_retry(crate::retry::RetryPolicy::none())
+}
+
+/// Import File: one URL; the PENDING file back (Manage Media Manager). Not retried here.
 pub async fn import_file(site: &Site<'_>, req: &ImportRequest) -> LibraryResult<LibraryFile> {
     check_url(&req.url)?;
-    let v: Value = site
-        .client
+    let v: Value = once(site)
         .call(
             Method::POST,
             "site-media/v1/files/import",
@@ -128,8 +136,7 @@ pub async fn bulk_import(
             "importFileRequests": chunk.iter().map(ImportRequest::body).collect::<Vec<_>>(),
             "returnEntity": true,
         });
-        let v: Value = site
-            .client
+        let v: Value = once(site)
             .call(
                 Method::POST,
                 "site-media/v1/bulk/files/import-v2",

@@ -243,7 +243,7 @@ impl ImportJournal<'_> {
     }
 
     /// Counts an attempt (before the import call) and, for a copy, the URL it imports from.
-    fn begin_attempt(&self, id: i64, url: &str) -> Result<(), JournalError> {
+    pub fn begin_attempt(&self, id: i64, url: &str) -> Result<(), JournalError> {
         self.0.conn().execute(
             "UPDATE library_jobs SET attempts = attempts + 1, state = 'importing', url = ?2, updated_at = ?3 WHERE id = ?1",
             params![id, url, now_ms()],
@@ -279,55 +279,43 @@ pub async fn run_jobs(
             }
         }
     }
-    // 1. Earlier attempts without an answer: adopt their file if it is there.
-    for j in jobs
-        .iter_mut()
-        .filter(|j| j.wix_file_id.is_none() && j.attempts > 0)
-    {
-        if let Some(f) = find_imported(site, &j.display_name, &j.url).await? {
-            store.set(j.id, ImportStage::Processing, Some(&f), None)?;
-            j.wix_file_id = Some(f.id);
-            j.stage = ImportStage::Processing;
-            report(j);
-        }
-    }
-    // 2. Import what has no file yet, 100 a call.
+    // 1–2. Import what has no file yet, 100 a call. A call that fails as a whole (the network,
+    // Wix busy) is tried again a few times with backoff; before each try, jobs attempted earlier
+    // (in this run or one that died) are looked for on the site first.
     let fresh: Vec<usize> = (0..jobs.len())
         .filter(|i| jobs[*i].wix_file_id.is_none())
         .collect();
     for chunk in fresh.chunks(100) {
-        let reqs: Vec<ImportRequest> = chunk.iter().map(|i| request_of(&jobs[*i])).collect();
-        for i in chunk {
-            store.begin_attempt(jobs[*i].id, &jobs[*i].url)?;
-            jobs[*i].attempts += 1;
-            jobs[*i].stage = ImportStage::Importing;
-            report(&jobs[*i]);
-        }
-        let results = if reqs.len() == 1 {
-            match import_file(site, &reqs[0]).await {
-                Ok(f) => vec![Ok(f)],
-                Err(e) if stops_all(&e) => return Err(e),
-                Err(e) => vec![Err(e.to_string())],
-            }
-        } else {
-            bulk_import(site, &reqs).await?
-        };
-        for (i, r) in chunk.iter().zip(results) {
-            let j = &mut jobs[*i];
-            match r {
-                Ok(f) => {
+        let mut round = 0u32;
+        loop {
+            for i in chunk {
+                let j = &mut jobs[*i];
+                if j.wix_file_id.is_some() || j.attempts == 0 || j.stage.is_final() {
+                    continue;
+                }
+                if let Some(f) = find_imported(site, &j.display_name, &j.url).await? {
                     store.set(j.id, ImportStage::Processing, Some(&f), None)?;
-                    j.wix_file_id = Some(f.id.clone());
-                    j.wix_url = f.url.clone();
+                    j.wix_file_id = Some(f.id);
                     j.stage = ImportStage::Processing;
-                }
-                Err(msg) => {
-                    store.set(j.id, ImportStage::Failed, None, Some(&msg))?;
-                    j.stage = ImportStage::Failed;
-                    j.error = Some(msg);
+                    report(j);
                 }
             }
-            report(j);
+            let todo: Vec<usize> = chunk
+                .iter()
+                .copied()
+                .filter(|i| jobs[*i].wix_file_id.is_none() && !jobs[*i].stage.is_final())
+                .collect();
+            if todo.is_empty() {
+                break;
+            }
+            match import_batch(&store, site, &mut jobs, &todo, report).await {
+                Ok(()) => break,
+                Err(e) if retryable(&e) && round < 3 => {
+                    round += 1;
+                    tokio::time::sleep(Duration::from_millis(500 * 2u64.pow(round))).await;
+                }
+                Err(e) => return Err(e),
+            }
         }
     }
     // 3. Poll every imported file until it is ready or failed.
@@ -360,6 +348,57 @@ pub async fn run_jobs(
         report(j);
     }
     Ok(jobs)
+}
+
+/// Counts the attempts (durably, before the call), imports `todo` (one Import File, or Bulk
+/// Import for several) and records each answer. Per-URL refusals fail their job; a failure of
+/// the whole call is returned.
+async fn import_batch(
+    store: &ImportJournal<'_>,
+    site: &Site<'_>,
+    jobs: &mut [ImportJob],
+    todo: &[usize],
+    report: Report<'_>,
+) -> LibraryResult<()> {
+    let reqs: Vec<ImportRequest> = todo.iter().map(|i| request_of(&jobs[*i])).collect();
+    for i in todo {
+        store.begin_attempt(jobs[*i].id, &jobs[*i].url)?;
+        jobs[*i].attempts += 1;
+        jobs[*i].stage = ImportStage::Importing;
+        report(&jobs[*i]);
+    }
+    let results = if reqs.len() == 1 {
+        match import_file(site, &reqs[0]).await {
+            Ok(f) => vec![Ok(f)],
+            Err(e) if stops_all(&e) => return Err(e),
+            Err(e) => vec![Err(e.to_string())],
+        }
+    } else {
+        bulk_import(site, &reqs).await?
+    };
+    for (i, r) in todo.iter().zip(results) {
+        let j = &mut jobs[*i];
+        match r {
+            Ok(f) => {
+                store.set(j.id, ImportStage::Processing, Some(&f), None)?;
+                j.wix_file_id = Some(f.id.clone());
+                j.wix_url = f.url.clone();
+                j.stage = ImportStage::Processing;
+            }
+            Err(msg) => {
+                store.set(j.id, ImportStage::Failed, None, Some(&msg))?;
+                j.stage = ImportStage::Failed;
+                j.error = Some(msg);
+            }
+        }
+        report(j);
+    }
+    Ok(())
+}
+
+/// Worth another try of the same call: no answer, or Wix busy.
+fn retryable(e: &LibraryError) -> bool {
+    matches!(e, LibraryError::Wix(_)) && stops_all(e)
 }
 
 /// A failure that would fail every job of the run: the key, the network, Wix being down.
