@@ -129,7 +129,12 @@ pub async fn library_page(
     };
     let limit = query.limit.unwrap_or(100);
     let cursor = query.cursor.as_deref();
-    let page = match query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    let page = match query
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         Some(text) => {
             api::search_files(&site, text, query.trash, &query.filter, cursor, limit).await?
         }
@@ -390,7 +395,10 @@ pub async fn library_copy(
         path: path.as_deref(),
     };
     let prepared = enqueue_copies(&journal, &site, &file_ids, &target).await?;
-    let ids: Vec<i64> = prepared.iter().filter_map(|r| r.as_ref().ok().copied()).collect();
+    let ids: Vec<i64> = prepared
+        .iter()
+        .filter_map(|r| r.as_ref().ok().copied())
+        .collect();
     spawn_jobs(&state, to_profile, to_site_id, ids);
     Ok(file_ids
         .into_iter()
@@ -437,11 +445,7 @@ pub fn thumb_protocol(
     responder: UriSchemeResponder,
 ) {
     let app: AppHandle = ctx.app_handle().clone();
-    let key = request
-        .uri()
-        .path()
-        .trim_start_matches('/')
-        .to_owned();
+    let key = request.uri().path().trim_start_matches('/').to_owned();
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
         let lib = app.state::<LibraryState>();

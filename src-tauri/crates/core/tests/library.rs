@@ -18,7 +18,8 @@ use wixdrop_core::upload::Journal;
 async fn seed(env: &Env, site: &str, count: usize, body: serde_json::Value) -> Vec<String> {
     let mut b = body;
     b["count"] = json!(count);
-    env.control(Method::POST, &format!("sites/{site}/files"), b).await["ids"]
+    env.control(Method::POST, &format!("sites/{site}/files"), b)
+        .await["ids"]
         .as_array()
         .unwrap()
         .iter()
@@ -163,7 +164,10 @@ async fn updates_send_a_string_mask_and_errors_say_what_to_do() {
     )
     .await
     .unwrap();
-    assert_eq!((f.display_name.as_str(), f.labels.clone()), ("Cover.png", vec!["cover".to_string()]));
+    assert_eq!(
+        (f.display_name.as_str(), f.labels.clone()),
+        ("Cover.png", vec!["cover".to_string()])
+    );
     let found = api::search_files(&site, "cover", false, &ListFilter::default(), None, 10)
         .await
         .unwrap();
@@ -255,16 +259,12 @@ async fn thumbnails_are_fetched_once_and_kept_within_the_budget() {
     let (bytes, kind) = cache.get(&keys[0]).await.unwrap();
     assert!(bytes.starts_with(b"\x89PNG"));
     assert_eq!(kind, "image/png");
-    let before = env
-        .control(Method::GET, "log", json!({}))
-        .await["requests"]
+    let before = env.control(Method::GET, "log", json!({})).await["requests"]
         .as_array()
         .unwrap()
         .len();
     cache.get(&keys[0]).await.unwrap();
-    let after = env
-        .control(Method::GET, "log", json!({}))
-        .await["requests"]
+    let after = env.control(Method::GET, "log", json!({})).await["requests"]
         .as_array()
         .unwrap()
         .len();

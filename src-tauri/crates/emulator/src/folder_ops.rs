@@ -183,8 +183,10 @@ pub async fn bulk_delete_folders(
                 }
             } else if let Some(f) = store.folders.get_mut(id) {
                 if f.trashed_from.is_none() {
-                    f.trashed_from =
-                        Some(std::mem::replace(&mut f.parent_folder_id, TRASH_ROOT.into()));
+                    f.trashed_from = Some(std::mem::replace(
+                        &mut f.parent_folder_id,
+                        TRASH_ROOT.into(),
+                    ));
                     f.updated = Some(now);
                 }
             }
@@ -261,13 +263,14 @@ fn folder_page(state: &AppState, site: &str, q: FolderQuery, limit: usize) -> Va
         .cloned()
         .collect();
     drop(store);
-    list.sort_by(|a, b| {
-        a.display_name
-            .cmp(&b.display_name)
-            .then(a.id.cmp(&b.id))
-    });
+    list.sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
     let total = list.len();
-    let page: Vec<Value> = list.iter().skip(q.offset).take(limit).map(folder_json).collect();
+    let page: Vec<Value> = list
+        .iter()
+        .skip(q.offset)
+        .take(limit)
+        .map(folder_json)
+        .collect();
     let end = q.offset + page.len();
     let next = (end < total).then(|| wire::encode_cursor(&FolderQuery { offset: end, ..q }));
     json!({ "folders": page, "nextCursor": with_has_next(next_cursor(next, total)) })

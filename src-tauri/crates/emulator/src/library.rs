@@ -359,11 +359,7 @@ pub fn field_mask(
     };
     match body.get("fieldMask") {
         None | Some(Value::Null) => Err(missing_mask()),
-        Some(Value::String(s)) => Ok(s
-            .split(',')
-            .map(strip)
-            .filter(|p| !p.is_empty())
-            .collect()),
+        Some(Value::String(s)) => Ok(s.split(',').map(strip).filter(|p| !p.is_empty()).collect()),
         Some(Value::Object(o)) if !strict => Ok(o
             .get("paths")
             .and_then(Value::as_array)
@@ -420,8 +416,10 @@ pub async fn update_file_descriptor(
     if wants("parentFolderId") {
         let p = parent.clone().unwrap_or_else(|| MEDIA_ROOT.into());
         if !store.folder_exists(&ctx.site_id, &p) {
-            return Err(WixError::not_found("FOLDER_NOT_FOUND", format!("Folder {p} not found"))
-                .into_response());
+            return Err(
+                WixError::not_found("FOLDER_NOT_FOUND", format!("Folder {p} not found"))
+                    .into_response(),
+            );
         }
     }
     let base = store.static_base.clone();
@@ -449,7 +447,9 @@ pub async fn update_file_descriptor(
     if changed {
         rec.updated = Some(now);
     }
-    Ok(Json(json!({ "file": descriptor(rec, now, base.as_deref()) })))
+    Ok(Json(
+        json!({ "file": descriptor(rec, now, base.as_deref()) }),
+    ))
 }
 
 fn ids_of(body: &Map<String, Value>, field: &str) -> WixResult<Vec<String>> {
@@ -585,9 +585,9 @@ pub async fn generate_file_download_url(
     {
         return Err(not_found_file(&id));
     }
-    let ttl = store
-        .download_ttl
-        .unwrap_or(std::time::Duration::from_secs(60 * minutes.unwrap_or(600) as u64));
+    let ttl = store.download_ttl.unwrap_or(std::time::Duration::from_secs(
+        60 * minutes.unwrap_or(600) as u64,
+    ));
     let token = store.hex(20);
     let expires = OffsetDateTime::now_utc() + ttl;
     store.downloads.insert(token.clone(), (id, expires));

@@ -284,7 +284,10 @@ fn print_file(ctx: &Ctx, f: &LibraryFile) {
         row("type", f.media_type.to_lowercase());
         row("size", super::human_size(f.size));
         row("status", f.status.to_lowercase());
-        row("private", if f.private { "yes".into() } else { "no".into() });
+        row(
+            "private",
+            if f.private { "yes".into() } else { "no".into() },
+        );
         row("folder", f.folder_id.clone());
         if let (Some(w), Some(h)) = (f.width, f.height) {
             row("pixels", format!("{w} × {h}"));
@@ -333,12 +336,18 @@ fn files(ctx: &Ctx, cmd: FilesCmd) -> Result<Exit, CliError> {
             })?;
             let folder = if a.trash { "trash-root".into() } else { folder };
             if ctx.json {
-                output::json(&json!({ "folder_id": folder, "files": list.iter().map(file_json).collect::<Vec<_>>() }));
+                output::json(
+                    &json!({ "folder_id": folder, "files": list.iter().map(file_json).collect::<Vec<_>>() }),
+                );
             } else if list.is_empty() {
                 println!("No files here.");
             } else {
                 print!("{}", files_table(&list));
-                println!("{} file{}", list.len(), if list.len() == 1 { "" } else { "s" });
+                println!(
+                    "{} file{}",
+                    list.len(),
+                    if list.len() == 1 { "" } else { "s" }
+                );
             }
             Ok(Exit::Success)
         }
@@ -349,9 +358,7 @@ fn files(ctx: &Ctx, cmd: FilesCmd) -> Result<Exit, CliError> {
             let max = a.limit.unwrap_or(1000);
             let list = run(all_pages(max, |cur| {
                 let (site, filter, text) = (&site, &filter, &a.text);
-                async move {
-                    search_files(site, text, a.trash, filter, cur.as_deref(), 100).await
-                }
+                async move { search_files(site, text, a.trash, filter, cur.as_deref(), 100).await }
             }))?;
             if ctx.json {
                 output::json(&json!({ "files": list.iter().map(file_json).collect::<Vec<_>>() }));
@@ -467,7 +474,12 @@ fn files(ctx: &Ctx, cmd: FilesCmd) -> Result<Exit, CliError> {
                 BulkAction::Trash
             };
             let results = run(bulk_files(&c.site(), &a.files, action))?;
-            report_bulk(ctx, &results, if a.permanent { "deleted" } else { "trashed" }, Some(a.permanent))
+            report_bulk(
+                ctx,
+                &results,
+                if a.permanent { "deleted" } else { "trashed" },
+                Some(a.permanent),
+            )
         }
         FilesCmd::Restore(a) => {
             let c = connect(ctx, &a.site)?;
@@ -481,7 +493,10 @@ fn files(ctx: &Ctx, cmd: FilesCmd) -> Result<Exit, CliError> {
                 output::json(&json!({ "id": a.file, "url": url, "expires_in_minutes": a.minutes }));
             } else {
                 println!("{url}");
-                eprintln!("(works for {} minutes; anyone with the link can download the file)", a.minutes);
+                eprintln!(
+                    "(works for {} minutes; anyone with the link can download the file)",
+                    a.minutes
+                );
             }
             Ok(Exit::Success)
         }
@@ -544,7 +559,10 @@ fn copy(ctx: &Ctx, a: CopyArgs) -> Result<Exit, CliError> {
     };
     let (prepared, jobs) = run(async {
         let prepared = enqueue_copies(&journal, &src.site(), &a.files, &target).await?;
-        let ids: Vec<i64> = prepared.iter().filter_map(|r| r.as_ref().ok().copied()).collect();
+        let ids: Vec<i64> = prepared
+            .iter()
+            .filter_map(|r| r.as_ref().ok().copied())
+            .collect();
         let jobs = run_jobs(&journal, &dst.site(), &ids, &|_| {}).await?;
         Ok((prepared, jobs))
     })?;
@@ -554,11 +572,14 @@ fn copy(ctx: &Ctx, a: CopyArgs) -> Result<Exit, CliError> {
         match r {
             Err(e) => {
                 failed += 1;
-                results.push(json!({"source": source, "ok": false, "file": null, "error": e.to_string()}));
+                results.push(
+                    json!({"source": source, "ok": false, "file": null, "error": e.to_string()}),
+                );
             }
             Ok(id) => {
                 let job = jobs.iter().find(|j| j.id == id);
-                let ok = job.is_some_and(|j| j.stage == wixdrop_core::library::jobs::ImportStage::Done);
+                let ok =
+                    job.is_some_and(|j| j.stage == wixdrop_core::library::jobs::ImportStage::Done);
                 if !ok {
                     failed += 1;
                 }
@@ -567,7 +588,10 @@ fn copy(ctx: &Ctx, a: CopyArgs) -> Result<Exit, CliError> {
                     _ => None,
                 };
                 let error = job.and_then(|j| j.error.clone()).or_else(|| {
-                    (!ok).then(|| "Still processing on Wix; `wixdrop import --resume` checks again.".to_string())
+                    (!ok).then(|| {
+                        "Still processing on Wix; `wixdrop import --resume` checks again."
+                            .to_string()
+                    })
                 });
                 results.push(json!({"source": source, "ok": ok, "file": file, "error": error}));
             }
@@ -578,9 +602,17 @@ fn copy(ctx: &Ctx, a: CopyArgs) -> Result<Exit, CliError> {
     } else {
         for r in &results {
             if r["ok"] == true {
-                println!("copied    {} → {}", r["source"].as_str().unwrap_or(""), r["file"]["id"].as_str().unwrap_or(""));
+                println!(
+                    "copied    {} → {}",
+                    r["source"].as_str().unwrap_or(""),
+                    r["file"]["id"].as_str().unwrap_or("")
+                );
             } else {
-                eprintln!("not copied {}: {}", r["source"].as_str().unwrap_or(""), r["error"].as_str().unwrap_or(""));
+                eprintln!(
+                    "not copied {}: {}",
+                    r["source"].as_str().unwrap_or(""),
+                    r["error"].as_str().unwrap_or("")
+                );
             }
         }
     }

@@ -141,7 +141,9 @@ fn folders(ctx: &Ctx, cmd: FoldersCmd) -> Result<Exit, CliError> {
             Ok(Exit::Success)
         }
         FoldersCmd::Rm(a) => {
-            if a.permanent && !confirm_permanent("folder(s) and every file in them", a.folders.len(), a.yes)? {
+            if a.permanent
+                && !confirm_permanent("folder(s) and every file in them", a.folders.len(), a.yes)?
+            {
                 return Err(CliError::failed("declined", "Nothing was deleted."));
             }
             let c = connect(ctx, &a.site)?;

@@ -71,11 +71,7 @@ fn import(ctx: &Ctx, a: ImportArgs) -> Result<Exit, CliError> {
         let open = store
             .unfinished()
             .map_err(|e| CliError::failed("journal", e.to_string()))?;
-        ids.extend(
-            open.iter()
-                .filter(|j| j.site_id == c.site_id)
-                .map(|j| j.id),
-        );
+        ids.extend(open.iter().filter(|j| j.site_id == c.site_id).map(|j| j.id));
     }
     let site = c.site();
     let jobs = run(async {
@@ -131,7 +127,9 @@ fn import(ctx: &Ctx, a: ImportArgs) -> Result<Exit, CliError> {
             println!(
                 "imported  {} → {}",
                 j.display_name,
-                file.as_ref().and_then(|f| f.url.clone()).unwrap_or_default()
+                file.as_ref()
+                    .and_then(|f| f.url.clone())
+                    .unwrap_or_default()
             );
         } else {
             eprintln!("failed    {}: {}", j.url, error.unwrap_or_default());

@@ -127,7 +127,8 @@ pub fn human_size(n: Option<u64>) -> String {
 
 /// A table of files for people.
 pub fn files_table(files: &[LibraryFile]) -> String {
-    let mut t = output::Table::new(&["NAME", "TYPE", "SIZE", "STATUS", "PRIVATE", "ID"]).status_column(3);
+    let mut t =
+        output::Table::new(&["NAME", "TYPE", "SIZE", "STATUS", "PRIVATE", "ID"]).status_column(3);
     for f in files {
         let good = match f.status.as_str() {
             "READY" => Some(true),

@@ -254,7 +254,7 @@ where
         let got = p.files.len();
         out.extend(p.files);
         match p.next_cursor {
-            Some(n) if got > 0 && out.len() < max && cursor.as_deref() != Some(&n) => {
+            Some(n) if got > 0 && out.len() < max && cursor.as_deref() != Some(n.as_str()) => {
                 cursor = Some(n)
             }
             _ => break,
@@ -318,7 +318,9 @@ pub async fn update_file(
     if let Some(n) = &change.display_name {
         let n = n.trim();
         if n.is_empty() {
-            return Err(LibraryError::BadInput("A file name cannot be empty.".into()));
+            return Err(LibraryError::BadInput(
+                "A file name cannot be empty.".into(),
+            ));
         }
         if n.chars().count() > 200 {
             return Err(LibraryError::BadInput(format!(
@@ -529,7 +531,7 @@ pub async fn all_folders(site: &Site<'_>, parent: &str) -> LibraryResult<Vec<Fol
         let got = p.folders.len();
         out.extend(p.folders);
         match p.next_cursor {
-            Some(n) if got > 0 && cursor.as_deref() != Some(&n) => cursor = Some(n),
+            Some(n) if got > 0 && cursor.as_deref() != Some(n.as_str()) => cursor = Some(n),
             _ => break,
         }
     }

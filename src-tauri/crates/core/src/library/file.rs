@@ -188,7 +188,10 @@ mod tests {
             Some("3f72369f2219e2ee853e9e3df0217ce1.jpg")
         );
         assert_eq!(
-            file_id_of("https://static.wixstatic.com/media/2acbb8_66~mv2.jpg/v1/fill/w_3,h_3/file.jpg").as_deref(),
+            file_id_of(
+                "https://static.wixstatic.com/media/2acbb8_66~mv2.jpg/v1/fill/w_3,h_3/file.jpg"
+            )
+            .as_deref(),
             Some("2acbb8_66~mv2.jpg")
         );
         assert_eq!(
@@ -213,14 +216,20 @@ mod tests {
         let f = LibraryFile::from_json(&v).unwrap();
         assert!(f.private);
         assert_eq!(f.labels, vec!["cat"]);
-        assert_eq!((f.width, f.height, f.size), (Some(544), Some(184), Some(7108)));
+        assert_eq!(
+            (f.width, f.height, f.size),
+            (Some(544), Some(184), Some(7108))
+        );
         assert_eq!(
             f.wix_uri.as_deref(),
             Some("wix:image://v1/2acbb8_66~mv2.jpg/My%20logo.jpg#originWidth=544&originHeight=184")
         );
         let f = LibraryFile::from_json(&serde_json::json!({"id": "x", "mediaType": "ARCHIVE"}))
             .unwrap();
-        assert_eq!((f.wix_uri, f.status.as_str(), f.folder_id.as_str()), (None, "UNKNOWN", "media-root"));
+        assert_eq!(
+            (f.wix_uri, f.status.as_str(), f.folder_id.as_str()),
+            (None, "UNKNOWN", "media-root")
+        );
         assert!(LibraryFile::from_json(&serde_json::json!({"displayName": "no id"})).is_none());
     }
 }

@@ -40,13 +40,21 @@ pub struct ImportRequest {
 impl ImportRequest {
     fn body(&self) -> Value {
         let mut b = json!({ "url": self.url.trim() });
-        if let Some(n) = self.display_name.as_deref().filter(|n| !n.trim().is_empty()) {
+        if let Some(n) = self
+            .display_name
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+        {
             b["displayName"] = json!(n.trim());
         }
         if let Some(f) = &self.folder_id {
             b["parentFolderId"] = json!(f);
         }
-        if let Some(p) = self.file_path.as_deref().filter(|p| !p.trim_matches('/').is_empty()) {
+        if let Some(p) = self
+            .file_path
+            .as_deref()
+            .filter(|p| !p.trim_matches('/').is_empty())
+        {
             b["filePath"] = json!(format!("/{}", p.trim_matches('/')));
         }
         if self.private {
@@ -251,18 +259,12 @@ pub async fn find_imported(
     if display_name.trim().is_empty() {
         return Ok(None);
     }
-    let page = search_files(
-        site,
-        display_name,
-        false,
-        &ListFilter::default(),
-        None,
-        100,
-    )
-    .await?;
+    let page = search_files(site, display_name, false, &ListFilter::default(), None, 100).await?;
     Ok(page.files.into_iter().find(|f| {
         f.display_name == display_name.trim()
-            && f.source_url.as_deref().is_none_or(|s| s == source_url.trim())
+            && f.source_url
+                .as_deref()
+                .is_none_or(|s| s == source_url.trim())
     }))
 }
 
@@ -305,7 +307,10 @@ mod tests {
 
     #[test]
     fn names_from_urls() {
-        assert_eq!(name_from_url("https://a.example/p/My%20Logo.png?x=1"), "My Logo.png");
+        assert_eq!(
+            name_from_url("https://a.example/p/My%20Logo.png?x=1"),
+            "My Logo.png"
+        );
         assert_eq!(name_from_url("https://a.example/"), "imported-file");
     }
 

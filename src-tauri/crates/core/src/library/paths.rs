@@ -18,15 +18,12 @@ pub fn parts(path: &str) -> Vec<String> {
 }
 
 fn pick<'a>(folders: &'a [Folder], name: &str) -> Option<&'a Folder> {
-    folders
-        .iter()
-        .find(|f| f.display_name == name)
-        .or_else(|| {
-            let lower = crate::fold::fold(name);
-            folders
-                .iter()
-                .find(|f| crate::fold::fold(&f.display_name) == lower)
-        })
+    folders.iter().find(|f| f.display_name == name).or_else(|| {
+        let lower = crate::fold::fold(name);
+        folders
+            .iter()
+            .find(|f| crate::fold::fold(&f.display_name) == lower)
+    })
 }
 
 /// The id of the folder at `path` (`/` → `media-root`); [`LibraryError::NoSuchPath`] when
@@ -70,7 +67,10 @@ pub async fn chain(site: &Site<'_>, folder_id: &str) -> LibraryResult<Vec<Folder
             break;
         }
         let f = get_folder(site, &current).await?;
-        current = f.parent_folder_id.clone().unwrap_or_else(|| MEDIA_ROOT.into());
+        current = f
+            .parent_folder_id
+            .clone()
+            .unwrap_or_else(|| MEDIA_ROOT.into());
         out.push(f);
     }
     out.reverse();

@@ -100,7 +100,11 @@ impl ThumbCache {
             .get(key)
             .cloned()
             .ok_or(ThumbError::Unknown)?;
-        let _permit = self.gate.acquire().await.map_err(|e| ThumbError::Fetch(e.to_string()))?;
+        let _permit = self
+            .gate
+            .acquire()
+            .await
+            .map_err(|e| ThumbError::Fetch(e.to_string()))?;
         // Another request may have fetched it while this one waited.
         if let Some(hit) = read_hit(&path).await {
             return Ok(hit);
@@ -234,7 +238,9 @@ mod tests {
             reqwest::Client::new(),
         );
         assert!(c.register("file:///etc/passwd").is_none());
-        let k = c.register("https://static.wixstatic.com/media/a.jpg").unwrap();
+        let k = c
+            .register("https://static.wixstatic.com/media/a.jpg")
+            .unwrap();
         assert_eq!(k.len(), 64);
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
@@ -243,6 +249,9 @@ mod tests {
             rt.block_on(c.get(&"0".repeat(64))),
             Err(ThumbError::Unknown)
         ));
-        assert!(matches!(rt.block_on(c.get("../x")), Err(ThumbError::Unknown)));
+        assert!(matches!(
+            rt.block_on(c.get("../x")),
+            Err(ThumbError::Unknown)
+        ));
     }
 }
