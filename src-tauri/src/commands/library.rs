@@ -35,6 +35,8 @@ pub const THUMB_SCHEME: &str = "wixthumb";
 #[derive(Default)]
 pub struct LibraryState {
     thumbs: Mutex<Option<(PathBuf, Arc<ThumbCache>)>>,
+    /// The session (data dir) whose unfinished jobs were resumed already.
+    resumed: Mutex<Option<PathBuf>>,
 }
 
 impl LibraryState {
@@ -428,11 +430,35 @@ pub struct CopyStart {
     pub error: Option<String>,
 }
 
-/// The most recent import and copy jobs, newest first, with their stages.
+/// The most recent import and copy jobs, newest first, with their stages. The first call of a
+/// session resumes the jobs an earlier run left unfinished (each looks for its file first).
 #[tauri::command]
-pub fn library_jobs(state: State<'_, AppState>) -> Result<Vec<ImportJob>, IpcError> {
+pub fn library_jobs(
+    state: State<'_, AppState>,
+    lib: State<'_, LibraryState>,
+) -> Result<Vec<ImportJob>, IpcError> {
     let journal = journal_of(&state);
-    ImportJournal(&journal)
+    let store = ImportJournal(&journal);
+    let dir = state.session().paths.data_dir.clone();
+    let first = {
+        let mut r = lib.resumed.lock().unwrap_or_else(|p| p.into_inner());
+        let first = r.as_ref() != Some(&dir);
+        *r = Some(dir);
+        first
+    };
+    if first {
+        let open = store
+            .unfinished()
+            .map_err(|e| IpcError::new(IpcErrorKind::Io, e.to_string()))?;
+        let mut groups: std::collections::BTreeMap<(String, String), Vec<i64>> = Default::default();
+        for j in open {
+            groups.entry((j.profile, j.site_id)).or_default().push(j.id);
+        }
+        for ((profile, site_id), ids) in groups {
+            spawn_jobs(&state, profile, site_id, ids);
+        }
+    }
+    store
         .recent(200)
         .map_err(|e| IpcError::new(IpcErrorKind::Io, e.to_string()))
 }

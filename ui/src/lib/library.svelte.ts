@@ -44,6 +44,8 @@ class LibraryStore {
   sel = $state.raw<Sel>(EMPTY)
   /** Milliseconds from asking to painting the first page (the benchmark reads it). */
   firstPageMs = $state<number | null>(null)
+  /** Bumped when imports or copies were started: the jobs list looks again. */
+  jobsTick = $state(0)
   /** The query the shown items belong to (tests wait on it). */
   shown = $state('')
   private cursor: string | null = null

@@ -248,8 +248,9 @@ async fn thumbnails_are_fetched_once_and_kept_within_the_budget() {
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    // A budget of two 1×1 PNGs (70 bytes each).
-    let cache = ThumbCache::new(dir.path().join("t"), 150, client.http().clone());
+    // A budget of two of the emulator's seeded PNGs (48×48, stored deflate: about 7 KB each).
+    let one = 7_050;
+    let cache = ThumbCache::new(dir.path().join("t"), 2 * one as u64, client.http().clone());
     let keys: Vec<String> = page
         .files
         .iter()
@@ -272,7 +273,11 @@ async fn thumbnails_are_fetched_once_and_kept_within_the_budget() {
     for k in &keys {
         cache.get(k).await.unwrap();
     }
-    assert!(cache.size() <= 150, "trimmed to budget: {}", cache.size());
+    assert!(
+        cache.size() <= 2 * one as u64 && cache.size() > 0,
+        "trimmed to budget: {}",
+        cache.size()
+    );
     // The file's own URL answers 403.
     let url = page.files[0].url.clone().unwrap();
     assert_eq!(reqwest::get(&url).await.unwrap().status().as_u16(), 403);

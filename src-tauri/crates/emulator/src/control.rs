@@ -348,14 +348,74 @@ async fn set_status(
     }
 }
 
-/// A valid 1×1 PNG, the bytes of seeded images (thumbnails decode).
-const PNG_1X1: &[u8] = &[
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
-    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
-    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
-    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-];
+/// A small real PNG (48×48, RGB, a diagonal gradient of a colour picked by `n`), written with
+/// stored (uncompressed) deflate blocks so no image library is needed: seeded images decode,
+/// and thumbnails of different files look different.
+pub fn seed_png(n: usize) -> Vec<u8> {
+    const W: usize = 48;
+    let hues = [
+        (79u8, 70u8, 229u8),
+        (14, 165, 233),
+        (21, 128, 61),
+        (180, 83, 9),
+        (194, 37, 60),
+        (124, 58, 237),
+    ];
+    let (r, g, b) = hues[n % hues.len()];
+    let mut raw = Vec::with_capacity(W * (W * 3 + 1));
+    for y in 0..W {
+        raw.push(0); // filter: none
+        for x in 0..W {
+            let t = ((x + y) * 255 / (2 * W)) as u16;
+            let mix = |c: u8| ((c as u16 * (255 - t) + 255 * t) / 255) as u8;
+            raw.extend_from_slice(&[mix(r), mix(g), mix(b)]);
+        }
+    }
+    // zlib: header, stored blocks of ≤ 65535 bytes, Adler-32.
+    let mut z = vec![0x78, 0x01];
+    let chunks: Vec<&[u8]> = raw.chunks(65535).collect();
+    for (i, c) in chunks.iter().enumerate() {
+        z.push(u8::from(i + 1 == chunks.len()));
+        let len = c.len() as u16;
+        z.extend_from_slice(&len.to_le_bytes());
+        z.extend_from_slice(&(!len).to_le_bytes());
+        z.extend_from_slice(c);
+    }
+    let (mut a, mut bb) = (1u32, 0u32);
+    for &x in &raw {
+        a = (a + x as u32) % 65521;
+        bb = (bb + a) % 65521;
+    }
+    z.extend_from_slice(&((bb << 16) | a).to_be_bytes());
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&(W as u32).to_be_bytes());
+    ihdr.extend_from_slice(&(W as u32).to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    for (kind, data) in [(b"IHDR", ihdr), (b"IDAT", z), (b"IEND", Vec::new())] {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(&data);
+        png.extend_from_slice(&body);
+        png.extend_from_slice(&crc32(&body).to_be_bytes());
+    }
+    png
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut c = 0xffff_ffffu32;
+    for &b in bytes {
+        c ^= b as u32;
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xedb8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
 
 #[derive(Deserialize)]
 struct SeedFiles {
@@ -363,7 +423,7 @@ struct SeedFiles {
     count: usize,
     #[serde(default)]
     prefix: Option<String>,
-    /// `image/png` (default; real 1×1 PNG bytes) or any other type (a few text bytes).
+    /// `image/png` (default; a real 48×48 PNG) or any other type (a few text bytes).
     #[serde(default)]
     mime_type: Option<String>,
     /// A folder id; or `path` (`/A/B`, created when missing).
@@ -378,7 +438,7 @@ struct SeedFiles {
 }
 
 /// `POST /__emulator/sites/{site}/files`: files made directly (no upload), READY at once, with
-/// real bytes on disk: for tests and benchmarks of listing, paging and thumbnails.
+/// real bytes on disk (PNGs from [`seed_png`]): for tests and benchmarks of listing, paging and thumbnails.
 async fn seed_files(
     State(state): State<AppState>,
     Path(site_id): Path<String>,
@@ -394,15 +454,7 @@ async fn seed_files(
     let mime = crate::mime::essence(req.mime_type.as_deref().unwrap_or("image/png"));
     let media_type = crate::mime::media_type(&mime);
     let ext = crate::mime::ext_for_mime(&mime).unwrap_or("bin").to_owned();
-    let bytes: Vec<u8> = if mime == "image/png" {
-        PNG_1X1.to_vec()
-    } else {
-        b"wix emulator seeded file\n".to_vec()
-    };
-    let sha = {
-        use sha2::Digest;
-        hex::encode(sha2::Sha256::digest(&bytes))
-    };
+    let png = mime == "image/png";
     let dir = state.storage.join(&site_id);
     if let Err(e) = std::fs::create_dir_all(&dir) {
         return fail(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
@@ -422,6 +474,15 @@ async fn seed_files(
     for i in 0..req.count {
         let id = format!("{}_{}~mv2.{ext}", site.file_prefix, store.hex(16));
         let path = dir.join(&id);
+        let bytes: Vec<u8> = if png {
+            seed_png(i)
+        } else {
+            format!("wix emulator seeded file {i}\n").into_bytes()
+        };
+        let sha = {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(&bytes))
+        };
         if let Err(e) = std::fs::write(&path, &bytes) {
             return fail(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
         }
@@ -436,7 +497,7 @@ async fn seed_files(
                 mime_type: mime.clone(),
                 media_type,
                 size: bytes.len() as u64,
-                sha256: sha.clone(),
+                sha256: sha,
                 private: req.private,
                 labels: req.labels.clone(),
                 created,

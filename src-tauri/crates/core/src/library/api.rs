@@ -487,13 +487,17 @@ pub async fn list_folders(
     parent: &str,
     cursor: Option<&str>,
 ) -> LibraryResult<FolderPage> {
-    let mut q = form_urlencoded::Serializer::new(String::new());
-    match cursor {
-        Some(c) => q.append_pair("paging.cursor", c),
-        None if parent == TRASH_ROOT => &mut q,
-        None => q.append_pair("parentFolderId", parent),
+    // Built before any await: the serializer is not `Send`.
+    let query = {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        match cursor {
+            Some(c) => q.append_pair("paging.cursor", c),
+            None if parent == TRASH_ROOT => &mut q,
+            None => q.append_pair("parentFolderId", parent),
+        };
+        q.append_pair("paging.limit", "100");
+        q.finish()
     };
-    q.append_pair("paging.limit", "100");
     let path = if parent == TRASH_ROOT {
         "site-media/v1/trash-bin/folders"
     } else {
@@ -502,7 +506,7 @@ pub async fn list_folders(
     let v: Value = site
         .call(
             Method::GET,
-            &format!("{path}?{}", q.finish()),
+            &format!("{path}?{query}"),
             None,
             Subject::Folder(parent),
         )
