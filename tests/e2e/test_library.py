@@ -151,7 +151,11 @@ def test_dark_theme(library, artifacts):
     click_mod(s, 0)
     shot(s, artifacts / "library-dark-1280.png")
     s.click('[data-testid="lib-import"]')
-    s.type('[data-testid="import-text"]', "https://example.com/a.jpg\nname,url\nlogo,https://example.com/logo.svg")
+    s.js(
+        "const t = document.querySelector('[data-testid=import-text]'); t.value = arguments[0];"
+        "t.dispatchEvent(new Event('input', {bubbles: true}))",
+        "https://example.com/a.jpg\nname,url\nlogo,https://example.com/logo.svg",
+    )
     s.wait_text('[data-testid="import-start"]', "Import 2")
     shot(s, artifacts / "library-dark-import-1280.png")
 

@@ -7,8 +7,10 @@
 //! listing registered are ever fetched. Imports and copies are journal jobs run in the
 //! background; the window polls `library_jobs` for their stages.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tauri::http::{header, Response, StatusCode};
@@ -25,8 +27,10 @@ use wixdrop_core::library::{paths, LibraryError, LibraryFile, ListFilter, Site};
 use wixdrop_core::upload::Journal;
 use wixdrop_core::wix::media::Folder;
 
+use wixdrop_core::secret::ApiKey;
+
 use crate::error::IpcErrorKind;
-use crate::{AppState, IpcError};
+use crate::{AppState, IpcError, Session};
 
 /// The custom protocol's scheme.
 pub const THUMB_SCHEME: &str = "wixthumb";
@@ -37,9 +41,29 @@ pub struct LibraryState {
     thumbs: Mutex<Option<(PathBuf, Arc<ThumbCache>)>>,
     /// The session (data dir) whose unfinished jobs were resumed already.
     resumed: Mutex<Option<PathBuf>>,
+    /// Keys read from the keychain lately, by (keychain service, profile): scrolling a folder
+    /// asks for a page every few hundred milliseconds, and a keychain read costs a D-Bus round
+    /// trip (more with a busy machine). Kept [`KEY_TTL`], so a replaced key is picked up soon.
+    keys: Mutex<HashMap<(String, String), (ApiKey, Instant)>>,
 }
 
+/// How long a key read from the keychain is reused.
+const KEY_TTL: Duration = Duration::from_secs(60);
+
 impl LibraryState {
+    fn key(&self, s: &Session, profile: &str) -> Result<ApiKey, IpcError> {
+        let id = (s.vault.service().to_owned(), profile.to_owned());
+        let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((k, at)) = keys.get(&id) {
+            if at.elapsed() < KEY_TTL {
+                return Ok(k.clone());
+            }
+        }
+        let k = s.vault.key(profile)?;
+        keys.insert(id, (k.clone(), Instant::now()));
+        Ok(k)
+    }
+
     fn cache(&self, state: &AppState) -> Arc<ThumbCache> {
         let s = state.session();
         let dir = s.paths.data_dir.join("thumbnails");
@@ -123,7 +147,7 @@ pub async fn library_page(
     query: LibraryQuery,
 ) -> Result<LibraryPage, IpcError> {
     let s = state.session();
-    let key = s.vault.key(&query.profile)?;
+    let key = lib.key(&s, &query.profile)?;
     let site = Site {
         client: &s.client,
         key: &key,
@@ -158,12 +182,13 @@ pub async fn library_page(
 #[tauri::command]
 pub async fn library_folders(
     state: State<'_, AppState>,
+    lib: State<'_, LibraryState>,
     profile: String,
     site_id: String,
     parent: String,
 ) -> Result<Vec<Folder>, IpcError> {
     let s = state.session();
-    let key = s.vault.key(&profile)?;
+    let key = lib.key(&s, &profile)?;
     let site = Site {
         client: &s.client,
         key: &key,
@@ -176,12 +201,13 @@ pub async fn library_folders(
 #[tauri::command]
 pub async fn library_breadcrumbs(
     state: State<'_, AppState>,
+    lib: State<'_, LibraryState>,
     profile: String,
     site_id: String,
     folder_id: String,
 ) -> Result<Vec<Folder>, IpcError> {
     let s = state.session();
-    let key = s.vault.key(&profile)?;
+    let key = lib.key(&s, &profile)?;
     let site = Site {
         client: &s.client,
         key: &key,
@@ -200,7 +226,7 @@ pub async fn library_file(
     file_id: String,
 ) -> Result<LibraryItem, IpcError> {
     let s = state.session();
-    let key = s.vault.key(&profile)?;
+    let key = lib.key(&s, &profile)?;
     let site = Site {
         client: &s.client,
         key: &key,
@@ -225,7 +251,7 @@ pub async fn library_update(
     labels: Option<Vec<String>>,
 ) -> Result<LibraryItem, IpcError> {
     let s = state.session();
-    let key = s.vault.key(&profile)?;
+    let key = lib.key(&s, &profile)?;
     let site = Site {
         client: &s.client,
         key: &key,
@@ -256,13 +282,14 @@ pub enum LibraryAction {
 #[tauri::command]
 pub async fn library_bulk(
     state: State<'_, AppState>,
+    lib: State<'_, LibraryState>,
     profile: String,
     site_id: String,
     file_ids: Vec<String>,
     action: LibraryAction,
 ) -> Result<Vec<ItemResult>, IpcError> {
     let s = state.session();
-    let key = s.vault.key(&profile)?;
+    let key = lib.key(&s, &profile)?;
     let site = Site {
         client: &s.client,
         key: &key,
@@ -280,13 +307,14 @@ pub async fn library_bulk(
 #[tauri::command]
 pub async fn library_link(
     state: State<'_, AppState>,
+    lib: State<'_, LibraryState>,
     profile: String,
     site_id: String,
     file_id: String,
     minutes: u32,
 ) -> Result<String, IpcError> {
     let s = state.session();
-    let key = s.vault.key(&profile)?;
+    let key = lib.key(&s, &profile)?;
     let site = Site {
         client: &s.client,
         key: &key,
@@ -376,6 +404,7 @@ pub async fn library_import(
 #[allow(clippy::too_many_arguments)]
 pub async fn library_copy(
     state: State<'_, AppState>,
+    lib: State<'_, LibraryState>,
     profile: String,
     site_id: String,
     file_ids: Vec<String>,
@@ -384,7 +413,7 @@ pub async fn library_copy(
     path: Option<String>,
 ) -> Result<Vec<CopyStart>, IpcError> {
     let s = state.session();
-    let key = s.vault.key(&profile)?;
+    let key = lib.key(&s, &profile)?;
     let site = Site {
         client: &s.client,
         key: &key,

@@ -94,17 +94,15 @@ class LibraryStore {
     this.cursor = null
     this.sel = EMPTY
     try {
-      const [page, folders, crumbs] = await Promise.all([
-        ipc.libraryPage(this.query(null)),
-        this.searching ? Promise.resolve([]) : ipc.libraryFolders(this.profile, this.siteId, this.trash ? TRASH : this.folderId),
-        this.trash || this.searching || this.folderId === ROOT
-          ? Promise.resolve([])
-          : ipc.libraryBreadcrumbs(this.profile, this.siteId, this.folderId),
-      ])
+      // The files paint as soon as they arrive; subfolders and breadcrumbs follow on their own.
+      const folders = this.searching ? Promise.resolve([]) : ipc.libraryFolders(this.profile, this.siteId, this.trash ? TRASH : this.folderId)
+      const crumbs =
+        this.trash || this.searching || this.folderId === ROOT ? Promise.resolve([]) : ipc.libraryBreadcrumbs(this.profile, this.siteId, this.folderId)
+      folders.then((f) => gen === this.gen && (this.folders = f)).catch(() => {})
+      crumbs.then((c) => gen === this.gen && (this.crumbs = c)).catch(() => {})
+      const page = await ipc.libraryPage(this.query(null))
       if (gen !== this.gen) return
       this.items = page.files
-      this.folders = folders
-      this.crumbs = crumbs
       this.cursor = page.next_cursor
       this.hasMore = !!page.next_cursor
       this.shown = key

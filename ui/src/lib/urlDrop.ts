@@ -19,7 +19,7 @@ export async function dropUrls(urls: string[]): Promise<void> {
     const ids = await ipc.libraryImport(profile, siteId, urls.join('\n'), folder, false)
     if (!library.ready) library.setTarget(profile, siteId)
     library.jobsTick++
-    library.notice = { text: `Importing ${ids.length} link${ids.length === 1 ? '' : 's'}: Wix fetches them; see their progress below.` }
+    library.notice = { text: `Importing ${ids.length} link${ids.length === 1 ? '' : 's'}: Wix fetches them (see Imports and copies).` }
   } catch (e) {
     library.notice = { text: asIpcError(e).message, bad: true }
   }

@@ -351,34 +351,25 @@ pub async fn list_files(
         None => list_cursor(&pairs)?,
     };
     let now = OffsetDateTime::now_utc();
-    let mut files: Vec<Value> = {
+    let (page, total) = {
         let store = state.store();
-        store
+        let recs: Vec<&FileRecord> = store
             .files
             .values()
             .filter(|f| f.site_id == ctx.site_id && f.parent_folder_id == q.parent)
             .filter(|f| q.types.is_empty() || q.types.iter().any(|t| t == f.media_type))
             .filter(|f| q.private.is_none_or(|p| p == f.private))
-            .map(|f| descriptor(f, now, store.static_base.as_deref()))
-            .collect()
+            .collect();
+        crate::library::sorted_page(
+            recs,
+            &q.field,
+            q.asc,
+            q.offset,
+            limit,
+            now,
+            store.static_base.as_deref(),
+        )
     };
-    files.sort_by(|a, b| {
-        let ord = match q.field.as_str() {
-            "sizeInBytes" => {
-                let n = |v: &Value| {
-                    v["sizeInBytes"]
-                        .as_str()
-                        .and_then(|s| s.parse::<u64>().ok())
-                };
-                n(a).cmp(&n(b))
-            }
-            field => a[field].as_str().cmp(&b[field].as_str()),
-        };
-        let ord = if q.asc { ord } else { ord.reverse() };
-        ord.then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
-    });
-    let total = files.len();
-    let page: Vec<Value> = files.into_iter().skip(q.offset).take(limit).collect();
     let end = q.offset + page.len();
     let next = (end < total).then(|| wire::encode_cursor(&ListCursor { offset: end, ..q }));
     Ok(Json(
