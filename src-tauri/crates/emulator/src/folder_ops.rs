@@ -63,10 +63,10 @@ pub async fn update_folder(
     }
     f.finish().map_err(|e| e.into_response())?;
     let mut store = state.store();
-    if !store
+    if store
         .folders
         .get(&id)
-        .is_some_and(|f| f.site_id == ctx.site_id)
+        .is_none_or(|f| f.site_id != ctx.site_id)
     {
         return Err(not_found(&id).into_response());
     }
@@ -142,10 +142,10 @@ pub async fn bulk_delete_folders(
     {
         let mut store = state.store();
         if let Some(bad) = b.folder_ids.iter().find(|id| {
-            !store
+            store
                 .folders
                 .get(id.as_str())
-                .is_some_and(|f| f.site_id == ctx.site_id)
+                .is_none_or(|f| f.site_id != ctx.site_id)
         }) {
             return Err(not_found(bad));
         }

@@ -507,10 +507,10 @@ pub async fn bulk_delete_files(
     {
         let mut store = state.store();
         if let Some(bad) = ids.iter().find(|id| {
-            !store
+            store
                 .files
                 .get(id.as_str())
-                .is_some_and(|r| r.site_id == ctx.site_id)
+                .is_none_or(|r| r.site_id != ctx.site_id)
         }) {
             return Err(not_found_file(bad));
         }
@@ -549,10 +549,10 @@ pub async fn bulk_restore_files(
     let now = OffsetDateTime::now_utc();
     let mut store = state.store();
     if let Some(bad) = ids.iter().find(|id| {
-        !store
+        store
             .files
             .get(id.as_str())
-            .is_some_and(|r| r.site_id == ctx.site_id)
+            .is_none_or(|r| r.site_id != ctx.site_id)
     }) {
         return Err(not_found_file(bad));
     }
@@ -600,10 +600,10 @@ pub async fn generate_file_download_url(
     f.finish()?;
     let id = file_id_from(id.as_deref().unwrap_or_default()).to_owned();
     let mut store = state.store();
-    if !store
+    if store
         .files
         .get(&id)
-        .is_some_and(|r| r.site_id == ctx.site_id)
+        .is_none_or(|r| r.site_id != ctx.site_id)
     {
         return Err(not_found_file(&id));
     }

@@ -76,7 +76,7 @@ async fn prepare(
             url,
             display_name: Some(f.display_name.clone()),
             folder_id: None,
-            file_path: Some(file_path).filter(|p| p.trim_matches('/') != ""),
+            file_path: Some(file_path).filter(|p| !p.trim_matches('/').is_empty()),
             private: f.private,
             mime_type: None,
         },
