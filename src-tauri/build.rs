@@ -33,6 +33,16 @@ const COMMANDS: &[&str] = &[
     "cancel_wait",
     "search_matches",
     "wix_reachable",
+    "library_page",
+    "library_folders",
+    "library_breadcrumbs",
+    "library_update",
+    "library_file",
+    "library_bulk",
+    "library_link",
+    "library_import",
+    "library_copy",
+    "library_jobs",
 ];
 
 fn main() {

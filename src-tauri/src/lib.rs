@@ -23,6 +23,11 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .manage(state)
+        .manage(commands::library::LibraryState::default())
+        .register_asynchronous_uri_scheme_protocol(
+            commands::library::THUMB_SCHEME,
+            commands::library::thumb_protocol,
+        )
         .setup(|app| {
             app.state::<AppState>().attach(app.handle());
             // Test builds only: let the main window call the drop simulator.
@@ -64,6 +69,16 @@ pub fn run() {
             commands::waits::cancel_wait,
             commands::waits::search_matches,
             commands::waits::wix_reachable,
+            commands::library::library_page,
+            commands::library::library_folders,
+            commands::library::library_breadcrumbs,
+            commands::library::library_update,
+            commands::library::library_file,
+            commands::library::library_bulk,
+            commands::library::library_link,
+            commands::library::library_import,
+            commands::library::library_copy,
+            commands::library::library_jobs,
             #[cfg(feature = "e2e")]
             commands::uploads::e2e_drop,
         ])

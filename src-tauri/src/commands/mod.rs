@@ -3,5 +3,6 @@
 pub mod app;
 pub mod history;
 pub mod keys;
+pub mod library;
 pub mod uploads;
 pub mod waits;

@@ -27,8 +27,16 @@ import type { RowFilter } from '../lib/bindings/RowFilter'
 import type { RowPage } from '../lib/bindings/RowPage'
 import type { RowQuery } from '../lib/bindings/RowQuery'
 import type { WatchedFolder } from '../lib/bindings/WatchedFolder'
+import type { LibraryPage } from '../lib/bindings/LibraryPage'
+import type { LibraryItem } from '../lib/bindings/LibraryItem'
+import type { LibraryQuery } from '../lib/bindings/LibraryQuery'
+import type { LibraryAction } from '../lib/bindings/LibraryAction'
+import type { ItemResult } from '../lib/bindings/ItemResult'
+import type { ImportJob } from '../lib/bindings/ImportJob'
+import type { CopyStart } from '../lib/bindings/CopyStart'
 
 export type { AppInfo, CredentialReport, DemoInfo, IpcError, KeyCheck, Profile, Settings, Site, Verification }
+export type { LibraryPage, LibraryItem, LibraryQuery, LibraryAction, ItemResult, ImportJob, CopyStart }
 export type { Destination, Folder, HistoryEntry, HistoryMonth, HistoryPage, HistoryQuery, JobView, NewWatch, QueueEvent, QueueOverview, RowFilter, RowPage, RowQuery, WatchedFolder }
 
 /** Errors from commands arrive as `{kind, message}`; anything else is wrapped to that shape. */
@@ -114,6 +122,45 @@ export const ipc = {
   listWatches: () => call<WatchedFolder[]>('list_watches'),
   addWatch: (watch: NewWatch) => call<WatchedFolder>('add_watch', { watch }),
   removeWatch: (id: number) => call<void>('remove_watch', { id }),
+
+  /** Library: one page of a folder, the trash, or a search (`query.text`). */
+  libraryPage: (query: LibraryQuery) => call<LibraryPage>('library_page', { query }),
+  /** Library: subfolders of `parent` (`trash-root`: the trash's folders). */
+  libraryFolders: (profile: string, siteId: string, parent: string) => call<Folder[]>('library_folders', { profile, siteId, parent }),
+  /** Library: the folders from the top level down to `folderId`. */
+  libraryBreadcrumbs: (profile: string, siteId: string, folderId: string) =>
+    call<Folder[]>('library_breadcrumbs', { profile, siteId, folderId }),
+  /** Library: rename / move / relabel one file (null leaves a field alone). */
+  libraryUpdate: (profile: string, siteId: string, fileId: string, change: { displayName?: string | null; folderId?: string | null; labels?: string[] | null }) =>
+    call<LibraryItem>('library_update', {
+      profile,
+      siteId,
+      fileId,
+      displayName: change.displayName ?? null,
+      folderId: change.folderId ?? null,
+      labels: change.labels ?? null,
+    }),
+  /** Library: trash, restore or delete files for good; one result per id. */
+  libraryBulk: (profile: string, siteId: string, fileIds: string[], action: LibraryAction) =>
+    call<ItemResult[]>('library_bulk', { profile, siteId, fileIds, action }),
+  /** Library: one file, fresh (its processing state). */
+  libraryFile: (profile: string, siteId: string, fileId: string) => call<LibraryItem>('library_file', { profile, siteId, fileId }),
+  /** Library: a temporary download link. */
+  libraryLink: (profile: string, siteId: string, fileId: string, minutes: number) =>
+    call<string>('library_link', { profile, siteId, fileId, minutes }),
+  /** Import URLs (text: one a line or a CSV column) as background jobs; their ids. */
+  libraryImport: (profile: string, siteId: string, text: string, folderId: string | null, isPrivate: boolean) =>
+    call<number[]>('library_import', { profile, siteId, text, folderId, private: isPrivate }),
+  /** Copy files to another site (jobs in the background). */
+  libraryCopy: (profile: string, siteId: string, fileIds: string[], toProfile: string, toSiteId: string, path: string | null) =>
+    call<CopyStart[]>('library_copy', { profile, siteId, fileIds, toProfile, toSiteId, path }),
+  /** The latest import and copy jobs, newest first. */
+  libraryJobs: () => call<ImportJob[]>('library_jobs'),
+  /** Where the webview loads a thumbnail from (the app's own protocol; never a remote host). */
+  thumbUrl(key: string): string {
+    const windows = typeof navigator !== 'undefined' && /Windows/.test(navigator.userAgent)
+    return windows ? `http://wixthumb.localhost/${key}` : `wixthumb://localhost/${key}`
+  },
 
   /** Copy to the system clipboard (the webview's own API; a hidden textarea if it refuses). */
   async copyText(text: string): Promise<void> {

@@ -1,7 +1,7 @@
 // Hash routes: `#/<screen>` or `#/<screen>/<anchor>`. Anchors are stable ids (the guide's
 // `trouble-401`, …) so any screen, diagnosis or test can deep-link: `#/guide/trouble-401`.
 
-export const SCREENS = ['keys', 'upload', 'guide', 'history', 'settings'] as const
+export const SCREENS = ['keys', 'upload', 'library', 'guide', 'history', 'settings'] as const
 export type Screen = (typeof SCREENS)[number]
 
 export interface Route {

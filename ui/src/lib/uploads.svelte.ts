@@ -249,6 +249,8 @@ class UploadsStore {
   drag = $state<{ active: boolean; count: number }>({ active: false, count: 0 })
   /** Set by the Upload screen: why a drop cannot be taken now (no key, no site), or null. */
   blocked: string | null = 'Add an API key first: nothing was uploaded.'
+  /** Called with the web links of a drop (they are imported, not uploaded). */
+  onUrls: ((urls: string[]) => void) | null = null
   /** Called on every drop, to bring the Upload screen forward. */
   onDropped: (() => void) | null = null
   /** What the drop overlay says; the Upload screen keeps it current (key, site, folder). */
@@ -274,6 +276,13 @@ class UploadsStore {
           else if (e.type === 'leave') this.drag = { active: false, count: 0 }
           else {
             this.drag = { active: false, count: 0 }
+            // Links dragged from a browser arrive as http(s) "paths": they are imported.
+            const urls = e.paths.filter((p) => /^https?:\/\//i.test(p))
+            if (urls.length && this.onUrls) {
+              this.onUrls(urls)
+              e = { ...e, paths: e.paths.filter((p) => !urls.includes(p)) }
+              if (e.paths.length === 0) return
+            }
             if (!this.uploadScreen) this.pendingDrop = e.paths
             this.onDropped?.()
             if (!this.uploadScreen) return

@@ -1,6 +1,7 @@
 //! `wixdrop` — headless Wixdrop over the same core as the desktop app.
 //!
-//! One module per area (`key`, `sites`, `upload` (+ `resume`), `watch`, `history`), each exposing a
+//! One module per area (`key`, `sites`, `upload` (+ `resume`), `watch`, `history`, `library`
+//! (`files`, `folders`, `import`)), each exposing a
 //! clap `Subcommand` enum or `Args` and a `run` that returns an [`Exit`]. `main` only parses
 //! and dispatches, so adding an area is one enum variant and one match arm. Shared pieces:
 //! `profile` (which key a command uses), `exit` (codes and error kinds), `view` (JSON shapes
@@ -10,6 +11,7 @@ mod exit;
 mod history;
 mod input;
 mod key;
+mod library;
 mod net;
 mod output;
 mod profile;
@@ -97,6 +99,22 @@ enum Command {
     /// per-file objects as `upload`.
     #[command(after_help = EXIT_CODES_HELP)]
     Watch(watch::WatchArgs),
+
+    /// The files of a site's Media Manager: ls, search, info, rename, mv, label, rm, restore,
+    /// link, copy
+    #[command(subcommand)]
+    Files(library::files::FilesCmd),
+
+    /// The folders of a site's Media Manager: ls, mk, rename, rm
+    #[command(subcommand)]
+    Folders(library::folders::FoldersCmd),
+
+    /// Import files from public URLs into a site (Wix fetches them; nothing is downloaded here)
+    ///
+    /// --json: {"results": [{"url", "ok", "stage", "file": FILE | null, "error"}]}. Exit 0 when
+    /// every URL was imported, 1 when one failed (each failure says why), 2 on bad usage.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Import(library::import::ImportArgs),
 }
 
 /// Rust ignores SIGPIPE, so `println!` to a closed pipe (`wixdrop sites | head`) panicked with
@@ -133,6 +151,9 @@ fn main() -> ExitCode {
         Command::Resume(args) => upload::run_resume(&ctx, args),
         Command::History(args) => history::run(&ctx, args),
         Command::Watch(args) => watch::run(&ctx, args),
+        Command::Files(cmd) => library::files::run_cmd(&ctx, cmd),
+        Command::Folders(cmd) => library::folders::run_cmd(&ctx, cmd),
+        Command::Import(args) => library::import::run_cmd(&ctx, args),
     };
     exit.report(ctx.json)
 }

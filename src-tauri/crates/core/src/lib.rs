@@ -8,6 +8,7 @@ pub mod credential;
 pub mod files;
 pub mod fold;
 pub mod keys;
+pub mod library;
 pub mod net;
 pub mod retry;
 pub mod secret;

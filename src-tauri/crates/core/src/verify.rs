@@ -162,6 +162,13 @@ pub fn diagnose_sites_error(e: &WixError, key: &ApiKey, account_id: &str) -> Ver
     from_error(e, Probe::Sites, account_differs(key, account_id))
 }
 
+/// The diagnosis for a failed Media Manager call (a Library command, an import): the words
+/// `verify` uses for its media probe, so a key without Read/Manage Media Manager gets the same
+/// permission diagnosis (and guide link) wherever it fails first.
+pub fn diagnose_media_error(e: &WixError) -> Verification {
+    from_error(e, Probe::Media { known_site: None }, false)
+}
+
 /// Does the key name an account other than `account_id`? (Unknown counts as no.)
 fn account_differs(key: &ApiKey, account_id: &str) -> bool {
     let key_account = credential::inspect(key.expose(), time::OffsetDateTime::now_utc()).account_id;

@@ -28,7 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/__emulator/seed", get(seed))
         .route("/__emulator/accounts", post(create_account))
         .route("/__emulator/sites", post(create_site))
-        .route("/__emulator/sites/{site_id}/files", get(site_files))
+        .route(
+            "/__emulator/sites/{site_id}/files",
+            get(site_files).post(seed_files),
+        )
         .route("/__emulator/keys", post(mint_key))
         .route("/__emulator/keys/{key_id}/revoke", post(revoke_key))
         .route("/__emulator/log", get(read_log).delete(clear_log))
@@ -274,6 +277,12 @@ async fn remove_fault(State(state): State<AppState>, Path(id): Path<String>) -> 
 struct Config {
     processing_delay_ms: Option<u64>,
     refused_mime_types: Option<Vec<String>>,
+    /// Descriptor URLs on the emulator's own static host (see `Emulator::serve_static`).
+    serve_static: Option<bool>,
+    /// List/search cursors older than this are refused (400 on `paging.cursor`); 0 = never.
+    cursor_ttl_ms: Option<u64>,
+    /// Every new download link expires after this long; 0 = as the request asks.
+    download_ttl_ms: Option<u64>,
 }
 
 async fn set_config(State(state): State<AppState>, raw: axum::body::Bytes) -> Response {
@@ -288,9 +297,21 @@ async fn set_config(State(state): State<AppState>, raw: axum::body::Bytes) -> Re
     if let Some(types) = req.refused_mime_types {
         store.refused_mime_types = types.iter().map(|t| crate::mime::essence(t)).collect();
     }
+    if let Some(on) = req.serve_static {
+        store.static_base = on.then(|| format!("{}/_static/", state.base_url));
+    }
+    if let Some(ms) = req.cursor_ttl_ms {
+        store.cursor_ttl = (ms > 0).then(|| Duration::from_millis(ms));
+    }
+    if let Some(ms) = req.download_ttl_ms {
+        store.download_ttl = (ms > 0).then(|| Duration::from_millis(ms));
+    }
     Json(json!({
         "processing_delay_ms": store.processing_delay.as_millis() as u64,
         "refused_mime_types": store.refused_mime_types,
+        "serve_static": store.static_base.is_some(),
+        "cursor_ttl_ms": store.cursor_ttl.map(|d| d.as_millis() as u64).unwrap_or(0),
+        "download_ttl_ms": store.download_ttl.map(|d| d.as_millis() as u64).unwrap_or(0),
     }))
     .into_response()
 }
@@ -325,4 +346,170 @@ async fn set_status(
         }
         None => fail(StatusCode::NOT_FOUND, "unknown file id"),
     }
+}
+
+/// A small real PNG (48×48, RGB, a diagonal gradient of a colour picked by `n`), written with
+/// stored (uncompressed) deflate blocks so no image library is needed: seeded images decode,
+/// and thumbnails of different files look different.
+pub fn seed_png(n: usize) -> Vec<u8> {
+    const W: usize = 48;
+    let hues = [
+        (79u8, 70u8, 229u8),
+        (14, 165, 233),
+        (21, 128, 61),
+        (180, 83, 9),
+        (194, 37, 60),
+        (124, 58, 237),
+    ];
+    let (r, g, b) = hues[n % hues.len()];
+    let mut raw = Vec::with_capacity(W * (W * 3 + 1));
+    for y in 0..W {
+        raw.push(0); // filter: none
+        for x in 0..W {
+            let t = ((x + y) * 255 / (2 * W)) as u16;
+            let mix = |c: u8| ((c as u16 * (255 - t) + 255 * t) / 255) as u8;
+            raw.extend_from_slice(&[mix(r), mix(g), mix(b)]);
+        }
+    }
+    // zlib: header, stored blocks of ≤ 65535 bytes, Adler-32.
+    let mut z = vec![0x78, 0x01];
+    let chunks: Vec<&[u8]> = raw.chunks(65535).collect();
+    for (i, c) in chunks.iter().enumerate() {
+        z.push(u8::from(i + 1 == chunks.len()));
+        let len = c.len() as u16;
+        z.extend_from_slice(&len.to_le_bytes());
+        z.extend_from_slice(&(!len).to_le_bytes());
+        z.extend_from_slice(c);
+    }
+    let (mut a, mut bb) = (1u32, 0u32);
+    for &x in &raw {
+        a = (a + x as u32) % 65521;
+        bb = (bb + a) % 65521;
+    }
+    z.extend_from_slice(&((bb << 16) | a).to_be_bytes());
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&(W as u32).to_be_bytes());
+    ihdr.extend_from_slice(&(W as u32).to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    for (kind, data) in [(b"IHDR", ihdr), (b"IDAT", z), (b"IEND", Vec::new())] {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(&data);
+        png.extend_from_slice(&body);
+        png.extend_from_slice(&crc32(&body).to_be_bytes());
+    }
+    png
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut c = 0xffff_ffffu32;
+    for &b in bytes {
+        c ^= b as u32;
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xedb8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
+
+#[derive(Deserialize)]
+struct SeedFiles {
+    /// How many (1–20000); names are `<prefix> 00001.<ext>`…
+    count: usize,
+    #[serde(default)]
+    prefix: Option<String>,
+    /// `image/png` (default; a real 48×48 PNG) or any other type (a few text bytes).
+    #[serde(default)]
+    mime_type: Option<String>,
+    /// A folder id; or `path` (`/A/B`, created when missing).
+    #[serde(default)]
+    folder_id: Option<String>,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    private: bool,
+    #[serde(default)]
+    labels: Vec<String>,
+}
+
+/// `POST /__emulator/sites/{site}/files`: files made directly (no upload), READY at once, with
+/// real bytes on disk (PNGs from [`seed_png`]): for tests and benchmarks of listing, paging and thumbnails.
+async fn seed_files(
+    State(state): State<AppState>,
+    Path(site_id): Path<String>,
+    raw: axum::body::Bytes,
+) -> Response {
+    let req: SeedFiles = match body(&raw) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    if req.count == 0 || req.count > 20_000 {
+        return fail(StatusCode::BAD_REQUEST, "count must be 1-20000");
+    }
+    let mime = crate::mime::essence(req.mime_type.as_deref().unwrap_or("image/png"));
+    let media_type = crate::mime::media_type(&mime);
+    let ext = crate::mime::ext_for_mime(&mime).unwrap_or("bin").to_owned();
+    let png = mime == "image/png";
+    let dir = state.storage.join(&site_id);
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        return fail(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+    }
+    let mut store = state.store();
+    let Some(site) = store.site(&site_id).cloned() else {
+        return fail(StatusCode::NOT_FOUND, "unknown site");
+    };
+    let folder = match (&req.folder_id, &req.path) {
+        (Some(f), _) => f.clone(),
+        (None, Some(p)) => store.ensure_path(&site_id, crate::store::MEDIA_ROOT, p),
+        _ => crate::store::MEDIA_ROOT.to_owned(),
+    };
+    let prefix = req.prefix.unwrap_or_else(|| "Seeded".into());
+    let base = OffsetDateTime::now_utc() - time::Duration::hours(1);
+    let mut ids = Vec::with_capacity(req.count);
+    for i in 0..req.count {
+        let id = format!("{}_{}~mv2.{ext}", site.file_prefix, store.hex(16));
+        let path = dir.join(&id);
+        let bytes: Vec<u8> = if png {
+            seed_png(i)
+        } else {
+            format!("wix emulator seeded file {i}\n").into_bytes()
+        };
+        let sha = {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(&bytes))
+        };
+        if let Err(e) = std::fs::write(&path, &bytes) {
+            return fail(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+        }
+        let created = base + time::Duration::milliseconds(i as i64);
+        store.files.insert(
+            id.clone(),
+            crate::store::FileRecord {
+                id: id.clone(),
+                site_id: site_id.clone(),
+                display_name: format!("{prefix} {:05}.{ext}", i + 1),
+                parent_folder_id: folder.clone(),
+                mime_type: mime.clone(),
+                media_type,
+                size: bytes.len() as u64,
+                sha256: sha,
+                private: req.private,
+                labels: req.labels.clone(),
+                created,
+                ready_at: None,
+                forced_status: None,
+                path,
+                updated: None,
+                trashed_from: None,
+                source_url: None,
+            },
+        );
+        ids.push(id);
+    }
+    Json(json!({ "folder_id": folder, "ids": ids })).into_response()
 }

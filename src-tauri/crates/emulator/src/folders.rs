@@ -12,20 +12,13 @@ use crate::error::{WixError, WixResult};
 use crate::media::next_cursor;
 use crate::state::AppState;
 use crate::store::{Folder, MEDIA_ROOT};
-use crate::wire::{self, date, query_get, Fields};
+use crate::wire::{self, query_get, Fields};
 
 /// Create Folder's `displayName` limit (wix-media-library.md §9).
 const MAX_FOLDER_NAME: usize = 200;
 
 fn folder_json(f: &Folder) -> Value {
-    json!({
-        "id": f.id,
-        "displayName": f.display_name,
-        "parentFolderId": f.parent_folder_id,
-        "createdDate": date(f.created),
-        "updatedDate": date(f.created),
-        "state": "OK",
-    })
+    crate::folder_ops::folder_json(f)
 }
 
 pub async fn create_folder(

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 use axum::Router;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -23,8 +23,11 @@ mod body;
 mod control;
 mod error;
 mod faults;
+mod folder_ops;
 mod folders;
+mod import;
 pub mod keys;
+mod library;
 mod media;
 mod mime;
 mod reqlog;
@@ -146,6 +149,14 @@ impl Emulator {
         self.state.seed.get().expect("seeded at start")
     }
 
+    /// Makes descriptors' `url`/`thumbnailUrl` point at this emulator's own static host
+    /// (`<base>/_static/…`), which serves the bytes (403 for private files): for demo mode and
+    /// tests that fetch thumbnails or copy files between sites. Same as `PUT
+    /// /__emulator/config {"serve_static": true}`.
+    pub fn serve_static(&self) {
+        self.state.store().static_base = Some(format!("{}/_static/", self.state.base_url));
+    }
+
     pub fn storage_dir(&self) -> &Path {
         &self.state.storage
     }
@@ -211,8 +222,53 @@ fn router(state: AppState) -> Router {
         )
         .route(
             "/site-media/v1/folders/{folder_id}",
-            get(folders::get_folder),
-        );
+            get(folders::get_folder).patch(folder_ops::update_folder),
+        )
+        .route("/site-media/v1/files/search", post(library::search_files))
+        .route(
+            "/site-media/v1/files/update-file-descriptor",
+            patch(library::update_file_descriptor),
+        )
+        .route(
+            "/site-media/v1/files/generate-file-download-url",
+            post(library::generate_file_download_url),
+        )
+        .route(
+            "/site-media/v1/bulk/files/delete",
+            post(library::bulk_delete_files),
+        )
+        .route(
+            "/site-media/v1/bulk/trash-bin/files/restore",
+            post(library::bulk_restore_files),
+        )
+        .route(
+            "/site-media/v1/trash-bin/files",
+            get(library::list_deleted_files),
+        )
+        .route("/site-media/v1/files/import", post(import::import_file))
+        .route(
+            "/site-media/v1/bulk/files/import-v2",
+            post(import::bulk_import),
+        )
+        .route(
+            "/site-media/v1/folders/search",
+            post(folder_ops::search_folders),
+        )
+        .route(
+            "/site-media/v1/bulk/folders/delete",
+            post(folder_ops::bulk_delete_folders),
+        )
+        .route(
+            "/site-media/v1/bulk/trash-bin/folders/restore",
+            post(folder_ops::bulk_restore_folders),
+        )
+        .route(
+            "/site-media/v1/trash-bin/folders",
+            get(folder_ops::list_deleted_folders),
+        )
+        // The hosts Wix serves bytes from (see library.rs).
+        .route("/_static/{*path}", get(library::serve_static))
+        .route("/_download/{token}", get(library::serve_download));
     let uploads = Router::new()
         .route("/upload/{token}", put(upload::put_upload))
         .route("/tus/v1/files", post(tus::create).options(tus::options))

@@ -47,8 +47,21 @@ fn is_font(f: &FileRecord) -> bool {
 
 /// `(url, thumbnailUrl)` as live Wix sends them: absolute for media Wix renders itself,
 /// relative for fonts (`ufonts/<prefix>/<id>`) and documents (`ugd/<id>`), wix-api.md §8.
-fn urls(f: &FileRecord) -> (String, String) {
+/// With the emulator's own static host (`static_base`), every URL is absolute and images get
+/// a `fill` rendition as thumbnail, which the static host serves for private files too.
+fn urls(f: &FileRecord, static_base: Option<&str>) -> (String, String) {
     let prefix = f.id.split('_').next().unwrap_or_default();
+    if let Some(base) = static_base {
+        let url = match f.media_type {
+            "DOCUMENT" => format!("{base}ugd/{}", f.id),
+            _ => format!("{base}media/{}", f.id),
+        };
+        let thumb = match f.media_type {
+            "IMAGE" | "VECTOR" => format!("{base}media/{}/v1/fill/w_300,h_300/file.jpg", f.id),
+            _ => format!("{base}{GENERIC_ICON}"),
+        };
+        return (url, thumb);
+    }
     if is_font(f) {
         (format!("ufonts/{prefix}/{}", f.id), GENERIC_ICON.to_owned())
     } else if f.media_type == "DOCUMENT" {
@@ -63,9 +76,9 @@ fn urls(f: &FileRecord) -> (String, String) {
 }
 
 /// The REST file descriptor.
-pub fn descriptor(f: &FileRecord, now: OffsetDateTime) -> Value {
+pub fn descriptor(f: &FileRecord, now: OffsetDateTime, static_base: Option<&str>) -> Value {
     let (status, updated) = f.status(now);
-    let (url, thumbnail) = urls(f);
+    let (url, thumbnail) = urls(f, static_base);
     json!({
         "id": f.id,
         "displayName": f.display_name,
@@ -83,6 +96,7 @@ pub fn descriptor(f: &FileRecord, now: OffsetDateTime) -> Value {
         "updatedDate": date(updated),
         "siteId": f.site_id,
         "state": "OK",
+        "sourceUrl": f.source_url,
     })
 }
 
@@ -228,6 +242,9 @@ struct ListCursor {
     field: String,
     asc: bool,
     offset: usize,
+    /// Unix ms when the first page was asked for (cursors expire, see `Store::cursor_ttl`).
+    #[serde(default)]
+    issued: i64,
 }
 
 const MEDIA_TYPES: &[&str] = &[
@@ -291,6 +308,7 @@ fn list_cursor(pairs: &[(String, String)]) -> WixResult<ListCursor> {
         field,
         asc,
         offset: 0,
+        issued: wire::now_ms(),
     })
 }
 
@@ -325,38 +343,33 @@ pub async fn list_files(
     let pairs = wire::query_pairs(query.as_deref());
     let (limit, cursor) = paging(&pairs)?;
     let q = match cursor {
-        Some(c) => wire::decode_cursor::<ListCursor>(&c, "paging.cursor")?,
+        Some(c) => {
+            let c = wire::decode_cursor::<ListCursor>(&c, "paging.cursor")?;
+            wire::check_fresh(&state, c.issued)?;
+            c
+        }
         None => list_cursor(&pairs)?,
     };
     let now = OffsetDateTime::now_utc();
-    let mut files: Vec<Value> = {
+    let (page, total) = {
         let store = state.store();
-        store
+        let recs: Vec<&FileRecord> = store
             .files
             .values()
             .filter(|f| f.site_id == ctx.site_id && f.parent_folder_id == q.parent)
             .filter(|f| q.types.is_empty() || q.types.iter().any(|t| t == f.media_type))
             .filter(|f| q.private.is_none_or(|p| p == f.private))
-            .map(|f| descriptor(f, now))
-            .collect()
+            .collect();
+        crate::library::sorted_page(
+            recs,
+            &q.field,
+            q.asc,
+            q.offset,
+            limit,
+            now,
+            store.static_base.as_deref(),
+        )
     };
-    files.sort_by(|a, b| {
-        let ord = match q.field.as_str() {
-            "sizeInBytes" => {
-                let n = |v: &Value| {
-                    v["sizeInBytes"]
-                        .as_str()
-                        .and_then(|s| s.parse::<u64>().ok())
-                };
-                n(a).cmp(&n(b))
-            }
-            field => a[field].as_str().cmp(&b[field].as_str()),
-        };
-        let ord = if q.asc { ord } else { ord.reverse() };
-        ord.then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
-    });
-    let total = files.len();
-    let page: Vec<Value> = files.into_iter().skip(q.offset).take(limit).collect();
     let end = q.offset + page.len();
     let next = (end < total).then(|| wire::encode_cursor(&ListCursor { offset: end, ..q }));
     Ok(Json(
@@ -364,10 +377,24 @@ pub async fn list_files(
     ))
 }
 
-/// Accepts a plain file id or a `wix:image://v1/<id>/<name>#…` media URL.
-fn file_id_from(raw: &str) -> &str {
+/// Accepts a plain file id, a `wix:image://v1/<id>/<name>#…` media URI or a static URL
+/// (`https://static.wixstatic.com/media/<id>`, wix-media-library.md §8a: "Wix media URLs are
+/// accepted as ids").
+pub fn file_id_from(raw: &str) -> &str {
     match raw.split_once("://v1/") {
         Some((_, rest)) => rest.split(['/', '#']).next().unwrap_or(rest),
+        None if raw.starts_with("http://") || raw.starts_with("https://") => {
+            let path = raw.split(['?', '#']).next().unwrap_or(raw);
+            // <host>/<kind>/<id>[/v1/…]; `_static/` is the emulator's own host prefix.
+            let mut parts = path
+                .splitn(4, '/')
+                .nth(3)
+                .unwrap_or("")
+                .split('/')
+                .skip_while(|p| *p == "_static")
+                .skip(1);
+            parts.next().filter(|id| !id.is_empty()).unwrap_or(raw)
+        }
         None => raw,
     }
 }
@@ -386,7 +413,7 @@ pub async fn get_file_by_id(
     let store = state.store();
     match store.files.get(id).filter(|f| f.site_id == ctx.site_id) {
         Some(f) => Ok(Json(
-            json!({ "file": descriptor(f, OffsetDateTime::now_utc()) }),
+            json!({ "file": descriptor(f, OffsetDateTime::now_utc(), store.static_base.as_deref()) }),
         )),
         None => Err(WixError::app(
             StatusCode::NOT_FOUND,
@@ -404,6 +431,14 @@ mod tests {
         assert_eq!(
             super::file_id_from("wix:image://v1/abc~mv2.jpg/a.jpg#originWidth=1"),
             "abc~mv2.jpg"
+        );
+        assert_eq!(
+            super::file_id_from("https://static.wixstatic.com/media/abc~mv2.jpg"),
+            "abc~mv2.jpg"
+        );
+        assert_eq!(
+            super::file_id_from("http://127.0.0.1:9/_static/ugd/abc.pdf?dn=x"),
+            "abc.pdf"
         );
     }
 }

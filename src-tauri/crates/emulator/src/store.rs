@@ -12,6 +12,8 @@ use time::OffsetDateTime;
 
 /// The system folder every site has (wix-api.md §7).
 pub const MEDIA_ROOT: &str = "media-root";
+/// The top level of the trash (wix-media-library.md §9).
+pub const TRASH_ROOT: &str = "trash-root";
 
 #[derive(Debug, Clone)]
 pub struct Account {
@@ -68,6 +70,10 @@ pub struct Folder {
     pub display_name: String,
     pub parent_folder_id: String,
     pub created: OffsetDateTime,
+    /// Set by a rename or move.
+    pub updated: Option<OffsetDateTime>,
+    /// While in the trash: the folder it came from (restore puts it back there).
+    pub trashed_from: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -88,18 +94,25 @@ pub struct FileRecord {
     /// Set through the control API (`FAILED`, `READY`, `PENDING`).
     pub forced_status: Option<String>,
     pub path: PathBuf,
+    /// Set by a rename, move or relabel (Update File Descriptor).
+    pub updated: Option<OffsetDateTime>,
+    /// While in the trash: the folder it came from (restore puts it back there).
+    pub trashed_from: Option<String>,
+    /// The URL an import fetched (`sourceUrl`).
+    pub source_url: Option<String>,
 }
 
 impl FileRecord {
     /// The status now, and the time it last changed.
     pub fn status(&self, now: OffsetDateTime) -> (&str, OffsetDateTime) {
+        let touched = |t: OffsetDateTime| self.updated.map_or(t, |u| u.max(t));
         if let Some(forced) = &self.forced_status {
-            return (forced, self.created);
+            return (forced, touched(self.created));
         }
         match self.ready_at {
-            Some(at) if now < at => ("PENDING", self.created),
-            Some(at) => ("READY", at),
-            None => ("READY", self.created),
+            Some(at) if now < at => ("PENDING", touched(self.created)),
+            Some(at) => ("READY", touched(at)),
+            None => ("READY", touched(self.created)),
         }
     }
 }
@@ -140,6 +153,16 @@ pub struct Store {
     /// refused however it is declared.
     pub refused_mime_types: Vec<String>,
     pub clock_base: OffsetDateTime,
+    /// When set (`PUT /__emulator/config {"serve_static": true}`), descriptors' `url` and
+    /// `thumbnailUrl` point at the emulator's own static host (`<base>/_static/`) instead of
+    /// `https://static.wixstatic.com/`, so clients can fetch bytes, thumbnails and imports.
+    pub static_base: Option<String>,
+    /// Download links (Generate File Download URL): token → (file id, expiry).
+    pub downloads: HashMap<String, (String, OffsetDateTime)>,
+    /// How long a list/search cursor stays valid; `None` = for ever.
+    pub cursor_ttl: Option<Duration>,
+    /// Overrides every download link's lifetime (tests of expiry).
+    pub download_ttl: Option<Duration>,
 }
 
 impl Store {
@@ -155,6 +178,10 @@ impl Store {
             processing_delay,
             refused_mime_types: vec!["text/html".into()],
             clock_base: OffsetDateTime::now_utc(),
+            static_base: None,
+            downloads: HashMap::new(),
+            cursor_ttl: None,
+            download_ttl: None,
         }
     }
 
@@ -234,6 +261,8 @@ impl Store {
             display_name: display_name.to_owned(),
             parent_folder_id: parent.to_owned(),
             created: OffsetDateTime::now_utc(),
+            updated: None,
+            trashed_from: None,
         };
         self.folders.insert(folder.id.clone(), folder.clone());
         folder
@@ -248,12 +277,28 @@ impl Store {
                 .folders
                 .values()
                 .filter(|f| f.site_id == site_id && f.parent_folder_id == current)
+                .filter(|f| f.trashed_from.is_none())
                 .find(|f| f.display_name == part)
                 .map(|f| f.id.clone());
             current = match existing {
                 Some(id) => id,
                 None => self.add_folder(site_id, part, &current).id,
             };
+        }
+        current
+    }
+}
+
+impl Store {
+    /// The root a folder id lies under: `media-root`, `trash-root` (the folder or one of its
+    /// ancestors is in the trash), or another system root (`visitor-uploads`…).
+    pub fn root_of(&self, folder_id: &str) -> String {
+        let mut current = folder_id.to_owned();
+        for _ in 0..1000 {
+            match self.folders.get(&current) {
+                Some(f) => current = f.parent_folder_id.clone(),
+                None => return current,
+            }
         }
         current
     }

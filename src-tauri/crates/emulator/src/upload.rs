@@ -131,8 +131,12 @@ pub async fn store_file(
         ready_at: mime::needs_processing(media_type).then(|| now + delay),
         forced_status: None,
         path: path.clone(),
+        updated: None,
+        trashed_from: None,
+        source_url: None,
     };
-    let desc = descriptor(&record, now);
+    let static_base = state.store().static_base.clone();
+    let desc = descriptor(&record, now, static_base.as_deref());
     let spent = {
         let mut store = state.store();
         let spent = match store.tickets.get_mut(token) {

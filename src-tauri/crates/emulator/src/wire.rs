@@ -200,6 +200,23 @@ pub fn decode_cursor<T: DeserializeOwned>(cursor: &str, field: &str) -> WixResul
         .ok_or_else(|| WixError::invalid(field, "invalid cursor", "FORMAT"))
 }
 
+/// Unix milliseconds now.
+pub fn now_ms() -> i64 {
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// A cursor issued at `issued` (unix ms) is refused once the store's cursor lifetime has
+/// passed: 400 on `paging.cursor`, as an invalid cursor is.
+pub fn check_fresh(state: &crate::state::Shared, issued: i64) -> WixResult<()> {
+    let ttl = state.store().cursor_ttl;
+    match ttl {
+        Some(ttl) if issued > 0 && now_ms() - issued > ttl.as_millis() as i64 => Err(
+            WixError::invalid("paging.cursor", "cursor expired", "EXPIRED_CURSOR"),
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// A paging limit: default when absent, clamped to `1..=max`.
 pub fn limit(raw: Option<i64>, default: usize, max: usize) -> usize {
     match raw {

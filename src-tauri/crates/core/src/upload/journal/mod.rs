@@ -225,6 +225,9 @@ fn init(conn: &Connection) -> Result<(), String> {
         ));
     }
     conn.execute_batch(SCHEMA).map_err(|e| e.to_string())?;
+    // The Library's import/copy jobs: a table of its own (additive, no version bump).
+    conn.execute_batch(crate::library::jobs::SCHEMA)
+        .map_err(|e| e.to_string())?;
     if version == 1 {
         conn.execute_batch("ALTER TABLE jobs ADD COLUMN owner TEXT;")
             .map_err(|e| e.to_string())?;

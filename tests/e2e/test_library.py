@@ -1,0 +1,196 @@
+"""The Library screen in the real window against the emulator (issue 12): browse into a folder,
+search, multi-select with click/Shift and move, rename, trash and undo, a link dropped on the
+window imported, and a copy to another site. Every change is checked on the emulator's side;
+screenshots at 1280x800, 800x600 and in the dark theme."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from test_upload import add_profile_with_cli, drop, shot
+
+
+def seed(emulator, site: str, count: int, **body) -> list[str]:
+    return emulator.control("POST", f"sites/{site}/files", {"count": count, **body})["ids"]
+
+
+def stored(emulator, site: str) -> dict[str, dict]:
+    return {f["id"]: f for f in emulator.control("GET", f"sites/{site}/files")["files"]}
+
+
+def names(s) -> list[str]:
+    return s.js("return [...document.querySelectorAll('[data-testid=lib-file]')].map(e => e.dataset.name)")
+
+
+def count(s) -> int:
+    """Files loaded in the view (the grid renders only the visible ones)."""
+    return s.js("const e = document.querySelector('[data-testid=lib-files]'); return e ? Number(e.dataset.count) : -1")
+
+
+def wait_for(pred, what: str, timeout: float = 20):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = pred()
+        if last:
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"never {what} (last: {last})")
+
+
+def click_mod(s, css_index: int, shift=False, ctrl=False) -> None:
+    """A click on the n-th file with modifier keys, as the user's mouse sends it."""
+    s.js(
+        "const el = document.querySelectorAll('[data-testid=lib-file]')[arguments[0]];"
+        "el.dispatchEvent(new MouseEvent('click', {bubbles: true, shiftKey: arguments[1], ctrlKey: arguments[2]}))",
+        css_index,
+        shift,
+        ctrl,
+    )
+
+
+@pytest.fixture
+def library(launch, home, emulator, app_env):
+    emulator.control("PUT", "config", {"serve_static": True})
+    add_profile_with_cli(home, app_env, emulator.api_key)
+    site = emulator.sites[0]["id"]
+    seed(emulator, site, 24, path="/Events/2024", prefix="Party")
+    seed(emulator, site, 3, prefix="Logo")
+    seed(emulator, site, 1, path="/Archive", prefix="Old")
+
+    def _open(**env):
+        s = launch(**app_env, **env)
+        s.set_window_rect(1280, 800)
+        s.js("location.hash = '#/library'")
+        s.wait('[data-testid="lib-site"]', timeout=30)
+        s.js(
+            "const sel = document.querySelector('[data-testid=lib-site]');"
+            "const o = [...sel.options].find(o => o.value.endsWith(arguments[0]));"
+            "if (sel.value !== o.value) { sel.value = o.value; sel.dispatchEvent(new Event('change', {bubbles: true})) }",
+            site,
+        )
+        s.wait('[data-testid="lib-files"]', timeout=30)
+        return s
+
+    return _open
+
+
+def test_browse_search_select_move_rename_trash_and_undo(library, emulator, artifacts):
+    site = emulator.sites[0]["id"]
+    s = library()
+    wait_for(lambda: len(names(s)) == 3, "showed the 3 top-level files")
+    assert s.js("return document.querySelectorAll('[data-testid=lib-folder]').length") == 2
+    # Thumbnails come through the app's protocol, fetched in Rust.
+    wait_for(lambda: s.js("return [...document.querySelectorAll('[data-testid=thumb]')].filter(i => i.complete && i.naturalWidth > 0).length") >= 3, "painted thumbnails")
+    shot(s, artifacts / "library-1280.png")
+
+    # Into Events / 2024: breadcrumbs follow.
+    s.click('[data-testid="lib-folder"][data-name="Events"]')
+    s.wait_text('[data-testid="crumb-here"]', "Events")
+    s.click('[data-testid="lib-folder"][data-name="2024"]')
+    s.wait_text('[data-testid="crumb-here"]', "2024")
+    wait_for(lambda: count(s) == 24, "showed the folder's 24 files")
+    shot(s, artifacts / "library-folder-1280.png")
+
+    # Search as you type: all folders.
+    s.type('[data-testid="lib-search"]', "Logo 0000")
+    wait_for(lambda: sorted(names(s)) == ["Logo 00001.png", "Logo 00002.png", "Logo 00003.png"], "found the logos")
+    s.js("const i = document.querySelector('[data-testid=lib-search]'); i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true}))")
+    wait_for(lambda: count(s) == 24, "back to the folder")
+
+    # Click, then Shift+click: four selected; move them to Archive.
+    click_mod(s, 0)
+    click_mod(s, 3, shift=True)
+    s.wait_text('[data-testid="lib-selected"]', "4 selected")
+    moving = s.js("return [...document.querySelectorAll('[data-testid=lib-file]')].slice(0, 4).map(e => e.dataset.id)")
+    shot(s, artifacts / "library-selected-1280.png")
+    s.click('[data-testid="act-move"]')
+    s.click('[data-testid="move-folder"][data-name="Archive"]')
+    s.click('[data-testid="move-here"]')
+    s.wait_text('[data-testid="lib-notice"]', "4 files moved to Archive")
+    archive = next(f["parentFolderId"] for f in stored(emulator, site).values() if f["displayName"] == "Old 00001.png")
+    wait_for(lambda: all(stored(emulator, site)[i]["parentFolderId"] == archive for i in moving), "moved on Wix")
+    wait_for(lambda: count(s) == 20, "the moved files gone from the view")
+
+    # Ctrl+click adds one; rename a single one.
+    click_mod(s, 0)
+    first = s.js("return document.querySelector('[data-testid=lib-file]').dataset.id")
+    s.click('[data-testid="act-rename"]')
+    s.type('[data-testid="rename-dialog-input"]', "Cake cutting.png")
+    s.click('[data-testid="rename-dialog-ok"]')
+    s.wait_text('[data-testid="lib-notice"]', "Renamed to Cake cutting.png")
+    assert stored(emulator, site)[first]["displayName"] == "Cake cutting.png"
+
+    # Trash two, then undo: back in this folder.
+    click_mod(s, 1, ctrl=True)
+    s.wait_text('[data-testid="lib-selected"]', "2 selected")
+    s.click('[data-testid="act-trash"]')
+    s.wait_text('[data-testid="lib-notice"]', "moved to the trash")
+    trashed = [i for i, f in stored(emulator, site).items() if f["parentFolderId"] == "trash-root"]
+    assert len(trashed) == 2 and first in trashed
+    shot(s, artifacts / "library-trashed-1280.png")
+    s.click('[data-testid="lib-undo"]')
+    s.wait_text('[data-testid="lib-notice"]', "restored")
+    here = stored(emulator, site)[first]["parentFolderId"]
+    assert here not in ("trash-root", archive) and all(stored(emulator, site)[i]["parentFolderId"] == here for i in trashed)
+    wait_for(lambda: count(s) == 20, "the restored files listed again")
+
+    # The list view, a small window, and the dark theme.
+    s.click('[data-testid="lib-list"]')
+    shot(s, artifacts / "library-list-1280.png")
+    s.set_window_rect(800, 600)
+    shot(s, artifacts / "library-800.png")
+
+
+def test_dark_theme(library, artifacts):
+    s = library(GTK_THEME="Adwaita:dark")
+    assert s.js("return matchMedia('(prefers-color-scheme: dark)').matches")
+    wait_for(lambda: len(names(s)) == 3, "listed")
+    wait_for(lambda: s.js("return [...document.querySelectorAll('[data-testid=thumb]')].filter(i => i.complete && i.naturalWidth > 0).length") >= 3, "painted thumbnails")
+    click_mod(s, 0)
+    shot(s, artifacts / "library-dark-1280.png")
+    s.click('[data-testid="lib-import"]')
+    s.js(
+        "const t = document.querySelector('[data-testid=import-text]'); t.value = arguments[0];"
+        "t.dispatchEvent(new Event('input', {bubbles: true}))",
+        "https://example.com/a.jpg\nname,url\nlogo,https://example.com/logo.svg",
+    )
+    s.wait_text('[data-testid="import-start"]', "Import 2")
+    shot(s, artifacts / "library-dark-import-1280.png")
+
+
+def test_a_dropped_link_is_imported_and_a_file_is_copied_to_another_site(library, emulator, artifacts):
+    site, site2 = emulator.sites[0]["id"], emulator.sites[1]["id"]
+    source = seed(emulator, site2, 1, prefix="Shared")[0]
+    s = library()
+    wait_for(lambda: len(names(s)) == 3, "listed")
+    # A link dragged from a browser arrives as an http(s) "path" (WebKitGTK's uri-list).
+    drop(s, [f"{emulator.base_url}/_static/media/{source}", f"{emulator.base_url}/_static/media/missing_0~mv2.png"])
+    wait_for(lambda: s.js("return [...document.querySelectorAll('[data-testid=import-job]')].map(e => e.dataset.stage).sort().join()") == "done,failed", "import jobs finished")
+    why = s.js("return document.querySelector('[data-testid=import-error]').textContent")
+    assert "404" in why, why
+    sha = stored(emulator, site2)[source]["sha256"]
+    # Named after the URL's last part, in the folder shown (the top level), the same bytes.
+    imported = [f for f in stored(emulator, site).values() if f["displayName"] == source]
+    assert len(imported) == 1, imported
+    assert imported[0]["sha256"] == sha and imported[0]["operationStatus"] == "READY"
+    assert imported[0]["parentFolderId"] == "media-root"
+    wait_for(lambda: source in names(s), "the imported file listed")
+    shot(s, artifacts / "library-imported-1280.png")
+
+    # Copy a top-level logo to the second site.
+    idx = names(s).index("Logo 00001.png")
+    click_mod(s, idx)
+    s.click('[data-testid="act-copy-site"]')
+    s.wait('[data-testid="copy-target"]')
+    s.js(
+        "const sel = document.querySelector('[data-testid=copy-target]');"
+        "sel.value = [...sel.options].find(o => o.textContent.includes(arguments[0])).value;"
+        "sel.dispatchEvent(new Event('change', {bubbles: true}))",
+        emulator.sites[1]["displayName"],
+    )
+    shot(s, artifacts / "library-copy-dialog-1280.png")
+    s.click('[data-testid="copy-start"]')
+    wait_for(lambda: any(f["displayName"] == "Logo 00001.png" and f["operationStatus"] == "READY" for f in stored(emulator, site2).values()), "copied to the second site")
+    wait_for(lambda: s.js("return [...document.querySelectorAll('[data-testid=import-job]')].filter(e => e.dataset.stage === 'done').length") >= 2, "the copy job done")
