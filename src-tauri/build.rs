@@ -30,6 +30,10 @@ const COMMANDS: &[&str] = &[
     "list_watches",
     "add_watch",
     "remove_watch",
+    "preflight_uploads",
+    "thumbnails",
+    "export_history",
+    "export_urls",
 ];
 
 fn main() {

@@ -61,6 +61,10 @@ pub fn run() {
             commands::uploads::list_watches,
             commands::uploads::add_watch,
             commands::uploads::remove_watch,
+            commands::prepare::preflight_uploads,
+            commands::prepare::thumbnails,
+            commands::prepare::export_history,
+            commands::prepare::export_urls,
             #[cfg(feature = "e2e")]
             commands::uploads::e2e_drop,
         ])

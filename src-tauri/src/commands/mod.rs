@@ -3,4 +3,5 @@
 pub mod app;
 pub mod history;
 pub mod keys;
+pub mod prepare;
 pub mod uploads;
