@@ -4,9 +4,9 @@
 use clap::Args;
 use serde::Serialize;
 use serde_json::json;
-use wixdrop_core::upload::mime::human_bytes;
 use wixdrop_core::export;
 use wixdrop_core::upload::journal::{ExportQuery, ExportRow};
+use wixdrop_core::upload::mime::human_bytes;
 
 use crate::exit::{CliError, Exit};
 use crate::key::check_site_ref;
@@ -114,7 +114,9 @@ fn parse_since(s: &str) -> Result<i64, CliError> {
         .ok_or_else(|| {
             CliError::usage(
                 "invalid_date",
-                format!("--since {s}: give a date as YYYY-MM-DD (e.g. 2026-11-30) or an RFC 3339 time."),
+                format!(
+                    "--since {s}: give a date as YYYY-MM-DD (e.g. 2026-11-30) or an RFC 3339 time."
+                ),
             )
         })
 }

@@ -190,7 +190,17 @@ fn uploads_byte_exact_skips_duplicates_and_uploads_anyway() {
     assert_eq!(l.len(), 2, "{r:?}");
     assert_eq!(
         keys(&l[0]),
-        ["bytes", "error", "file_id", "location", "original_bytes", "path", "status", "url", "warning"]
+        [
+            "bytes",
+            "error",
+            "file_id",
+            "location",
+            "original_bytes",
+            "path",
+            "status",
+            "url",
+            "warning"
+        ]
     );
     let m = by_path(&l);
     for (p, size) in [(&small, 20_000), (&big, 700_000)] {

@@ -60,7 +60,13 @@ const HEADER: [&str; 14] = [
 ];
 
 /// The `wix:` URI of an uploaded file.
-pub fn wix_uri(media: Option<MediaType>, file_id: &str, name: &str, w: Option<u32>, h: Option<u32>) -> String {
+pub fn wix_uri(
+    media: Option<MediaType>,
+    file_id: &str,
+    name: &str,
+    w: Option<u32>,
+    h: Option<u32>,
+) -> String {
     let kind = match media {
         Some(MediaType::Image) => "image",
         Some(MediaType::Video) => "video",
@@ -68,7 +74,9 @@ pub fn wix_uri(media: Option<MediaType>, file_id: &str, name: &str, w: Option<u3
         Some(MediaType::Vector) => "vector",
         _ => "document",
     };
-    let name: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20");
+    let name: String = url::form_urlencoded::byte_serialize(name.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20");
     let mut u = format!("wix:{kind}://v1/{file_id}/{name}");
     if let (Some("image"), Some(w), Some(h)) = (Some(kind), w, h) {
         u += &format!("#originWidth={w}&originHeight={h}");
@@ -79,7 +87,10 @@ pub fn wix_uri(media: Option<MediaType>, file_id: &str, name: &str, w: Option<u3
 fn rfc3339(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -106,13 +117,19 @@ impl From<ExportRow> for Record {
 
 /// The records for a query, oldest first.
 pub fn records(journal: &Journal, q: &ExportQuery) -> Result<Vec<Record>, JournalError> {
-    Ok(journal.export_rows(q)?.into_iter().map(Record::from).collect())
+    Ok(journal
+        .export_rows(q)?
+        .into_iter()
+        .map(Record::from)
+        .collect())
 }
 
 /// Render records in `format`.
 pub fn render(records: &[Record], format: Format) -> String {
     match format {
-        Format::Json => serde_json::to_string_pretty(records).unwrap_or_else(|_| "[]".into()) + "\n",
+        Format::Json => {
+            serde_json::to_string_pretty(records).unwrap_or_else(|_| "[]".into()) + "\n"
+        }
         Format::Csv => {
             let mut out = String::from("\u{feff}");
             line(&mut out, HEADER.iter().map(|s| s.to_string()));
@@ -160,7 +177,11 @@ fn line(out: &mut String, cells: impl Iterator<Item = String>) {
 }
 
 fn cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -183,9 +204,18 @@ mod tests {
     #[test]
     fn wix_uris_follow_the_cms_form() {
         assert_eq!(
-            wix_uri(Some(MediaType::Image), "abc_123~mv2.jpg", "Café 1.jpg", Some(10), Some(20)),
+            wix_uri(
+                Some(MediaType::Image),
+                "abc_123~mv2.jpg",
+                "Café 1.jpg",
+                Some(10),
+                Some(20)
+            ),
             "wix:image://v1/abc_123~mv2.jpg/Caf%C3%A9%201.jpg#originWidth=10&originHeight=20"
         );
-        assert_eq!(wix_uri(Some(MediaType::Document), "d1", "a.pdf", None, None), "wix:document://v1/d1/a.pdf");
+        assert_eq!(
+            wix_uri(Some(MediaType::Document), "d1", "a.pdf", None, None),
+            "wix:document://v1/d1/a.pdf"
+        );
     }
 }

@@ -5,8 +5,6 @@
 
 mod photo_support;
 
-
-
 use photo_support::*;
 use wixdrop_core::prepare::{prepare, Location, PrepareOptions};
 
@@ -26,10 +24,18 @@ fn location_is_removed_from_every_container_and_pixels_stay() {
         let p = prepare(&src, &opts(), &out, &format!("copy-{ext}")).unwrap();
         assert_eq!(p.location, Location::Removed, "{ext}");
         assert!(p.is_copy, "{ext}");
-        assert_eq!(std::fs::read(&src).unwrap(), before, "{ext}: original untouched");
+        assert_eq!(
+            std::fs::read(&src).unwrap(),
+            before,
+            "{ext}: original untouched"
+        );
         assert_eq!(gps_tags(&p.send), Vec::<String>::new(), "{ext}: GPS left");
         assert_eq!(orientation(&p.send), Some(6), "{ext}: orientation kept");
-        assert_eq!(tags(&p.send).get("IFD0:Make").and_then(|v| v.as_str()), Some("Wixdrop Test"), "{ext}: other EXIF kept");
+        assert_eq!(
+            tags(&p.send).get("IFD0:Make").and_then(|v| v.as_str()),
+            Some("Wixdrop Test"),
+            "{ext}: other EXIF kept"
+        );
         // Same length for every container: only bytes inside the metadata changed.
         assert_eq!(p.sent_size, before.len() as u64, "{ext}");
         match ext.as_str() {
@@ -41,8 +47,15 @@ fn location_is_removed_from_every_container_and_pixels_stay() {
             _ => assert_eq!(pixels(&src), pixels(&p.send), "{ext}: pixels differ"),
         }
         use sha2::Digest;
-        let sha: String = sha2::Sha256::digest(&before).iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(p.original_sha256.as_deref(), Some(sha.as_str()), "{ext}: hash of the original");
+        let sha: String = sha2::Sha256::digest(&before)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            p.original_sha256.as_deref(),
+            Some(sha.as_str()),
+            "{ext}: hash of the original"
+        );
     }
 }
 
@@ -67,7 +80,16 @@ fn all_metadata_can_go_orientation_stays() {
 fn keep_location_sends_the_original() {
     let d = tempfile::tempdir().unwrap();
     let src = &located_set(d.path())[0];
-    let p = prepare(src, &PrepareOptions { remove_location: false, ..opts() }, d.path(), "k").unwrap();
+    let p = prepare(
+        src,
+        &PrepareOptions {
+            remove_location: false,
+            ..opts()
+        },
+        d.path(),
+        "k",
+    )
+    .unwrap();
     assert_eq!(p.location, Location::Kept);
     assert!(!p.is_copy);
     assert_eq!(p.send, *src);
@@ -77,27 +99,41 @@ fn keep_location_sends_the_original() {
 fn web_ready_is_smaller_upright_and_within_the_size() {
     let d = tempfile::tempdir().unwrap();
     let src = d.path().join("big.jpg");
-    // 6000 × 4000 recorded as "rotate 90° clockwise to show" (orientation 6).
-    save(&picture(6000, 4000), &src);
+    // 3000 × 2000 recorded as "rotate 90° clockwise to show" (orientation 6).
+    save(&picture(3000, 2000), &src);
     add_gps(&src, 6);
-    let o = PrepareOptions { optimize: true, ..opts() };
+    let o = PrepareOptions {
+        optimize: true,
+        ..opts()
+    };
     let p = prepare(&src, &o, d.path(), "web").unwrap();
     assert!(p.optimized, "{:?}", p.notes);
-    assert_eq!((p.width, p.height), (Some(1707), Some(2560)), "upright: portrait");
+    assert_eq!(
+        (p.width, p.height),
+        (Some(1707), Some(2560)),
+        "upright: portrait"
+    );
     let img = image::open(&p.send).unwrap();
     assert_eq!((img.width(), img.height()), (1707, 2560));
     assert!(p.sent_size < p.original_size);
     // The orientation is applied to the pixels, so the tag says 1 (or is absent).
-    assert!(matches!(orientation(&p.send), None | Some(1)), "{:?}", orientation(&p.send));
+    assert!(
+        matches!(orientation(&p.send), None | Some(1)),
+        "{:?}",
+        orientation(&p.send)
+    );
     assert!(gps_tags(&p.send).is_empty());
     assert_eq!(p.location, Location::Removed);
     // The left column of the original's top row is now the top row's right end (90° CW).
     let orig = image::open(&src).unwrap().to_rgb8();
     let out = img.to_rgb8();
-    let corner = orig.get_pixel(2, 3998);
+    let corner = orig.get_pixel(2, 1998);
     let mapped = out.get_pixel(1, 1);
     for c in 0..3 {
-        assert!((corner[c] as i32 - mapped[c] as i32).abs() < 40, "{corner:?} vs {mapped:?}");
+        assert!(
+            (corner[c] as i32 - mapped[c] as i32).abs() < 40,
+            "{corner:?} vs {mapped:?}"
+        );
     }
 }
 
@@ -106,7 +142,16 @@ fn small_photos_are_never_upscaled_or_re_encoded() {
     let d = tempfile::tempdir().unwrap();
     let src = d.path().join("small.jpg");
     save(&picture(800, 600), &src);
-    let p = prepare(&src, &PrepareOptions { optimize: true, ..opts() }, d.path(), "s").unwrap();
+    let p = prepare(
+        &src,
+        &PrepareOptions {
+            optimize: true,
+            ..opts()
+        },
+        d.path(),
+        "s",
+    )
+    .unwrap();
     assert!(!p.optimized && !p.is_copy);
     assert_eq!(p.send, src);
 }
@@ -119,7 +164,16 @@ fn sixteen_bit_png_stays_lossless_sixteen_bit() {
         image::Rgb([(x * 21) as u16, (y * 65) as u16, ((x ^ y) * 7) as u16])
     });
     img.save(&src).unwrap();
-    let p = prepare(&src, &PrepareOptions { optimize: true, ..opts() }, d.path(), "deep").unwrap();
+    let p = prepare(
+        &src,
+        &PrepareOptions {
+            optimize: true,
+            ..opts()
+        },
+        d.path(),
+        "deep",
+    )
+    .unwrap();
     if p.optimized {
         let out = image::open(&p.send).unwrap();
         assert_eq!(out.color(), image::ColorType::Rgb16);
@@ -136,12 +190,15 @@ fn sixteen_bit_png_stays_lossless_sixteen_bit() {
 fn bad_inputs_are_sent_as_they_are_or_prepared() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
-    let o = PrepareOptions { optimize: true, ..opts() };
+    let o = PrepareOptions {
+        optimize: true,
+        ..opts()
+    };
     let mut cases: Vec<(&str, std::path::PathBuf)> = Vec::new();
 
     // Truncated JPEG with GPS: the metadata is before the cut; the pixels are cut.
     let full = dir.join("full.jpg");
-    save(&picture(3000, 2000), &full);
+    save(&picture(1200, 800), &full);
     add_gps(&full, 1);
     let bytes = std::fs::read(&full).unwrap();
     let cut = dir.join("truncated.jpg");
@@ -168,14 +225,30 @@ fn bad_inputs_are_sent_as_they_are_or_prepared() {
     // CMYK JPEG (ImageMagick).
     let cmyk = dir.join("cmyk.jpg");
     let src_png = dir.join("cmyk-src.png");
-    save(&picture(3000, 2000), &src_png);
-    run("convert", &[src_png.to_str().unwrap(), "-colorspace", "CMYK", cmyk.to_str().unwrap()]);
+    save(&picture(2700, 1800), &src_png);
+    run(
+        "convert",
+        &[
+            src_png.to_str().unwrap(),
+            "-colorspace",
+            "CMYK",
+            cmyk.to_str().unwrap(),
+        ],
+    );
     cases.push(("cmyk", cmyk.clone()));
 
     // A bogus orientation tag (9).
     let bogus = dir.join("bogus.jpg");
-    save(&picture(3000, 2000), &bogus);
-    run("exiftool", &["-q", "-overwrite_original", "-IFD0:Orientation#=9", bogus.to_str().unwrap()]);
+    save(&picture(2700, 1800), &bogus);
+    run(
+        "exiftool",
+        &[
+            "-q",
+            "-overwrite_original",
+            "-IFD0:Orientation#=9",
+            bogus.to_str().unwrap(),
+        ],
+    );
     cases.push(("bogus orientation", bogus.clone()));
 
     // Not an image at all, with an image's extension.
@@ -188,7 +261,11 @@ fn bad_inputs_are_sent_as_they_are_or_prepared() {
     for (what, path) in &cases {
         let before = std::fs::read(path).unwrap();
         let p = prepare(path, &o, &out, what).unwrap_or_else(|e| panic!("{what}: {e}"));
-        assert_eq!(&std::fs::read(path).unwrap(), &before, "{what}: original changed");
+        assert_eq!(
+            &std::fs::read(path).unwrap(),
+            &before,
+            "{what}: original changed"
+        );
         assert!(p.sent_size > 0, "{what}");
         match *what {
             "truncated" => {
@@ -198,7 +275,11 @@ fn bad_inputs_are_sent_as_they_are_or_prepared() {
             }
             "bomb" => {
                 assert!(!p.optimized);
-                assert!(p.notes.iter().any(|n| n.contains("megapixels")), "{what}: {:?}", p.notes);
+                assert!(
+                    p.notes.iter().any(|n| n.contains("megapixels")),
+                    "{what}: {:?}",
+                    p.notes
+                );
             }
             "strip" => {
                 assert!(p.optimized, "{what}: {:?}", p.notes);
@@ -211,7 +292,11 @@ fn bad_inputs_are_sent_as_they_are_or_prepared() {
             }
             "bogus orientation" => {
                 assert!(p.optimized, "{what}: {:?}", p.notes);
-                assert_eq!((p.width, p.height), (Some(2560), Some(1707)), "treated as upright");
+                assert_eq!(
+                    (p.width, p.height),
+                    (Some(2560), Some(1707)),
+                    "treated as upright"
+                );
             }
             "non-image" => {
                 assert!(!p.is_copy && !p.optimized);
@@ -240,8 +325,13 @@ fn png_bomb(w: u32, h: u32) -> Vec<u8> {
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
     chunk(&mut v, b"IHDR", &ihdr);
     // zlib stream of a few zero bytes (stored block).
-    chunk(&mut v, b"IDAT", &[0x78, 0x01, 0x01, 0x04, 0x00, 0xfb, 0xff, 0, 0, 0, 0, 0x00, 0x04, 0x00, 0x01]);
+    chunk(
+        &mut v,
+        b"IDAT",
+        &[
+            0x78, 0x01, 0x01, 0x04, 0x00, 0xfb, 0xff, 0, 0, 0, 0, 0x00, 0x04, 0x00, 0x01,
+        ],
+    );
     chunk(&mut v, b"IEND", &[]);
     v
 }
-

@@ -69,17 +69,17 @@ async fn photos_arrive_without_location_and_a_redrop_is_a_duplicate() {
         // The journal: the original's hash, the sent size.
         assert_ne!(on_wix["sha256"].as_str().unwrap(), sha256_file(src));
     }
-    let rows = env
-        .journal()
-        .export_rows(&Default::default())
-        .unwrap();
+    let rows = env.journal().export_rows(&Default::default()).unwrap();
     for r in &rows {
         let src = set.iter().find(|p| p.to_string_lossy() == r.path).unwrap();
         assert_eq!(r.sha256, sha256_file(src));
         assert_eq!(r.original_size, std::fs::metadata(src).unwrap().len());
         assert_eq!(r.location, Some(Location::Removed));
     }
-    assert!(files_under(&prepared_dir(&env)).is_empty(), "temporary copies left");
+    assert!(
+        files_under(&prepared_dir(&env)).is_empty(),
+        "temporary copies left"
+    );
 
     // The same originals again: duplicates, although Wix has different bytes.
     let again = engine.enqueue(set.iter().map(|p| env.root(p)).collect());

@@ -174,9 +174,8 @@ fn prepare_files(ctx: &Ctx, args: PrepareArgs) -> Result<Exit, CliError> {
     for r in &roots {
         walk(r, &mut files);
     }
-    std::fs::create_dir_all(&args.out).map_err(|e| {
-        CliError::usage("bad_out", format!("{}: {e}", args.out.display()))
-    })?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| CliError::usage("bad_out", format!("{}: {e}", args.out.display())))?;
     let paths = session::paths()?;
     let mut opts = session::settings(&paths, None).prepare;
     args.photos.apply(&mut opts);
@@ -194,7 +193,9 @@ fn prepare_files(ctx: &Ctx, args: PrepareArgs) -> Result<Exit, CliError> {
                 let Some(f) = files.get(i) else { break };
                 let stem = format!(
                     "{}",
-                    f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| format!("file{i}"))
+                    f.file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| format!("file{i}"))
                 );
                 let r = prepare::prepare(f, &opts, &args.out, &stem);
                 // The original stays where it is; a copy only when something changed.
@@ -239,7 +240,11 @@ fn prepare_files(ctx: &Ctx, args: PrepareArgs) -> Result<Exit, CliError> {
                             prepare::Location::Kept => "  has location",
                             _ => "",
                         },
-                        if p.notes.is_empty() { String::new() } else { format!("  ({})", p.notes.join(" ")) }
+                        if p.notes.is_empty() {
+                            String::new()
+                        } else {
+                            format!("  ({})", p.notes.join(" "))
+                        }
                     );
                 }
             }
@@ -253,7 +258,9 @@ fn prepare_files(ctx: &Ctx, args: PrepareArgs) -> Result<Exit, CliError> {
         }
     }
     if ctx.json {
-        output::json(&json!({"files": views, "seconds": secs, "original_bytes": before, "bytes": after}));
+        output::json(
+            &json!({"files": views, "seconds": secs, "original_bytes": before, "bytes": after}),
+        );
     } else {
         println!(
             "{} file{} in {secs:.2} s: {} → {} (saved {}).",

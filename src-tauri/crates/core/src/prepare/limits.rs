@@ -83,7 +83,8 @@ pub struct Verdict {
 pub fn check(limits: &Limits, media: MediaType, size: u64, extension: &str) -> Verdict {
     let over = limits.check(media, size).err().map(|o| o.limit);
     let ext = extension.to_ascii_lowercase();
-    let unusual_format = row(media).is_some_and(|r| !ext.is_empty() && !r.formats.contains(&ext.as_str()));
+    let unusual_format =
+        row(media).is_some_and(|r| !ext.is_empty() && !r.formats.contains(&ext.as_str()));
     Verdict {
         over,
         refused: over.is_some() && limits.enforce,

@@ -167,7 +167,12 @@ pub enum PrepareError {
 pub const MAX_WEBREADY_FILE: u64 = 512 * 1024 * 1024;
 
 /// Prepare `src` for sending: a copy in `dir` when anything changes, else the original.
-pub fn prepare(src: &Path, opts: &PrepareOptions, dir: &Path, stem: &str) -> Result<Prepared, PrepareError> {
+pub fn prepare(
+    src: &Path,
+    opts: &PrepareOptions,
+    dir: &Path,
+    stem: &str,
+) -> Result<Prepared, PrepareError> {
     let read_err = |source| PrepareError::Read {
         path: src.to_path_buf(),
         source,
@@ -190,22 +195,32 @@ pub fn prepare(src: &Path, opts: &PrepareOptions, dir: &Path, stem: &str) -> Res
         notes: Vec::new(),
     };
     if let Some(why) = &facts.unreadable {
-        notes.push(format!("Its metadata could not be read ({why}); it was sent as it is."));
+        notes.push(format!(
+            "Its metadata could not be read ({why}); it was sent as it is."
+        ));
         out.location = Location::Unknown;
     }
     let ext = src
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let dst = dir.join(if ext.is_empty() { stem.to_string() } else { format!("{stem}.{ext}") });
+    let dst = dir.join(if ext.is_empty() {
+        stem.to_string()
+    } else {
+        format!("{stem}.{ext}")
+    });
     let write_err = |source| PrepareError::Write {
         path: src.to_path_buf(),
         source,
     };
 
-    if opts.optimize && matches!(plan.container, Container::Jpeg | Container::Png) && facts.unreadable.is_none() {
+    if opts.optimize
+        && matches!(plan.container, Container::Jpeg | Container::Png)
+        && facts.unreadable.is_none()
+    {
         if original_size > MAX_WEBREADY_FILE {
-            notes.push("It is too large to be made web-ready here; it was sent at its size.".into());
+            notes
+                .push("It is too large to be made web-ready here; it was sent at its size.".into());
         } else {
             let data = std::fs::read(src).map_err(read_err)?;
             let target = webready::Target {
@@ -229,19 +244,28 @@ pub fn prepare(src: &Path, opts: &PrepareOptions, dir: &Path, stem: &str) -> Res
                     out.notes = notes;
                     return Ok(out);
                 }
-                Ok(_) => notes.push("Its web-ready version was not smaller; the original was sent.".into()),
+                Ok(_) => notes
+                    .push("Its web-ready version was not smaller; the original was sent.".into()),
                 Err(webready::Skip::Small) => {}
-                Err(webready::Skip::Unsupported(why)) => notes.push(format!("Not made web-ready: {why}.")),
-                Err(webready::Skip::Failed(why)) => notes.push(format!("Not made web-ready: {why}; it was sent at its size.")),
+                Err(webready::Skip::Unsupported(why)) => {
+                    notes.push(format!("Not made web-ready: {why}."))
+                }
+                Err(webready::Skip::Failed(why)) => notes.push(format!(
+                    "Not made web-ready: {why}; it was sent at its size."
+                )),
             }
         }
     } else if opts.optimize && matches!(plan.container, Container::Webp | Container::Heif) {
-        if let Err(webready::Skip::Unsupported(why)) = webready::make(&[], plan.container, &webready::Target {
-            max_side: opts.max_side_px,
-            jpeg_quality: opts.jpeg_quality,
-            strip,
-            orientation: 1,
-        }) {
+        if let Err(webready::Skip::Unsupported(why)) = webready::make(
+            &[],
+            plan.container,
+            &webready::Target {
+                max_side: opts.max_side_px,
+                jpeg_quality: opts.jpeg_quality,
+                strip,
+                orientation: 1,
+            },
+        ) {
             notes.push(format!("Not made web-ready: {why}."));
         }
     }

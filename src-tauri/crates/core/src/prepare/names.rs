@@ -23,7 +23,10 @@ pub fn web_safe(name: &str) -> String {
 fn slug(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
-    for c in s.nfkd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)) {
+    for c in s
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+    {
         let mapped: &str = match c {
             'ß' => "ss",
             'æ' | 'Æ' => "ae",

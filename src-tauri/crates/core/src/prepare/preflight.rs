@@ -82,7 +82,11 @@ pub fn preflight(
     let mut problems = Vec::new();
     let mut files: Vec<PathBuf> = paths
         .iter()
-        .flat_map(|p| crate::upload::scan::expand(p, &mut problems).into_iter().map(|f| f.path))
+        .flat_map(|p| {
+            crate::upload::scan::expand(p, &mut problems)
+                .into_iter()
+                .map(|f| f.path)
+        })
         .collect();
     if files.len() > MAX_FILES {
         problems.push(format!(
@@ -179,7 +183,7 @@ fn check_file(
                     .find_in_site(site, &sha)
                     .ok()
                     .flatten()
-                    .map(|e| e.url.unwrap_or(e.file_id));
+                    .map(|(file_id, url)| url.unwrap_or(file_id));
             }
         }
     }
@@ -201,7 +205,12 @@ fn plural(n: u32, one: &str, many: &str) -> String {
     }
 }
 
-fn summarize(files: Vec<PreflightFile>, opts: &PrepareOptions, limits: &Limits, problems: Vec<String>) -> PreflightReport {
+fn summarize(
+    files: Vec<PreflightFile>,
+    opts: &PrepareOptions,
+    limits: &Limits,
+    problems: Vec<String>,
+) -> PreflightReport {
     let count = |p: &dyn Fn(&PreflightFile) -> bool| files.iter().filter(|f| p(f)).count() as u32;
     let over_limit = count(&|f| f.over_limit_bytes.is_some());
     let over_fixable = count(&|f| f.over_limit_bytes.is_some() && f.can_optimize);
@@ -211,13 +220,19 @@ fn summarize(files: Vec<PreflightFile>, opts: &PrepareOptions, limits: &Limits, 
     let renamed = count(&|f| f.send_name.is_some());
     let mut messages = Vec::new();
     if over_limit > 0 {
-        let limit = limits.image.map(human_bytes).unwrap_or_else(|| "size".into());
+        let limit = limits
+            .image
+            .map(human_bytes)
+            .unwrap_or_else(|| "size".into());
         let mut m = format!(
             "{} over Wix's limit ({limit} for images; a figure Wix has not confirmed)",
             plural(over_limit, "file is", "files are")
         );
         if over_fixable > 0 && !opts.optimize {
-            m += &format!(": make {} web-ready?", if over_fixable == 1 { "it" } else { "them" });
+            m += &format!(
+                ": make {} web-ready?",
+                if over_fixable == 1 { "it" } else { "them" }
+            );
         } else if opts.optimize && over_fixable > 0 {
             m += ": they will be made web-ready.";
         } else if limits.enforce {
@@ -230,9 +245,18 @@ fn summarize(files: Vec<PreflightFile>, opts: &PrepareOptions, limits: &Limits, 
     if oversize > over_fixable {
         let n = oversize - over_fixable;
         messages.push(if opts.optimize {
-            format!("{} larger than {} px will be made web-ready.", plural(n, "photo", "photos"), opts.max_side_px)
+            format!(
+                "{} larger than {} px will be made web-ready.",
+                plural(n, "photo", "photos"),
+                opts.max_side_px
+            )
         } else {
-            format!("{} larger than {} px: make {} web-ready?", plural(n, "photo is", "photos are"), opts.max_side_px, if n == 1 { "it" } else { "them" })
+            format!(
+                "{} larger than {} px: make {} web-ready?",
+                plural(n, "photo is", "photos are"),
+                opts.max_side_px,
+                if n == 1 { "it" } else { "them" }
+            )
         });
     }
     if with_location > 0 {
@@ -244,13 +268,21 @@ fn summarize(files: Vec<PreflightFile>, opts: &PrepareOptions, limits: &Limits, 
         });
     }
     if duplicates > 0 {
-        messages.push(format!("{} already on this site: {} skipped unless you choose Upload anyway.", plural(duplicates, "file is", "files are"), if duplicates == 1 { "it is" } else { "they are" }));
+        messages.push(format!(
+            "{} already on this site: {} skipped unless you choose Upload anyway.",
+            plural(duplicates, "file is", "files are"),
+            if duplicates == 1 { "it is" } else { "they are" }
+        ));
     }
     if renamed > 0 {
-        messages.push(format!("{} sent under a web-safe name.", plural(renamed, "file is", "files are")));
+        messages.push(format!(
+            "{} sent under a web-safe name.",
+            plural(renamed, "file is", "files are")
+        ));
     }
     messages.extend(problems);
-    let needs_decision = over_limit > 0 || with_location > 0 || (oversize > 0 && !opts.optimize) || duplicates > 0;
+    let needs_decision =
+        over_limit > 0 || with_location > 0 || (oversize > 0 && !opts.optimize) || duplicates > 0;
     PreflightReport {
         total_bytes: files.iter().map(|f| f.size).sum(),
         files,

@@ -76,7 +76,7 @@ pub fn fit(w: u32, h: u32, max: u32) -> Option<(u32, u32)> {
 pub fn make(data: &[u8], container: Container, t: &Target) -> Result<WebReady, Skip> {
     match container {
         Container::Jpeg => jpeg_path(data, t),
-        Container::Png => png_path(data, t),
+        Container::Png => generic(data, t, Container::Png),
         Container::Webp => Err(Skip::Unsupported(
             "WebP is already made for the web; it is sent at its size".into(),
         )),
@@ -135,14 +135,24 @@ fn jpeg_path(data: &[u8], t: &Target) -> Result<WebReady, Skip> {
     };
     if let Err(e) = d.decompress(data, img.as_deref_mut()) {
         // Corrupt or cut short for libjpeg-turbo; the image crate may still read it.
-        return generic(data, t, Container::Jpeg).map_err(|_| fail(format!("the JPEG could not be decoded ({e})")));
+        return generic(data, t, Container::Jpeg)
+            .map_err(|_| fail(format!("the JPEG could not be decoded ({e})")));
     }
-    let (pixels, rw, rh) = resize(img.pixels, sh.width as u32, sh.height as u32, tw, th, fir::PixelType::U8x3)?;
-    let rgb = image::RgbImage::from_raw(rw, rh, pixels).ok_or_else(|| fail("resize produced a wrong buffer"))?;
+    let (pixels, rw, rh) = resize(
+        img.pixels,
+        sh.width as u32,
+        sh.height as u32,
+        tw,
+        th,
+        fir::PixelType::U8x3,
+    )?;
+    let rgb = image::RgbImage::from_raw(rw, rh, pixels)
+        .ok_or_else(|| fail("resize produced a wrong buffer"))?;
     let rgb = orient(DynamicImage::ImageRgb8(rgb), t.orientation).into_rgb8();
     let (ow, oh) = rgb.dimensions();
     let mut c = turbojpeg::Compressor::new().map_err(fail)?;
-    c.set_quality(t.jpeg_quality.clamp(1, 100) as i32).map_err(fail)?;
+    c.set_quality(t.jpeg_quality.clamp(1, 100) as i32)
+        .map_err(fail)?;
     c.set_subsamp(turbojpeg::Subsamp::Sub2x2).map_err(fail)?;
     let out = turbojpeg::Image {
         pixels: rgb.as_raw().as_slice(),
@@ -173,7 +183,9 @@ fn generic(data: &[u8], t: &Target, container: Container) -> Result<WebReady, Sk
             .with_guessed_format()
             .map_err(fail)
     };
-    let (w, h) = reader()?.into_dimensions().map_err(|e| fail(format!("it could not be read as an image ({e})")))?;
+    let (w, h) = reader()?
+        .into_dimensions()
+        .map_err(|e| fail(format!("it could not be read as an image ({e})")))?;
     if w as u64 * h as u64 > MAX_DECODED_PIXELS {
         return Err(too_big(w, h));
     }
@@ -186,7 +198,8 @@ fn generic(data: &[u8], t: &Target, container: Container) -> Result<WebReady, Sk
     r.limits(limits);
     let mut dec = r.into_decoder().map_err(fail)?;
     let icc = dec.icc_profile().ok().flatten();
-    let img = DynamicImage::from_decoder(dec).map_err(|e| fail(format!("it could not be decoded ({e})")))?;
+    let img = DynamicImage::from_decoder(dec)
+        .map_err(|e| fail(format!("it could not be decoded ({e})")))?;
     // Resize in the image's own depth and channels (16-bit PNG stays 16-bit).
     let (img, pt) = match img {
         DynamicImage::ImageLuma8(_) => (img, fir::PixelType::U8),
@@ -196,17 +209,22 @@ fn generic(data: &[u8], t: &Target, container: Container) -> Result<WebReady, Sk
         DynamicImage::ImageLuma16(_) => (img, fir::PixelType::U16),
         DynamicImage::ImageLumaA16(_) => (img, fir::PixelType::U16x2),
         DynamicImage::ImageRgb16(_) => (img, fir::PixelType::U16x3),
-        other => (DynamicImage::ImageRgba16(other.to_rgba16()), fir::PixelType::U16x4),
+        other => (
+            DynamicImage::ImageRgba16(other.to_rgba16()),
+            fir::PixelType::U16x4,
+        ),
     };
     let (buf, rw, rh) = resize(img.as_bytes().to_vec(), w, h, tw, th, pt)?;
-    let resized = rebuild(&img, buf, rw, rh).ok_or_else(|| fail("resize produced a wrong buffer"))?;
+    let resized =
+        rebuild(&img, buf, rw, rh).ok_or_else(|| fail("resize produced a wrong buffer"))?;
     let oriented = orient(resized, t.orientation);
     let (ow, oh) = (oriented.width(), oriented.height());
     let bytes = match container {
         Container::Jpeg => {
             let rgb = oriented.into_rgb8();
             let mut c = turbojpeg::Compressor::new().map_err(fail)?;
-            c.set_quality(t.jpeg_quality.clamp(1, 100) as i32).map_err(fail)?;
+            c.set_quality(t.jpeg_quality.clamp(1, 100) as i32)
+                .map_err(fail)?;
             c.set_subsamp(turbojpeg::Subsamp::Sub2x2).map_err(fail)?;
             let encoded = c
                 .compress_to_vec(turbojpeg::Image {
@@ -238,29 +256,55 @@ fn generic(data: &[u8], t: &Target, container: Container) -> Result<WebReady, Sk
 
 fn rebuild(like: &DynamicImage, buf: Vec<u8>, w: u32, h: u32) -> Option<DynamicImage> {
     fn u16s(b: Vec<u8>) -> Vec<u16> {
-        b.chunks_exact(2).map(|c| u16::from_ne_bytes([c[0], c[1]])).collect()
+        b.chunks_exact(2)
+            .map(|c| u16::from_ne_bytes([c[0], c[1]]))
+            .collect()
     }
     Some(match like {
-        DynamicImage::ImageLuma8(_) => DynamicImage::ImageLuma8(image::ImageBuffer::from_raw(w, h, buf)?),
-        DynamicImage::ImageLumaA8(_) => DynamicImage::ImageLumaA8(image::ImageBuffer::from_raw(w, h, buf)?),
-        DynamicImage::ImageRgb8(_) => DynamicImage::ImageRgb8(image::ImageBuffer::from_raw(w, h, buf)?),
-        DynamicImage::ImageRgba8(_) => DynamicImage::ImageRgba8(image::ImageBuffer::from_raw(w, h, buf)?),
-        DynamicImage::ImageLuma16(_) => DynamicImage::ImageLuma16(image::ImageBuffer::from_raw(w, h, u16s(buf))?),
-        DynamicImage::ImageLumaA16(_) => DynamicImage::ImageLumaA16(image::ImageBuffer::from_raw(w, h, u16s(buf))?),
-        DynamicImage::ImageRgb16(_) => DynamicImage::ImageRgb16(image::ImageBuffer::from_raw(w, h, u16s(buf))?),
+        DynamicImage::ImageLuma8(_) => {
+            DynamicImage::ImageLuma8(image::ImageBuffer::from_raw(w, h, buf)?)
+        }
+        DynamicImage::ImageLumaA8(_) => {
+            DynamicImage::ImageLumaA8(image::ImageBuffer::from_raw(w, h, buf)?)
+        }
+        DynamicImage::ImageRgb8(_) => {
+            DynamicImage::ImageRgb8(image::ImageBuffer::from_raw(w, h, buf)?)
+        }
+        DynamicImage::ImageRgba8(_) => {
+            DynamicImage::ImageRgba8(image::ImageBuffer::from_raw(w, h, buf)?)
+        }
+        DynamicImage::ImageLuma16(_) => {
+            DynamicImage::ImageLuma16(image::ImageBuffer::from_raw(w, h, u16s(buf))?)
+        }
+        DynamicImage::ImageLumaA16(_) => {
+            DynamicImage::ImageLumaA16(image::ImageBuffer::from_raw(w, h, u16s(buf))?)
+        }
+        DynamicImage::ImageRgb16(_) => {
+            DynamicImage::ImageRgb16(image::ImageBuffer::from_raw(w, h, u16s(buf))?)
+        }
         _ => DynamicImage::ImageRgba16(image::ImageBuffer::from_raw(w, h, u16s(buf))?),
     })
 }
 
 /// SIMD Lanczos3 resize of a packed buffer.
-fn resize(src: Vec<u8>, w: u32, h: u32, tw: u32, th: u32, pt: fir::PixelType) -> Result<(Vec<u8>, u32, u32), Skip> {
+fn resize(
+    src: Vec<u8>,
+    w: u32,
+    h: u32,
+    tw: u32,
+    th: u32,
+    pt: fir::PixelType,
+) -> Result<(Vec<u8>, u32, u32), Skip> {
     if (w, h) == (tw, th) {
         return Ok((src, w, h));
     }
     let src = fir::images::Image::from_vec_u8(w, h, src, pt).map_err(fail)?;
     let mut dst = fir::images::Image::new(tw, th, pt);
-    let opts = fir::ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
-    fir::Resizer::new().resize(&src, &mut dst, &opts).map_err(fail)?;
+    let opts = fir::ResizeOptions::new()
+        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
+    fir::Resizer::new()
+        .resize(&src, &mut dst, &opts)
+        .map_err(fail)?;
     Ok((dst.into_vec(), tw, th))
 }
 
@@ -291,7 +335,9 @@ fn splice_jpeg_inner(original: &[u8], encoded: &[u8], strip: Option<Strip>, icc:
     let mut keep: Vec<Vec<u8>> = Vec::new();
     for (marker, seg) in jpeg::segments(original) {
         match marker {
-            0xE2 if icc && seg.len() > 16 && &seg[4..16] == b"ICC_PROFILE\0" => keep.push(seg.to_vec()),
+            0xE2 if icc && seg.len() > 16 && &seg[4..16] == b"ICC_PROFILE\0" => {
+                keep.push(seg.to_vec())
+            }
             0xE1 if jpeg::is_exif(seg) && strip != Some(Strip::All) => {
                 let mut s = seg.to_vec();
                 let t = &mut s[jpeg::EXIF_TIFF_AT..];

@@ -108,7 +108,12 @@ impl Thumbs {
     /// Bytes the cache holds now.
     pub fn size(&self) -> u64 {
         std::fs::read_dir(&self.dir)
-            .map(|rd| rd.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+            .map(|rd| {
+                rd.flatten()
+                    .filter_map(|e| e.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
             .unwrap_or(0)
     }
 }
@@ -131,13 +136,15 @@ pub fn make(path: &Path) -> Option<Vec<u8>> {
     let small = if (tw, th) == (w, h) {
         rgb
     } else {
-        let src = fir::images::Image::from_vec_u8(w, h, rgb.into_raw(), fir::PixelType::U8x3).ok()?;
+        let src =
+            fir::images::Image::from_vec_u8(w, h, rgb.into_raw(), fir::PixelType::U8x3).ok()?;
         let mut dst = fir::images::Image::new(tw, th, fir::PixelType::U8x3);
         fir::Resizer::new()
             .resize(
                 &src,
                 &mut dst,
-                &fir::ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Bilinear)),
+                &fir::ResizeOptions::new()
+                    .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Bilinear)),
             )
             .ok()?;
         image::RgbImage::from_raw(tw, th, dst.into_vec())?
@@ -159,7 +166,10 @@ pub fn make(path: &Path) -> Option<Vec<u8>> {
 fn jpeg_small(data: &[u8]) -> Option<image::RgbImage> {
     let mut d = turbojpeg::Decompressor::new().ok()?;
     let header = d.read_header(data).ok()?;
-    if matches!(header.colorspace, turbojpeg::Colorspace::CMYK | turbojpeg::Colorspace::YCCK) {
+    if matches!(
+        header.colorspace,
+        turbojpeg::Colorspace::CMYK | turbojpeg::Colorspace::YCCK
+    ) {
         return None;
     }
     let scale = [8usize, 4, 2]
@@ -187,7 +197,11 @@ fn jpeg_small(data: &[u8]) -> Option<image::RgbImage> {
 }
 
 fn generic(data: &[u8]) -> Option<image::RgbImage> {
-    let reader = || image::ImageReader::new(std::io::Cursor::new(data)).with_guessed_format().ok();
+    let reader = || {
+        image::ImageReader::new(std::io::Cursor::new(data))
+            .with_guessed_format()
+            .ok()
+    };
     let (w, h) = reader()?.into_dimensions().ok()?;
     if w as u64 * h as u64 > MAX_DECODED_PIXELS {
         return None;
@@ -210,13 +224,17 @@ mod tests {
         let mut paths = Vec::new();
         for i in 0..6u32 {
             let p = d.path().join(format!("p{i}.jpg"));
-            image::RgbImage::from_fn(1200, 800, |x, y| image::Rgb([(x + i) as u8, y as u8, (x ^ y) as u8]))
-                .save(&p)
-                .unwrap();
+            image::RgbImage::from_fn(1200, 800, |x, y| {
+                image::Rgb([(x + i) as u8, y as u8, (x ^ y) as u8])
+            })
+            .save(&p)
+            .unwrap();
             paths.push(p);
         }
         let png = d.path().join("a.png");
-        image::RgbImage::from_fn(300, 900, |x, _| image::Rgb([x as u8, 0, 0])).save(&png).unwrap();
+        image::RgbImage::from_fn(300, 900, |x, _| image::Rgb([x as u8, 0, 0]))
+            .save(&png)
+            .unwrap();
         let thumb = t.get(&png).unwrap();
         let img = image::load_from_memory(&thumb).unwrap();
         assert_eq!((img.width(), img.height()), (53, 160));

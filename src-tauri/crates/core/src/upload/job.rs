@@ -232,8 +232,8 @@ pub(crate) async fn run(
     // A prepared copy is made anew each run: an earlier run's tus session is not continued
     // (a plain upload that may have landed is still looked for, as for any file).
     let tus_prior = if send.copy.is_some() { None } else { prior };
-    let stream_hash = (sha.is_none() && send.copy.is_none())
-        .then(|| Arc::new(source::StreamHash::default()));
+    let stream_hash =
+        (sha.is_none() && send.copy.is_none()).then(|| Arc::new(source::StreamHash::default()));
     let flow = Flow {
         hash: stream_hash.clone(),
         ..flow

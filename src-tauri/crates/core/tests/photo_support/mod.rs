@@ -71,7 +71,10 @@ pub fn add_gps(path: &Path, orientation: u8) {
 
 /// Every tag exiftool reads from `path` (numeric values, group names).
 pub fn tags(path: &Path) -> serde_json::Map<String, Value> {
-    let out = run("exiftool", &["-j", "-n", "-G1", "-a", path.to_str().unwrap()]);
+    let out = run(
+        "exiftool",
+        &["-j", "-n", "-G1", "-a", path.to_str().unwrap()],
+    );
     let v: Value = serde_json::from_str(&out).unwrap();
     v[0].as_object().unwrap().clone()
 }
@@ -104,8 +107,14 @@ pub fn pixels(path: &Path) -> Vec<u8> {
 pub fn decoded_with_tool(path: &Path, dir: &Path, tag: &str) -> Vec<u8> {
     let png = dir.join(format!("decoded-{tag}.png"));
     let (tool, args): (&str, Vec<&str>) = match path.extension().and_then(|e| e.to_str()) {
-        Some("avif") => ("avifdec", vec![path.to_str().unwrap(), png.to_str().unwrap()]),
-        _ => ("heif-convert", vec![path.to_str().unwrap(), png.to_str().unwrap()]),
+        Some("avif") => (
+            "avifdec",
+            vec![path.to_str().unwrap(), png.to_str().unwrap()],
+        ),
+        _ => (
+            "heif-convert",
+            vec![path.to_str().unwrap(), png.to_str().unwrap()],
+        ),
     };
     run(tool, &args);
     pixels(&png)
@@ -119,14 +128,33 @@ pub fn located_set(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for ext in ["jpg", "png", "webp"] {
         let p = dir.join(format!("located.{ext}"));
-        image::DynamicImage::ImageRgb8(img.clone()).save(&p).unwrap();
+        image::DynamicImage::ImageRgb8(img.clone())
+            .save(&p)
+            .unwrap();
         out.push(p);
     }
     let heic = dir.join("located.heic");
-    run("heif-enc", &["-q", "60", "-o", heic.to_str().unwrap(), src_png.to_str().unwrap()]);
+    run(
+        "heif-enc",
+        &[
+            "-q",
+            "60",
+            "-o",
+            heic.to_str().unwrap(),
+            src_png.to_str().unwrap(),
+        ],
+    );
     out.push(heic);
     let avif = dir.join("located.avif");
-    run("avifenc", &["-s", "10", src_png.to_str().unwrap(), avif.to_str().unwrap()]);
+    run(
+        "avifenc",
+        &[
+            "-s",
+            "10",
+            src_png.to_str().unwrap(),
+            avif.to_str().unwrap(),
+        ],
+    );
     out.push(avif);
     for p in &out {
         add_gps(p, 6);

@@ -9,7 +9,12 @@ use std::fs::File;
 
 use super::{note_tiff, patch, read_at, tiff, xmp, Plan, Strip};
 
-pub(super) fn scan(f: &mut File, len: u64, strip: Option<Strip>, plan: &mut Plan) -> Result<(), String> {
+pub(super) fn scan(
+    f: &mut File,
+    len: u64,
+    strip: Option<Strip>,
+    plan: &mut Plan,
+) -> Result<(), String> {
     // Top-level boxes: find `meta`.
     let mut pos = 0u64;
     let (meta_at, meta_len) = loop {
@@ -70,7 +75,9 @@ pub(super) fn scan(f: &mut File, len: u64, strip: Option<Strip>, plan: &mut Plan
                 continue;
             }
             let skip = 4 + u32::from_be_bytes([new[0], new[1], new[2], new[3]]) as usize;
-            let Some(t) = new.get_mut(skip..) else { continue };
+            let Some(t) = new.get_mut(skip..) else {
+                continue;
+            };
             let Some(tf) = tiff::facts(t) else { continue };
             note_tiff(&mut plan.facts, tf);
             if let Some(s) = strip {
@@ -196,7 +203,11 @@ fn iinf(b: &[u8]) -> Result<HashMap<u32, ([u8; 4], String)>, String> {
         e.uint(2)?; // protection index
         let ity: [u8; 4] = e.take(4)?.try_into().unwrap();
         let _name = e.cstr()?;
-        let content = if &ity == b"mime" { e.cstr().unwrap_or_default() } else { String::new() };
+        let content = if &ity == b"mime" {
+            e.cstr().unwrap_or_default()
+        } else {
+            String::new()
+        };
         out.insert(id, (ity, content));
     }
     Ok(out)
@@ -211,12 +222,20 @@ fn iloc(b: &[u8]) -> Result<Vec<(u32, u8, Vec<(u64, u64)>)>, String> {
     let offset_size = (sizes >> 12 & 0xF) as usize;
     let length_size = (sizes >> 8 & 0xF) as usize;
     let base_size = (sizes >> 4 & 0xF) as usize;
-    let index_size = if version >= 1 { (sizes & 0xF) as usize } else { 0 };
+    let index_size = if version >= 1 {
+        (sizes & 0xF) as usize
+    } else {
+        0
+    };
     let count = c.uint(if version < 2 { 2 } else { 4 })?;
     let mut out = Vec::new();
     for _ in 0..count {
         let id = c.uint(if version < 2 { 2 } else { 4 })? as u32;
-        let method = if version >= 1 { (c.uint(2)? & 0xF) as u8 } else { 0 };
+        let method = if version >= 1 {
+            (c.uint(2)? & 0xF) as u8
+        } else {
+            0
+        };
         c.uint(2)?; // data reference index
         let base = c.uint(base_size)?;
         let n = c.uint(2)?;

@@ -12,7 +12,12 @@ const XMP_EXT: &[u8] = b"http://ns.adobe.com/xmp/extension/\0";
 /// GUID (32) + full length (4) + offset (4) after the extended-XMP signature.
 const XMP_EXT_HEAD: usize = 40;
 
-pub(super) fn scan(f: &mut File, len: u64, strip: Option<Strip>, plan: &mut Plan) -> Result<(), String> {
+pub(super) fn scan(
+    f: &mut File,
+    len: u64,
+    strip: Option<Strip>,
+    plan: &mut Plan,
+) -> Result<(), String> {
     let mut pos = 2u64;
     loop {
         let m = read_at(f, len, pos, 2)?;

@@ -20,8 +20,8 @@
 //! then sends the file untouched with a note rather than guess.
 
 mod heif;
-mod jpeg;
-mod png;
+pub(crate) mod jpeg;
+pub(crate) mod png;
 pub mod tiff;
 mod webp;
 pub mod xmp;
@@ -145,26 +145,27 @@ pub fn write(src: &Path, plan: &Plan, dst: &Path) -> std::io::Result<(String, u6
     let mut buf = vec![0u8; 1 << 20];
     let mut at = 0u64;
     let mut written = 0u64;
-    let mut pass = |r: &mut File, n: u64, out: Option<&mut BufWriter<File>>| -> std::io::Result<u64> {
-        let mut left = n;
-        let mut out = out;
-        while left > 0 {
-            let want = left.min(buf.len() as u64) as usize;
-            let got = r.read(&mut buf[..want])?;
-            if got == 0 {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "the file got shorter while it was being copied",
-                ));
+    let mut pass =
+        |r: &mut File, n: u64, out: Option<&mut BufWriter<File>>| -> std::io::Result<u64> {
+            let mut left = n;
+            let mut out = out;
+            while left > 0 {
+                let want = left.min(buf.len() as u64) as usize;
+                let got = r.read(&mut buf[..want])?;
+                if got == 0 {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "the file got shorter while it was being copied",
+                    ));
+                }
+                h.update(&buf[..got]);
+                if let Some(w) = out.as_deref_mut() {
+                    w.write_all(&buf[..got])?;
+                }
+                left -= got as u64;
             }
-            h.update(&buf[..got]);
-            if let Some(w) = out.as_deref_mut() {
-                w.write_all(&buf[..got])?;
-            }
-            left -= got as u64;
-        }
-        Ok(n)
-    };
+            Ok(n)
+        };
     for e in &plan.edits {
         written += pass(&mut r, e.at - at, Some(&mut w))?;
         pass(&mut r, e.len, None)?;
@@ -205,7 +206,9 @@ pub(crate) fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<u
 /// Read exactly `len` bytes at `at`, refusing blocks over [`MAX_BLOCK`] or past `file_len`.
 pub(crate) fn read_at(f: &mut File, file_len: u64, at: u64, len: u64) -> Result<Vec<u8>, String> {
     if len > MAX_BLOCK {
-        return Err(format!("a metadata block of {len} bytes is too large to inspect"));
+        return Err(format!(
+            "a metadata block of {len} bytes is too large to inspect"
+        ));
     }
     if at.checked_add(len).is_none_or(|end| end > file_len) {
         return Err("the file is cut short inside its metadata".into());

@@ -9,7 +9,12 @@ use super::{note_tiff, read_at, tiff, xmp, Edit, Plan, Strip};
 
 const XMP_KEY: &[u8] = b"XML:com.adobe.xmp";
 
-pub(super) fn scan(f: &mut File, len: u64, strip: Option<Strip>, plan: &mut Plan) -> Result<(), String> {
+pub(super) fn scan(
+    f: &mut File,
+    len: u64,
+    strip: Option<Strip>,
+    plan: &mut Plan,
+) -> Result<(), String> {
     let mut pos = 8u64;
     loop {
         let h = read_at(f, len, pos, 8)?;
@@ -137,7 +142,8 @@ pub(crate) fn chunks(data: &[u8]) -> Vec<([u8; 4], &[u8])> {
     let mut out = Vec::new();
     let mut pos = 8usize;
     while pos + 12 <= data.len() {
-        let l = u32::from_be_bytes([data[pos], data[pos + 1], data[pos + 2], data[pos + 3]]) as usize;
+        let l =
+            u32::from_be_bytes([data[pos], data[pos + 1], data[pos + 2], data[pos + 3]]) as usize;
         let ty = [data[pos + 4], data[pos + 5], data[pos + 6], data[pos + 7]];
         let Some(end) = (pos + 12).checked_add(l).filter(|&e| e <= data.len()) else {
             break;

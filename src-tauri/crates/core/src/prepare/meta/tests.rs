@@ -11,7 +11,9 @@ use super::*;
 const XMP_GPS: &[u8] = br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="48,51.24N" exif:GPSLongitude="2,21.05E"/></rdf:RDF></x:xmpmeta>"#;
 
 fn picture() -> image::RgbImage {
-    image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, ((x + y) * 2) as u8]))
+    image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([(x * 4) as u8, (y * 5) as u8, ((x + y) * 2) as u8])
+    })
 }
 
 fn encoded(format: image::ImageFormat) -> Vec<u8> {
@@ -89,14 +91,22 @@ fn round_trip(bytes: Vec<u8>, ext: &str, strip: Strip) -> (Plan, Plan, Vec<u8>) 
     assert_eq!(sha, hex(&sha2::Sha256::digest(&bytes)));
     assert_eq!(written, std::fs::metadata(&dst).unwrap().len());
     assert_eq!(pixels(&src), pixels(&dst), "pixels changed ({ext})");
-    assert_eq!(std::fs::read(&src).unwrap(), bytes, "the original was touched");
+    assert_eq!(
+        std::fs::read(&src).unwrap(),
+        bytes,
+        "the original was touched"
+    );
     let after = scan(&dst, None).unwrap();
     (plan, after, std::fs::read(&dst).unwrap())
 }
 
 #[test]
 fn location_leaves_every_container_and_pixels_stay() {
-    for (bytes, ext) in [(jpeg_with_gps(), "jpg"), (png_with_gps(), "png"), (webp_with_gps(), "webp")] {
+    for (bytes, ext) in [
+        (jpeg_with_gps(), "jpg"),
+        (png_with_gps(), "png"),
+        (webp_with_gps(), "webp"),
+    ] {
         let len = bytes.len();
         let (before, after, out) = round_trip(bytes, ext, Strip::Location);
         assert!(before.facts.has_location, "{ext}: {:?}", before.facts);
@@ -105,13 +115,20 @@ fn location_leaves_every_container_and_pixels_stay() {
         assert_eq!(after.facts.orientation, Some(6), "{ext}: orientation kept");
         assert!(after.facts.unreadable.is_none());
         assert_eq!(out.len(), len, "{ext}: same length");
-        assert!(!out.windows(6).any(|w| w == b"48,51."), "{ext}: XMP latitude left");
+        assert!(
+            !out.windows(6).any(|w| w == b"48,51."),
+            "{ext}: XMP latitude left"
+        );
     }
 }
 
 #[test]
 fn all_metadata_goes_but_the_orientation() {
-    for (bytes, ext) in [(jpeg_with_gps(), "jpg"), (png_with_gps(), "png"), (webp_with_gps(), "webp")] {
+    for (bytes, ext) in [
+        (jpeg_with_gps(), "jpg"),
+        (png_with_gps(), "png"),
+        (webp_with_gps(), "webp"),
+    ] {
         let len = bytes.len();
         let (_, after, out) = round_trip(bytes, ext, Strip::All);
         assert!(!after.facts.has_location, "{ext}");
@@ -135,7 +152,11 @@ fn files_without_metadata_need_no_copy() {
 #[test]
 fn cut_files_are_reported_not_trusted() {
     let d = tempfile::tempdir().unwrap();
-    for (bytes, ext) in [(jpeg_with_gps(), "jpg"), (png_with_gps(), "png"), (webp_with_gps(), "webp")] {
+    for (bytes, ext) in [
+        (jpeg_with_gps(), "jpg"),
+        (png_with_gps(), "png"),
+        (webp_with_gps(), "webp"),
+    ] {
         for cut in [3usize, 20, 40, 100, 300] {
             let p = d.path().join(format!("cut{cut}.{ext}"));
             std::fs::write(&p, &bytes[..cut.min(bytes.len())]).unwrap();

@@ -45,6 +45,9 @@ fn type_size(t: u16) -> u64 {
 
 impl<'a> Tiff<'a> {
     fn new(b: &'a mut [u8]) -> Option<Tiff<'a>> {
+        if b.len() < 8 {
+            return None;
+        }
         let order = match b.get(0..4)? {
             [b'I', b'I', 42, 0] => Order::Little,
             [b'M', b'M', 0, 42] => Order::Big,

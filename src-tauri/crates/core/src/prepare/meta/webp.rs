@@ -9,7 +9,12 @@ use super::{note_tiff, patch, read_at, tiff, xmp, Edit, Plan, Strip};
 const FLAG_EXIF: u8 = 0x08;
 const FLAG_XMP: u8 = 0x04;
 
-pub(super) fn scan(f: &mut File, len: u64, strip: Option<Strip>, plan: &mut Plan) -> Result<(), String> {
+pub(super) fn scan(
+    f: &mut File,
+    len: u64,
+    strip: Option<Strip>,
+    plan: &mut Plan,
+) -> Result<(), String> {
     let mut pos = 12u64;
     let mut vp8x_flags: Option<(u64, u8)> = None;
     let mut clear = 0u8;

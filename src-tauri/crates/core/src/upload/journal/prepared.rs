@@ -138,7 +138,11 @@ impl Journal {
             sql += &format!(" AND uploaded_at >= ?{}", args.len());
         }
         if let Some(ids) = &q.job_ids {
-            let list = ids.iter().map(|j| j.0.to_string()).collect::<Vec<_>>().join(",");
+            let list = ids
+                .iter()
+                .map(|j| j.0.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
             sql += &format!(" AND job_id IN ({list})");
         }
         let c = self.conn();
@@ -160,7 +164,10 @@ impl Journal {
                     sent_size: r.get::<_, i64>(9)?.max(0) as u64,
                     original_size: r.get::<_, i64>(10)?.max(0) as u64,
                     sha256: r.get(11)?,
-                    location: r.get::<_, Option<String>>(12)?.as_deref().and_then(Location::parse),
+                    location: r
+                        .get::<_, Option<String>>(12)?
+                        .as_deref()
+                        .and_then(Location::parse),
                     uploaded_ms: r.get(13)?,
                     job_id: r.get::<_, Option<i64>>(14)?.map(JobId),
                     profile: r.get(15)?,
