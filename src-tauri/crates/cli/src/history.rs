@@ -104,8 +104,10 @@ fn parse_since(s: &str) -> Result<i64, CliError> {
     use time::format_description::well_known::Rfc3339;
     let t = s.trim();
     let parsed = time::OffsetDateTime::parse(t, &Rfc3339).ok().or_else(|| {
-        let fmt = time::format_description::parse("[year]-[month]-[day]").ok()?;
-        time::Date::parse(t, &fmt)
+        let mut parts = t.splitn(3, '-').map(|p| p.parse::<i32>().ok());
+        let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+        let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
+        time::Date::from_calendar_date(y, month, u8::try_from(d).ok()?)
             .ok()
             .map(|d| d.midnight().assume_utc())
     });

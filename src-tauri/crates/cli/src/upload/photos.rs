@@ -20,7 +20,7 @@ use crate::{output, Ctx};
 pub struct PhotoArgs {
     /// Make photos web-ready: longest side at most PX (default 2560), re-encoded, never
     /// upscaled, never larger than the original
-    #[arg(long, value_name = "PX", num_args = 0..=1, default_missing_value = "2560",
+    #[arg(long, value_name = "PX", num_args = 0..=1, require_equals = true, default_missing_value = "2560",
           value_parser = clap::value_parser!(u32).range(64..=20000))]
     pub optimize: Option<u32>,
 

@@ -250,7 +250,7 @@ impl Journal {
     /// Jobs that were neither finished nor given up: what a restart resumes, oldest first.
     pub fn unfinished(&self) -> Result<Vec<JobRecord>, JournalError> {
         let c = self.conn();
-        let mut st = c.prepare(&format!("SELECT {COLUMNS} FROM jobs WHERE state IN ('queued','hashing','uploading','processing') ORDER BY id"))?;
+        let mut st = c.prepare(&format!("SELECT {COLUMNS} FROM jobs WHERE state IN ('queued','hashing','preparing','uploading','processing') ORDER BY id"))?;
         let rows = st.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
