@@ -113,7 +113,7 @@ def test_preflight_webready_thumbnails_and_export(launch, home, emulator, app_en
     assert poster["size"] < photos[0].stat().st_size
 
     # Copy all URLs of the finished drop.
-    s.click('[data-testid="group-copy-urls"]')
+    s.click('[data-testid="group-copy-urls"]:not([disabled])')
     s.wait_text('[data-testid="group-copied"]', "3 URLs copied")
 
     # History: thumbnails, and the export through the real save dialog.
