@@ -101,6 +101,8 @@ def test_preflight_webready_thumbnails_and_export(launch, home, emulator, app_en
     assert markers == ["Location removed", "Location removed"], markers
     detail = s.js("return [...document.querySelectorAll('[data-testid=job][data-file=\"noise-poster.png\"] [data-testid=job-detail]')].map(e => e.textContent)")
     assert "saved" in detail[0], detail
+    # Made web-ready under the limit: no over-limit warning is left on it.
+    assert not s.find_all('[data-testid="job"][data-file="noise-poster.png"] [data-testid="job-warning"]')
     shot(s, artifacts / "photos-03-done-thumbnails.png")
 
     # What Wix got: no location, the poster at 2,560 px.

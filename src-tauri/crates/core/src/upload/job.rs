@@ -116,11 +116,16 @@ pub(crate) async fn run(
         v.size = facts.size;
     });
 
+    // Over a configured limit: refused or warned about, unless a web-ready copy may bring it
+    // under (checked again below with the size that is sent).
+    let may_shrink = media == MediaType::Image && inner.settings().prepare.optimize;
     if let Err(over) = inner.config.limits.check(media, facts.size) {
-        if inner.config.limits.enforce {
+        if inner.config.limits.enforce && !may_shrink {
             return Err(UploadError::OverLimit(over));
         }
-        warning = Some(over.to_string());
+        if !may_shrink {
+            warning = Some(over.to_string());
+        }
     }
 
     let resolved = match (&rec.folder_key, &rec.folder_id, &rec.file_path) {
@@ -227,6 +232,14 @@ pub(crate) async fn run(
                 size: p.sent_size,
                 copy: Some(CopyGuard(inner.clone(), p.send)),
             };
+        }
+    }
+    if may_shrink {
+        if let Err(over) = inner.config.limits.check(media, send.size) {
+            if inner.config.limits.enforce {
+                return Err(UploadError::OverLimit(over));
+            }
+            warning = Some(over.to_string());
         }
     }
     // A prepared copy is made anew each run: an earlier run's tus session is not continued
