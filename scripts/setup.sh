@@ -12,10 +12,10 @@ want_test=0
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
-BUILD_PKGS=(build-essential pkg-config curl file libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev
+BUILD_PKGS=(build-essential pkg-config curl file libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev cmake nasm
   librsvg2-dev libayatana-appindicator3-dev libxdo-dev)
 TEST_PKGS=(webkit2gtk-driver xvfb xauth gnome-keyring dbus-x11 libsecret-tools imagemagick xdotool desktop-file-utils
-  python3-gi gir1.2-gtk-3.0 python3-venv openssl)
+  python3-gi gir1.2-gtk-3.0 python3-venv openssl libimage-exiftool-perl libheif-examples libavif-bin webp)
 
 pkgs=("${BUILD_PKGS[@]}")
 [ $want_test = 1 ] && pkgs+=("${TEST_PKGS[@]}")

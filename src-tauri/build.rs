@@ -43,6 +43,10 @@ const COMMANDS: &[&str] = &[
     "library_import",
     "library_copy",
     "library_jobs",
+    "preflight_uploads",
+    "thumbnails",
+    "export_history",
+    "export_urls",
 ];
 
 fn main() {

@@ -79,6 +79,10 @@ pub fn run() {
             commands::library::library_import,
             commands::library::library_copy,
             commands::library::library_jobs,
+            commands::prepare::preflight_uploads,
+            commands::prepare::thumbnails,
+            commands::prepare::export_history,
+            commands::prepare::export_urls,
             #[cfg(feature = "e2e")]
             commands::uploads::e2e_drop,
         ])

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod history;
 pub mod keys;
+pub mod prepare;
 pub mod library;
 pub mod uploads;
 pub mod waits;

@@ -2,7 +2,7 @@
 // screens and stores stay plain TypeScript that Vitest can test with @tauri-apps/api/mocks.
 import { Channel, invoke } from '@tauri-apps/api/core'
 import { getCurrentWebview } from '@tauri-apps/api/webview'
-import { open as openDialog } from '@tauri-apps/plugin-dialog'
+import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog'
 import { openUrl } from '@tauri-apps/plugin-opener'
 import type { AppInfo } from '../lib/bindings/AppInfo'
 import type { DemoInfo } from '../lib/bindings/DemoInfo'
@@ -34,9 +34,12 @@ import type { LibraryAction } from '../lib/bindings/LibraryAction'
 import type { ItemResult } from '../lib/bindings/ItemResult'
 import type { ImportJob } from '../lib/bindings/ImportJob'
 import type { CopyStart } from '../lib/bindings/CopyStart'
+export type { LibraryPage, LibraryItem, LibraryQuery, LibraryAction, ItemResult, ImportJob, CopyStart }
+import type { PreflightReport } from '../lib/bindings/PreflightReport'
+import type { ExportRequest } from '../lib/bindings/ExportRequest'
+export type { PreflightReport, ExportRequest }
 
 export type { AppInfo, CredentialReport, DemoInfo, IpcError, KeyCheck, Profile, Settings, Site, Verification }
-export type { LibraryPage, LibraryItem, LibraryQuery, LibraryAction, ItemResult, ImportJob, CopyStart }
 export type { Destination, Folder, HistoryEntry, HistoryMonth, HistoryPage, HistoryQuery, JobView, NewWatch, QueueEvent, QueueOverview, RowFilter, RowPage, RowQuery, WatchedFolder }
 
 /** Errors from commands arrive as `{kind, message}`; anything else is wrapped to that shape. */
@@ -160,6 +163,20 @@ export const ipc = {
   thumbUrl(key: string): string {
     const windows = typeof navigator !== 'undefined' && /Windows/.test(navigator.userAgent)
     return windows ? `http://wixthumb.localhost/${key}` : `wixthumb://localhost/${key}`
+  },
+  /** The pre-flight check of a drop: limits, location, pixel size, duplicates, names. Sends nothing. */
+  preflightUploads: (paths: string[], siteId: string | null) => call<PreflightReport>('preflight_uploads', { paths, siteId }),
+  /** Thumbnails (`data:` URLs, null where none) of local files, in order; at most 200 per call. */
+  thumbnails: (paths: string[]) => call<(string | null)[]>('thumbnails', { paths }),
+  /** Write History rows to `path` as CSV or JSON; how many rows were written. */
+  exportHistory: (request: ExportRequest, format: 'csv' | 'json', path: string) =>
+    call<number>('export_history', { request, format, path }),
+  /** The Wix URLs of the selected uploads, one per line. */
+  exportUrls: (request: ExportRequest) => call<string>('export_urls', { request }),
+  /** Native save dialog; the chosen path, or null. */
+  async chooseSavePath(defaultPath: string, title: string, extension: string): Promise<string | null> {
+    const picked = await saveDialog({ defaultPath, title, filters: [{ name: extension.toUpperCase(), extensions: [extension] }] })
+    return typeof picked === 'string' ? picked : null
   },
 
   /** Copy to the system clipboard (the webview's own API; a hidden textarea if it refuses). */

@@ -4,6 +4,7 @@
 // grows with what is on screen, never with the number of files.
 //
 // The pure parts (`reduce`, `summarize`, `layout`, `itemAt`, `pagesFor`) are what Vitest tests.
+import type { PreflightReport } from './bindings/PreflightReport'
 import { ipc, type Destination, type JobView, type QueueEvent, type QueueOverview, type RowFilter } from '../ipc'
 import type { GroupSummary } from './bindings/GroupSummary'
 import type { Stage } from './bindings/Stage'
@@ -162,6 +163,7 @@ export function jobFraction(j: JobView): number {
 const STAGE_LABEL: Record<Stage, string> = {
   queued: 'Waiting',
   hashing: 'Checking',
+  preparing: 'Preparing',
   uploading: 'Uploading',
   processing: 'Wix is processing',
   done: 'Uploaded',
@@ -287,7 +289,7 @@ class UploadsStore {
             this.onDropped?.()
             if (!this.uploadScreen) return
             if (this.blocked) this.error = this.blocked
-            else this.enqueue(e.paths)
+            else this.drop(e.paths)
           }
         })
         // Said on the page, so a test (or a curious user) can tell drops are being taken.
@@ -312,11 +314,45 @@ class UploadsStore {
     if (!paths) return
     this.pendingDrop = null
     if (this.blocked) this.error = this.blocked
-    else this.enqueue(paths)
+    else this.drop(paths)
   }
 
   get summary(): QueueSummary {
     return summarize(this.state.overview)
+  }
+
+  /** A drop held for a decision: the pre-flight found something to say before sending. */
+  preflight = $state<{ paths: string[]; report: PreflightReport } | null>(null)
+  /** The pre-flight is being made for a drop. */
+  checking = $state(false)
+
+  /** Check a drop first (limits, location, duplicates); queue it at once when nothing needs a
+   *  decision, else hold it for the pre-flight panel. A failed check never blocks the upload. */
+  async drop(paths: string[]): Promise<number> {
+    const t = this.target
+    if (!paths.length || !t.profile || !t.siteId) return 0
+    this.checking = true
+    let report: PreflightReport | null = null
+    try {
+      report = await ipc.preflightUploads(paths, t.siteId)
+    } catch {
+      report = null
+    } finally {
+      this.checking = false
+    }
+    if (report?.needs_decision) {
+      this.preflight = { paths, report }
+      return 0
+    }
+    return this.enqueue(paths)
+  }
+
+  /** The panel's answer: send the held drop (or not). */
+  async decide(send: boolean): Promise<number> {
+    const held = this.preflight
+    this.preflight = null
+    if (!held || !send) return 0
+    return this.enqueue(held.paths)
   }
 
   /** Queue real paths for the chosen target. Returns at once with the queue's groups (the new

@@ -4,8 +4,9 @@
 use clap::Args;
 use serde::Serialize;
 use serde_json::json;
+use wixdrop_core::export;
+use wixdrop_core::upload::journal::{ExportQuery, ExportRow};
 use wixdrop_core::upload::mime::human_bytes;
-use wixdrop_core::upload::{HistoryEntry, HistoryQuery};
 
 use crate::exit::{CliError, Exit};
 use crate::key::check_site_ref;
@@ -24,17 +25,29 @@ pub struct HistoryArgs {
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
 
-    /// At most N entries (default 50)
-    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
-    pub limit: u32,
+    /// Only uploads on or after DATE (YYYY-MM-DD, UTC, or an RFC 3339 time)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// At most N entries, newest first (default: 50 in the table, all with --json or --csv)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+
+    /// Print the uploads as CSV (local path, display name, site, folder, file ID, static URL,
+    /// wix: URI, width, height, bytes sent, original bytes, SHA-256, location, time), oldest first
+    #[arg(long)]
+    pub csv: bool,
 }
 
-/// One upload as `history --json` prints it.
+/// One upload as `history --json` prints it: the journal's fields plus the export's (the same
+/// names as the CSV's columns).
 #[derive(Serialize)]
 pub struct UploadView {
     pub path: String,
     pub file_name: String,
+    /// Bytes of the original file.
     pub size: u64,
+    /// SHA-256 of the original file.
     pub sha256: String,
     pub profile: String,
     pub site_id: String,
@@ -45,24 +58,69 @@ pub struct UploadView {
     pub mime_type: Option<String>,
     /// RFC 3339, UTC.
     pub uploaded_at: String,
+    pub local_path: String,
+    pub display_name: String,
+    pub static_url: Option<String>,
+    pub wix_uri: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub bytes_sent: u64,
+    pub original_bytes: u64,
+    /// `none`, `removed`, `kept`, `unknown`; null when not recorded.
+    pub location: Option<String>,
 }
 
 impl UploadView {
-    fn of(h: HistoryEntry) -> UploadView {
+    fn of(r: ExportRow) -> UploadView {
+        let (profile, mime_type) = (r.profile.clone(), r.mime_type.clone());
+        let e = export::Record::from(r);
         UploadView {
-            path: h.path,
-            file_name: h.file_name,
-            size: h.size,
-            sha256: h.sha256,
-            profile: h.profile,
-            site_id: h.site_id,
-            folder: h.folder,
-            file_id: h.file_id,
-            url: h.url,
-            mime_type: h.mime_type,
-            uploaded_at: h.uploaded_at,
+            path: e.local_path.clone(),
+            file_name: e.display_name.clone(),
+            size: e.original_bytes,
+            sha256: e.sha256,
+            profile,
+            site_id: e.site_id,
+            folder: e.folder,
+            file_id: e.file_id,
+            url: e.static_url.clone(),
+            mime_type,
+            uploaded_at: e.uploaded_at,
+            local_path: e.local_path,
+            display_name: e.display_name,
+            static_url: e.static_url,
+            wix_uri: e.wix_uri,
+            width: e.width,
+            height: e.height,
+            bytes_sent: e.bytes_sent,
+            original_bytes: e.original_bytes,
+            location: e.location,
         }
     }
+}
+
+/// `YYYY-MM-DD` (UTC midnight) or RFC 3339 → unix ms.
+fn parse_since(s: &str) -> Result<i64, CliError> {
+    use time::format_description::well_known::Rfc3339;
+    let t = s.trim();
+    let parsed = time::OffsetDateTime::parse(t, &Rfc3339).ok().or_else(|| {
+        let mut parts = t.splitn(3, '-').map(|p| p.parse::<i32>().ok());
+        let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+        let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
+        time::Date::from_calendar_date(y, month, u8::try_from(d).ok()?)
+            .ok()
+            .map(|d| d.midnight().assume_utc())
+    });
+    parsed
+        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+        .ok_or_else(|| {
+            CliError::usage(
+                "invalid_date",
+                format!(
+                    "--since {s}: give a date as YYYY-MM-DD (e.g. 2026-11-30) or an RFC 3339 time."
+                ),
+            )
+        })
 }
 
 pub fn run(ctx: &Ctx, args: HistoryArgs) -> Exit {
@@ -71,31 +129,43 @@ pub fn run(ctx: &Ctx, args: HistoryArgs) -> Exit {
 
 fn history(ctx: &Ctx, args: HistoryArgs) -> Result<Exit, CliError> {
     let site_id = args.site.as_deref().map(check_site_ref).transpose()?;
+    let since_ms = args.since.as_deref().map(parse_since).transpose()?;
     let paths = session::paths()?;
     // No database yet: nothing was uploaded; do not create one just to say so.
-    let page = if paths.database_file().exists() {
-        Some(
-            session::open_journal(&paths)?
-                .history_page(&HistoryQuery {
-                    site_id,
-                    search: args.search.clone(),
-                    limit: Some(args.limit),
-                    ..Default::default()
-                })
-                .map_err(|e| CliError::failed("journal", e.to_string()))?,
-        )
+    let mut rows: Vec<ExportRow> = if paths.database_file().exists() {
+        session::open_journal(&paths)?
+            .export_rows(&ExportQuery {
+                site_id,
+                search: args.search.clone(),
+                since_ms,
+                job_ids: None,
+            })
+            .map_err(|e| CliError::failed("journal", e.to_string()))?
     } else {
-        None
+        Vec::new()
     };
-    let total = page.as_ref().map_or(0, |p| p.total);
-    let entries: Vec<HistoryEntry> = page.map(|p| p.entries).unwrap_or_default();
-    let views: Vec<UploadView> = entries.into_iter().map(UploadView::of).collect();
+    let total = rows.len() as u64;
+    if args.csv {
+        if let Some(n) = args.limit {
+            let skip = rows.len().saturating_sub(n as usize);
+            rows.drain(..skip);
+        }
+        let records: Vec<export::Record> = rows.into_iter().map(export::Record::from).collect();
+        print!("{}", export::render(&records, export::Format::Csv));
+        return Ok(Exit::Success);
+    }
+    rows.reverse(); // newest first
+    let limit = args.limit.or((!ctx.json).then_some(50));
+    if let Some(n) = limit {
+        rows.truncate(n as usize);
+    }
+    let views: Vec<UploadView> = rows.into_iter().map(UploadView::of).collect();
     if ctx.json {
         output::json(&json!({ "uploads": views, "total": total }));
     } else if views.is_empty() {
         println!(
             "No uploads{}.",
-            if args.search.is_some() || args.site.is_some() {
+            if args.search.is_some() || args.site.is_some() || args.since.is_some() {
                 " match"
             } else {
                 " yet"
@@ -103,7 +173,7 @@ fn history(ctx: &Ctx, args: HistoryArgs) -> Result<Exit, CliError> {
         );
     } else {
         let mut t = Table::new(&[
-            "UPLOADED", "SIZE", "PATH", "SITE", "FOLDER", "FILE ID", "URL",
+            "UPLOADED", "SIZE", "SENT", "PATH", "SITE", "FOLDER", "FILE ID", "URL",
         ]);
         for v in &views {
             t.row(
@@ -113,6 +183,7 @@ fn history(ctx: &Ctx, args: HistoryArgs) -> Result<Exit, CliError> {
                         .unwrap_or(&v.uploaded_at)
                         .replace('T', " "),
                     human_bytes(v.size),
+                    human_bytes(v.bytes_sent),
                     v.path.clone(),
                     v.site_id.clone(),
                     v.folder.clone(),

@@ -72,11 +72,20 @@ enum Command {
     /// earlier run left unfinished (interrupted, killed), resumable ones from where they
     /// stopped. Files already uploaded to the same site and folder are skipped (--anyway sends
     /// them again). --json: one object per file as it ends: {"path", "status": "uploaded" |
-    /// "skipped_duplicate" | "failed", "file_id", "url", "bytes", "error", "warning"}. Exit 0
+    /// "skipped_duplicate" | "failed", "file_id", "url", "bytes", "error", "warning",
+    /// "original_bytes", "location"}. Photos lose their GPS location on the way (the original
+    /// is never changed; --keep-location keeps it); --optimize makes them web-ready;
+    /// --dry-run prints the pre-flight check and sends nothing. Exit 0
     /// when nothing failed, 1 when a file failed or on Ctrl-C (unfinished uploads are kept for
     /// the next run), 2 on bad usage.
     #[command(after_help = EXIT_CODES_HELP)]
     Upload(upload::UploadArgs),
+
+    /// Write the copies an upload would send (location removed, web-ready) to a folder
+    ///
+    /// Nothing is uploaded and the originals are never changed. Prints each file's size before
+    /// and after, and the time taken (files are prepared in parallel, one per core).
+    Prepare(upload::photos::PrepareArgs),
 
     /// Finish the uploads an earlier run left unfinished (interrupted, killed, closed app)
     ///
@@ -148,6 +157,7 @@ fn main() -> ExitCode {
         Command::Key(cmd) => key::run(&ctx, cmd),
         Command::Sites(args) => sites::run(&ctx, args),
         Command::Upload(args) => upload::run(&ctx, args),
+        Command::Prepare(args) => upload::photos::run_prepare(&ctx, args),
         Command::Resume(args) => upload::run_resume(&ctx, args),
         Command::History(args) => history::run(&ctx, args),
         Command::Watch(args) => watch::run(&ctx, args),

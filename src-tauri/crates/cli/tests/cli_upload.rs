@@ -190,7 +190,17 @@ fn uploads_byte_exact_skips_duplicates_and_uploads_anyway() {
     assert_eq!(l.len(), 2, "{r:?}");
     assert_eq!(
         keys(&l[0]),
-        ["bytes", "error", "file_id", "path", "status", "url", "warning"]
+        [
+            "bytes",
+            "error",
+            "file_id",
+            "location",
+            "original_bytes",
+            "path",
+            "status",
+            "url",
+            "warning"
+        ]
     );
     let m = by_path(&l);
     for (p, size) in [(&small, 20_000), (&big, 700_000)] {
@@ -307,17 +317,26 @@ fn a_folder_tree_is_mirrored_below_the_path() {
     assert_eq!(
         keys(&ups[0]),
         [
+            "bytes_sent",
+            "display_name",
             "file_id",
             "file_name",
             "folder",
+            "height",
+            "local_path",
+            "location",
             "mime_type",
+            "original_bytes",
             "path",
             "profile",
             "sha256",
             "site_id",
             "size",
+            "static_url",
             "uploaded_at",
-            "url"
+            "url",
+            "width",
+            "wix_uri"
         ]
     );
     let c_entry = ups

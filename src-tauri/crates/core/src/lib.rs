@@ -5,14 +5,17 @@
 
 pub mod config;
 pub mod credential;
+pub mod export;
 pub mod files;
 pub mod fold;
 pub mod keys;
 pub mod library;
 pub mod net;
+pub mod prepare;
 pub mod retry;
 pub mod secret;
 pub mod settings;
+pub mod thumbs;
 pub mod upload;
 pub mod vault;
 pub mod verify;

@@ -33,6 +33,8 @@ pub struct Settings {
     pub skip_duplicates: bool,
     /// Notify when a batch finishes while the window is in the background.
     pub notify_when_done: bool,
+    /// Photos before sending: location/metadata removal, web-ready (`prepare`).
+    pub prepare: crate::prepare::PrepareOptions,
 }
 
 impl Default for Settings {
@@ -45,6 +47,7 @@ impl Default for Settings {
             bandwidth_limit_bytes_per_sec: None,
             skip_duplicates: true,
             notify_when_done: true,
+            prepare: crate::prepare::PrepareOptions::default(),
         }
     }
 }
@@ -81,6 +84,7 @@ impl Settings {
                 "The resumable chunk size must be between 256 KiB and 1 GiB.".into(),
             ));
         }
+        self.prepare.validate().map_err(SettingsError::Invalid)?;
         if self.bandwidth_limit_bytes_per_sec == Some(0) {
             return Err(SettingsError::Invalid(
                 "A bandwidth limit of 0 would stop every upload; leave it empty for no limit."

@@ -141,11 +141,13 @@ async fn duplicates_are_skipped_unless_uploaded_anyway() {
     let same_size = engine.enqueue(vec![env.root(&env.file("same-size.jpg", &jpeg(8000, 9)))]);
     idle(&engine, 30).await;
     assert_eq!(view(&engine, same_size[0]).stage, Stage::Done);
+    // An image is looked at for location data before it goes (`preparing`, issue 13).
     assert_eq!(
         env.stages(same_size[0]),
         vec![
             Stage::Queued,
             Stage::Hashing,
+            Stage::Preparing,
             Stage::Uploading,
             Stage::Processing,
             Stage::Done

@@ -29,10 +29,12 @@ async fn simple_upload_is_byte_exact_and_recorded_in_history() {
     assert_eq!(file.status, Some(OperationStatus::Ready));
     // Nothing of this size was uploaded before, so it cannot be a duplicate: no hashing pass,
     // the hash is taken from the bytes as they go out (and checked against the emulator's).
+    // An image is looked at for location data first (`preparing`; this one has none).
     assert_eq!(
         env.stages(ids[0]),
         vec![
             Stage::Queued,
+            Stage::Preparing,
             Stage::Uploading,
             Stage::Processing,
             Stage::Done

@@ -2,6 +2,7 @@
 import type { JobFailure } from "./JobFailure";
 import type { JobId } from "./JobId";
 import type { MediaType } from "./MediaType";
+import type { PreparedView } from "./PreparedView";
 import type { Stage } from "./Stage";
 import type { UploadedFile } from "./UploadedFile";
 
@@ -32,4 +33,8 @@ duplicate_of: UploadedFile | null, error: JobFailure | null,
 /**
  * Not fatal: e.g. over a configured (unconfirmed) size limit, or resumed after a restart.
  */
-warning: string | null, };
+warning: string | null, 
+/**
+ * How the file was prepared (location, web-ready), once it was.
+ */
+prepared: PreparedView | null, };

@@ -3,4 +3,4 @@
 /**
  * Where a job is in its life.
  */
-export type Stage = "queued" | "hashing" | "uploading" | "processing" | "done" | "failed" | "cancelled" | "skipped_duplicate";
+export type Stage = "queued" | "hashing" | "preparing" | "uploading" | "processing" | "done" | "failed" | "cancelled" | "skipped_duplicate";

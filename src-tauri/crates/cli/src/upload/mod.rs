@@ -7,6 +7,7 @@
 //! twice. Exit status: 0 when nothing failed (skipped duplicates are not failures), 1 when a
 //! file failed or the run was interrupted, 2 for bad usage (no site, a path that does not exist).
 
+pub mod photos;
 pub mod report;
 pub mod session;
 
@@ -74,6 +75,14 @@ pub struct UploadArgs {
     /// Upload even files already uploaded to the same site and folder
     #[arg(long)]
     pub anyway: bool,
+
+    /// Check the files and print what would happen (limits, location, duplicates, names);
+    /// send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub photos: photos::PhotoArgs,
 }
 
 #[derive(Args)]
@@ -146,16 +155,20 @@ pub fn run_resume(ctx: &Ctx, args: ResumeArgs) -> Exit {
 
 fn upload(ctx: &Ctx, args: UploadArgs) -> Result<Exit, CliError> {
     let files = absolute(&args.paths)?;
+    if args.dry_run {
+        return photos::dry_run(ctx, &args, &files);
+    }
     let t = target(args.profile.as_deref(), args.site.as_deref(), &args.dest)?;
     let paths = session::paths()?;
     let rt = session::runtime()?;
     rt.block_on(async {
         let mut report = Reporter::new(ctx.json);
-        let s = session::start(
+        let s = session::start_with(
             ctx,
             &paths,
             args.concurrency,
             Some((t.profile.clone(), t.key.clone())),
+            |s| args.photos.apply(&mut s.prepare),
         )?;
         // Jobs resumed from the journal are on the board already. Hold the queue while the new
         // ones are added, and withdraw any new job for a file a resumed job is sending.

@@ -32,6 +32,10 @@ pub struct FileResult {
     pub error: Option<String>,
     /// Not fatal (still processing on Wix, over an unconfirmed size limit, resumed…).
     pub warning: Option<String>,
+    /// The original's size when a prepared copy (`bytes`) was sent instead; else `null`.
+    pub original_bytes: Option<u64>,
+    /// A photo's location: `none`, `removed`, `kept`, `unknown`; `null` when not looked at.
+    pub location: Option<&'static str>,
 }
 
 impl FileResult {
@@ -62,6 +66,12 @@ impl FileResult {
             bytes: v.size,
             error,
             warning: v.warning.clone(),
+            original_bytes: v
+                .prepared
+                .as_ref()
+                .filter(|p| p.sent_size != p.original_size)
+                .map(|p| p.original_size),
+            location: v.prepared.as_ref().map(|p| p.location.as_str()),
         })
     }
 
@@ -73,6 +83,14 @@ impl FileResult {
             _ => "skipped ".to_string(),
         };
         let mut l = format!("{word}  {}  {}", self.path, human_bytes(self.bytes));
+        if let Some(o) = self.original_bytes {
+            l.push_str(&format!(" (was {})", human_bytes(o)));
+        }
+        match self.location {
+            Some("removed") => l.push_str("  location removed"),
+            Some("kept") => l.push_str("  has location"),
+            _ => {}
+        }
         match self.status {
             "uploaded" => {
                 l.push_str("  ");
@@ -350,6 +368,7 @@ mod tests {
             duplicate_of: None,
             error: None,
             warning: None,
+            prepared: None,
         }
     }
 
@@ -365,7 +384,7 @@ mod tests {
         let j = serde_json::to_value(FileResult::of(&v).unwrap()).unwrap();
         assert_eq!(
             j,
-            serde_json::json!({"path": "/in/a.jpg", "status": "uploaded", "file_id": "f1", "url": "https://x/f1", "bytes": 1234, "error": null, "warning": null})
+            serde_json::json!({"path": "/in/a.jpg", "status": "uploaded", "file_id": "f1", "url": "https://x/f1", "bytes": 1234, "error": null, "warning": null, "original_bytes": null, "location": null})
         );
         let mut v = view(Stage::Failed);
         v.error = Some(JobFailure {

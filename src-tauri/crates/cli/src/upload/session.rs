@@ -91,9 +91,21 @@ pub fn start(
     concurrency: Option<u32>,
     current: Option<(String, ApiKey)>,
 ) -> Result<Session, CliError> {
+    start_with(ctx, paths, concurrency, current, |_| {})
+}
+
+/// [`start`] with the settings adjusted for this run (e.g. `--optimize`).
+pub fn start_with(
+    ctx: &Ctx,
+    paths: &Paths,
+    concurrency: Option<u32>,
+    current: Option<(String, ApiKey)>,
+    adjust: impl FnOnce(&mut Settings),
+) -> Result<Session, CliError> {
     let client = net::client(ctx)?;
     let journal = open_journal(paths)?;
-    let settings = settings(paths, concurrency);
+    let mut settings = settings(paths, concurrency);
+    adjust(&mut settings);
     let (tx, events) = unbounded_channel();
     let engine = Engine::new(
         client,

@@ -101,6 +101,10 @@ pub(crate) struct Inner {
     pub folders: FolderCache,
     /// This engine's claim on the jobs it sends (shared journal: app + CLI).
     owner: Owner,
+    /// Prepared copies (location removed, web-ready) of this engine's jobs.
+    pub workspace: crate::prepare::temp::Workspace,
+    /// Files prepared at once (CPU-bound work, one decoded image each: bounded memory).
+    pub prepare_slots: tokio::sync::Semaphore,
     settings: Mutex<Settings>,
     emit: Box<dyn Fn(UploadEvent) + Send + Sync>,
     sched: Mutex<Sched>,
@@ -151,7 +155,18 @@ impl Engine {
                 .expect("Engine::new needs a tokio runtime (or EngineConfig::runtime)")
         });
         let owner = Owner::new(journal.path());
+        // Prepared copies live beside the journal; those of engines that are gone (a crash,
+        // kill -9) are removed now.
+        let prepared_root = match journal.path().and_then(|p| p.parent()) {
+            Some(dir) => dir.join("prepared"),
+            None => std::env::temp_dir().join("wixdrop-prepared"),
+        };
+        crate::prepare::temp::sweep(&prepared_root, |o| owner.is_alive(o));
+        let workspace = crate::prepare::temp::Workspace::new(&prepared_root, &owner.id);
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let inner = Arc::new(Inner {
+            workspace,
+            prepare_slots: tokio::sync::Semaphore::new(cores),
             client,
             journal,
             bandwidth: Arc::new(Bandwidth::new(settings.bandwidth_limit_bytes_per_sec)),
@@ -478,6 +493,7 @@ impl Drop for Engine {
         self.inner.root.cancel();
         // Its transfers stop where they stand; another engine may take the jobs over now.
         self.inner.owner.release();
+        self.inner.workspace.clear();
     }
 }
 
@@ -975,6 +991,11 @@ pub(crate) fn view_of(r: &JobRecord, batch: u32) -> JobView {
             diagnosis: None,
         }),
         warning: None,
+        prepared: r.location.map(|location| super::types::PreparedView {
+            location,
+            sent_size: r.sent_size.unwrap_or(r.size),
+            original_size: r.size,
+        }),
     }
 }
 
@@ -1027,6 +1048,7 @@ fn view_of_new(id: JobId, j: &NewJob, batch: u32) -> JobView {
         duplicate_of: None,
         error: None,
         warning: None,
+        prepared: None,
     }
 }
 

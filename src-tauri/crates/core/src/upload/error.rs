@@ -32,6 +32,8 @@ pub enum UploadError {
     ProcessingFailed(String),
     #[error("The upload reached Wix, but Wixdrop could not confirm which file it became; check the Media Manager before uploading it again.")]
     Unconfirmed,
+    #[error("{0}")]
+    Prepare(String),
     #[error("Cancelled.")]
     Cancelled,
     #[error("Another running Wixdrop (the app or a `wixdrop` command) is sending this upload; it is left to that one.")]

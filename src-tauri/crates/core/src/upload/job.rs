@@ -116,11 +116,16 @@ pub(crate) async fn run(
         v.size = facts.size;
     });
 
+    // Over a configured limit: refused or warned about, unless a web-ready copy may bring it
+    // under (checked again below with the size that is sent).
+    let may_shrink = media == MediaType::Image && inner.settings().prepare.optimize;
     if let Err(over) = inner.config.limits.check(media, facts.size) {
-        if inner.config.limits.enforce {
+        if inner.config.limits.enforce && !may_shrink {
             return Err(UploadError::OverLimit(over));
         }
-        warning = Some(over.to_string());
+        if !may_shrink {
+            warning = Some(over.to_string());
+        }
     }
 
     let resolved = match (&rec.folder_key, &rec.folder_id, &rec.file_path) {
@@ -154,6 +159,7 @@ pub(crate) async fn run(
     // so only such a file is hashed before sending; every other file is hashed as it is sent.
     let settings = inner.settings();
     let mut sha = prior.and_then(|p| p.sha256.clone());
+
     // A tus upload resumed from an earlier run sends only its tail: hash the file first.
     if sha.is_none()
         && prior.is_some_and(|p| p.protocol == Some(Protocol::Tus) && p.tus_location.is_some())
@@ -189,9 +195,58 @@ pub(crate) async fn run(
             }));
         }
     }
-    let stream_hash = sha
-        .is_none()
-        .then(|| Arc::new(source::StreamHash::default()));
+    // Preparing: a photo's location removed (or it made web-ready) into a temporary copy. The
+    // original is what duplicates are matched on; the copy is what is sent.
+    let mut send = Outgoing {
+        path: rec.path.clone(),
+        size: facts.size,
+        copy: None,
+    };
+    let mut send_name = fit_file_name(&rec.file_name).into_owned();
+    if settings.prepare.web_safe_names {
+        send_name = fit_file_name(&crate::prepare::names::web_safe(&rec.file_name)).into_owned();
+    }
+    if media == MediaType::Image && settings.prepare.does_anything() {
+        let p = prepare(inner, id, &rec, &settings.prepare, &flow).await?;
+        if let Some(d) = p.original_sha256.clone().filter(|_| sha.is_none()) {
+            inner.journal.set_sha256(id, &d)?;
+            sha = Some(d);
+        }
+        inner
+            .journal
+            .set_prepared(id, p.sent_size, p.location, p.width, p.height)?;
+        if !p.notes.is_empty() {
+            warning = Some(p.notes.join(" "));
+        }
+        inner.change(id, |v| {
+            v.prepared = Some(super::types::PreparedView {
+                location: p.location,
+                sent_size: p.sent_size,
+                original_size: facts.size,
+            });
+        });
+        if p.is_copy {
+            inner.change(id, |v| v.size = p.sent_size);
+            send = Outgoing {
+                path: p.send.clone(),
+                size: p.sent_size,
+                copy: Some(CopyGuard(inner.clone(), p.send)),
+            };
+        }
+    }
+    if may_shrink {
+        if let Err(over) = inner.config.limits.check(media, send.size) {
+            if inner.config.limits.enforce {
+                return Err(UploadError::OverLimit(over));
+            }
+            warning = Some(over.to_string());
+        }
+    }
+    // A prepared copy is made anew each run: an earlier run's tus session is not continued
+    // (a plain upload that may have landed is still looked for, as for any file).
+    let tus_prior = if send.copy.is_some() { None } else { prior };
+    let stream_hash =
+        (sha.is_none() && send.copy.is_none()).then(|| Arc::new(source::StreamHash::default()));
     let flow = Flow {
         hash: stream_hash.clone(),
         ..flow
@@ -207,13 +262,13 @@ pub(crate) async fn run(
         id,
         key: &key,
         site_id: &rec.site_id,
-        path: &rec.path,
-        size: facts.size,
+        path: &send.path,
+        size: send.size,
         target: UploadTarget {
             mime_type: mime_type.clone(),
             // Within Wix's 200 characters; the journal and history keep the full local name.
-            file_name: fit_file_name(&rec.file_name).into_owned(),
-            size_in_bytes: facts.size.to_string(),
+            file_name: send_name,
+            size_in_bytes: send.size.to_string(),
             parent_folder_id: resolved.parent_id.clone(),
             file_path: resolved.file_path.clone(),
         },
@@ -223,9 +278,9 @@ pub(crate) async fn run(
     };
     let prior_protocol = prior.and_then(|p| p.protocol);
     let tus = prior_protocol == Some(Protocol::Tus)
-        || (prior_protocol.is_none() && facts.size > settings.simple_upload_max_bytes);
+        || (prior_protocol.is_none() && send.size > settings.simple_upload_max_bytes);
     let attempt = if tus {
-        tus::upload(&ctx, prior).await
+        tus::upload(&ctx, tus_prior).await
     } else {
         simple::upload(
             &ctx,
@@ -264,6 +319,51 @@ pub(crate) async fn run(
 }
 
 const OCTET_STREAM: &str = "application/octet-stream";
+
+/// What goes out: the original, or a prepared copy (removed when the job ends, however).
+struct Outgoing {
+    path: std::path::PathBuf,
+    size: u64,
+    copy: Option<CopyGuard>,
+}
+
+struct CopyGuard(Arc<Inner>, std::path::PathBuf);
+
+impl Drop for CopyGuard {
+    fn drop(&mut self) {
+        self.0.workspace.remove(&self.1);
+    }
+}
+
+/// Stage "preparing": the copy made on a blocking thread, a few at a time.
+async fn prepare(
+    inner: &Arc<Inner>,
+    id: JobId,
+    rec: &JobRecord,
+    opts: &crate::prepare::PrepareOptions,
+    flow: &Flow,
+) -> Result<crate::prepare::Prepared, UploadError> {
+    inner.change(id, |v| {
+        v.stage = Stage::Preparing;
+        v.bytes_done = 0;
+    });
+    inner.journal.set_stage(id, Stage::Preparing)?;
+    let _slot = tokio::select! {
+        s = inner.prepare_slots.acquire() => s.map_err(|_| UploadError::Cancelled)?,
+        _ = flow.cancel.cancelled() => return Err(UploadError::Cancelled),
+    };
+    let dir = inner
+        .workspace
+        .dir()
+        .map_err(|e| UploadError::Prepare(format!("The temporary folder for prepared copies could not be made: {e}. Check free disk space.")))?
+        .to_path_buf();
+    let (src, opts) = (rec.path.clone(), opts.clone());
+    let stem = format!("job-{}", id.0);
+    tokio::task::spawn_blocking(move || crate::prepare::prepare(&src, &opts, &dir, &stem))
+        .await
+        .map_err(|e| UploadError::Prepare(format!("preparing the file stopped unexpectedly: {e}")))?
+        .map_err(|e| UploadError::Prepare(e.to_string()))
+}
 
 /// Did Wix refuse the upload because of its MIME type?
 fn is_type_refusal(e: &UploadError) -> bool {

@@ -666,7 +666,7 @@ fn bytes_of(v: &JobView) -> (u64, u64) {
     match v.stage {
         Stage::Done | Stage::Processing => (v.size, v.size),
         Stage::Uploading => (v.size, v.bytes_done.min(v.size)),
-        Stage::Queued | Stage::Hashing => (v.size, 0),
+        Stage::Queued | Stage::Hashing | Stage::Preparing => (v.size, 0),
         Stage::Failed | Stage::Cancelled | Stage::SkippedDuplicate => (0, 0),
     }
 }
@@ -695,6 +695,7 @@ mod tests {
             duplicate_of: None,
             error: None,
             warning: None,
+            prepared: None,
         }
     }
 

@@ -82,6 +82,8 @@ pub struct UploadRequest {
 pub enum Stage {
     Queued,
     Hashing,
+    /// Location removed / made web-ready into a temporary copy (`prepare`).
+    Preparing,
     Uploading,
     /// Uploaded; Wix is still processing (video, audio).
     Processing,
@@ -102,6 +104,7 @@ impl Stage {
         match self {
             Stage::Queued => "queued",
             Stage::Hashing => "hashing",
+            Stage::Preparing => "preparing",
             Stage::Uploading => "uploading",
             Stage::Processing => "processing",
             Stage::Done => "done",
@@ -114,6 +117,7 @@ impl Stage {
         [
             Stage::Queued,
             Stage::Hashing,
+            Stage::Preparing,
             Stage::Uploading,
             Stage::Processing,
             Stage::Done,
@@ -178,6 +182,21 @@ pub struct JobView {
     pub error: Option<JobFailure>,
     /// Not fatal: e.g. over a configured (unconfirmed) size limit, or resumed after a restart.
     pub warning: Option<String>,
+    /// How the file was prepared (location, web-ready), once it was.
+    pub prepared: Option<PreparedView>,
+}
+
+/// A job's prepared copy, as the queue shows it ("location removed", bytes saved).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PreparedView {
+    pub location: crate::prepare::Location,
+    /// Bytes sent (the original's size when it was sent as it is).
+    #[ts(type = "number")]
+    pub sent_size: u64,
+    /// The original's size.
+    #[ts(type = "number")]
+    pub original_size: u64,
 }
 
 /// The whole queue at a glance.
@@ -212,7 +231,9 @@ impl StageCounts {
     pub fn add(&mut self, stage: Stage) {
         match stage {
             Stage::Queued => self.queued += 1,
-            Stage::Hashing | Stage::Uploading | Stage::Processing => self.active += 1,
+            Stage::Hashing | Stage::Preparing | Stage::Uploading | Stage::Processing => {
+                self.active += 1
+            }
             Stage::Done => self.done += 1,
             Stage::Failed => self.failed += 1,
             Stage::Cancelled => self.cancelled += 1,
@@ -223,7 +244,9 @@ impl StageCounts {
     pub fn remove(&mut self, stage: Stage) {
         let n = match stage {
             Stage::Queued => &mut self.queued,
-            Stage::Hashing | Stage::Uploading | Stage::Processing => &mut self.active,
+            Stage::Hashing | Stage::Preparing | Stage::Uploading | Stage::Processing => {
+                &mut self.active
+            }
             Stage::Done => &mut self.done,
             Stage::Failed => &mut self.failed,
             Stage::Cancelled => &mut self.cancelled,

@@ -171,6 +171,11 @@ pub(super) fn search_text(
     .join("\n")
 }
 
+/// [`filter`] with the search, for other journal modules (exports).
+pub(super) fn filter_for(q: &HistoryQuery) -> (String, Vec<Value>) {
+    filter(q, true)
+}
+
 /// A WHERE clause (site, then each folded search term) and its parameters.
 fn filter(q: &HistoryQuery, with_search: bool) -> (String, Vec<Value>) {
     let mut sql = String::from("WHERE 1");

@@ -60,6 +60,10 @@ pub struct JobRecord {
     pub created_at: i64,
     /// Wix's `operationStatus` when the file was last seen (`PENDING`, `READY`, `FAILED`).
     pub operation_status: Option<String>,
+    /// Bytes sent when a prepared copy was (`prepared.rs`).
+    pub sent_size: Option<u64>,
+    /// What happened to its location data, once prepared.
+    pub location: Option<crate::prepare::Location>,
 }
 
 impl NewJob {
@@ -90,7 +94,7 @@ impl JobRecord {
     }
 }
 
-const COLUMNS: &str = "id, path, file_name, size, mtime_ns, sha256, profile, site_id, base_folder_id, sub_path, folder_id, file_path, folder_key, mime_type, media_type, upload_anyway, state, protocol, upload_url, upload_token, tus_location, confirmed_offset, attempt_started, wix_file_id, wix_url, error, created_at, operation_status";
+const COLUMNS: &str = "id, path, file_name, size, mtime_ns, sha256, profile, site_id, base_folder_id, sub_path, folder_id, file_path, folder_key, mime_type, media_type, upload_anyway, state, protocol, upload_url, upload_token, tus_location, confirmed_offset, attempt_started, wix_file_id, wix_url, error, created_at, operation_status, sent_size, location";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<JobRecord> {
     let sub: String = r.get(9)?;
@@ -131,6 +135,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<JobRecord> {
         error: r.get(25)?,
         created_at: r.get(26)?,
         operation_status: r.get(27)?,
+        sent_size: r.get::<_, Option<i64>>(28)?.map(|n| n.max(0) as u64),
+        location: r
+            .get::<_, Option<String>>(29)?
+            .as_deref()
+            .and_then(crate::prepare::Location::parse),
     })
 }
 
@@ -241,7 +250,7 @@ impl Journal {
     /// Jobs that were neither finished nor given up: what a restart resumes, oldest first.
     pub fn unfinished(&self) -> Result<Vec<JobRecord>, JournalError> {
         let c = self.conn();
-        let mut st = c.prepare(&format!("SELECT {COLUMNS} FROM jobs WHERE state IN ('queued','hashing','uploading','processing') ORDER BY id"))?;
+        let mut st = c.prepare(&format!("SELECT {COLUMNS} FROM jobs WHERE state IN ('queued','hashing','preparing','uploading','processing') ORDER BY id"))?;
         let rows = st.query_map([], from_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -400,6 +409,7 @@ impl Journal {
                 folder_path
             ],
         )?;
+        tx.execute(super::prepared::CARRY_TO_HISTORY, params![id.0])?;
         tx.commit()?;
         Ok(())
     }

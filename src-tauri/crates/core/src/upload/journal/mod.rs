@@ -14,6 +14,7 @@
 mod history;
 mod jobs;
 mod names;
+mod prepared;
 mod watches;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ use rusqlite::Connection;
 
 pub use history::{HistoryEntry, HistoryMonth, HistoryPage, HistoryQuery};
 pub use jobs::{JobRecord, NewJob, Protocol};
+pub use prepared::{ExportQuery, ExportRow};
 pub use watches::WatchDef;
 
 use crate::files::move_aside;
@@ -238,6 +240,8 @@ fn init(conn: &Connection) -> Result<(), String> {
         conn.execute_batch("ALTER TABLE history ADD COLUMN search_text TEXT;")
             .map_err(|e| e.to_string())?;
     }
+    // Prepared uploads (issue 13): sent size, location, pixel size; additive (prepared.rs).
+    prepared::migrate(conn)?;
     conn.execute_batch(
         "CREATE INDEX IF NOT EXISTS history_unfolded ON history(id) WHERE search_text IS NULL;",
     )

@@ -78,7 +78,7 @@ impl Journal {
         Ok(self
             .conn()
             .query_row(
-                "SELECT 1 FROM jobs WHERE path = ?1 AND (state IN ('queued','hashing','uploading','processing') OR (size = ?2 AND mtime_ns IS ?3)) LIMIT 1",
+                "SELECT 1 FROM jobs WHERE path = ?1 AND (state IN ('queued','hashing','preparing','uploading','processing') OR (size = ?2 AND mtime_ns IS ?3)) LIMIT 1",
                 params![path.to_string_lossy(), size as i64, mtime_ns],
                 |_| Ok(()),
             )
