@@ -61,6 +61,9 @@ impl Sink {
         if was && !overview.busy {
             self.batch_finished(overview.counts.jobs(), overview.counts.failed);
         }
+        if let Some(app) = self.app.get() {
+            crate::desktop::tray::overview_changed(app, &overview);
+        }
         self.forward(QueueEvent::Overview {
             overview: Box::new(overview),
         });
