@@ -15,17 +15,22 @@ pub use state::{AppState, Session};
 /// Build and run the app. Fails loudly (with a dialog-free message on stderr) only if the
 /// webview itself cannot start; everything else degrades with a message in the window.
 pub fn run() {
-    let state = AppState::from_env().unwrap_or_else(|e| {
+    let paths = wixdrop_core::config::Paths::from_env().unwrap_or_else(|e| {
         eprintln!("Wixdrop cannot start: {e}");
         std::process::exit(1);
     });
-    let paths = state.session().paths.clone();
     desktop::plugins(tauri::Builder::default(), &paths)
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
-        .manage(state)
         .setup(move |app| {
+            // The journal opens here, after the single-instance plugin had its say: a second
+            // launch hands its files over and exits before it could start a second engine.
+            let state = AppState::from_env().unwrap_or_else(|e| {
+                eprintln!("Wixdrop cannot start: {e}");
+                std::process::exit(1);
+            });
+            app.manage(state);
             desktop::setup(app.handle(), desktop::logs::resolve(app.handle(), &paths));
             app.state::<AppState>().attach(app.handle());
             // Test builds only: let the main window call the drop simulator, the tray's Quit
@@ -83,7 +88,9 @@ pub fn run() {
         .run(|app, event| match event {
             // Closed in demo mode: remove the demo now (a crash leaves it to the next start).
             tauri::RunEvent::Exit => {
-                tauri::async_runtime::block_on(app.state::<AppState>().leave_demo());
+                if let Some(state) = app.try_state::<AppState>() {
+                    tauri::async_runtime::block_on(state.leave_demo());
+                }
             }
             // macOS: files dropped on the Dock icon or opened with Wixdrop from the Finder.
             #[cfg(target_os = "macos")]

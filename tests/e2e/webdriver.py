@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 W3C_ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+CONTROL = "\ue009"
 
 
 class WebDriverError(RuntimeError):
@@ -187,6 +188,13 @@ class Session:
         if clear:
             self._request("POST", self._s(f"/element/{el}/clear"))
         self._request("POST", self._s(f"/element/{el}/value"), {"text": text})
+
+    def press(self, *keys: str) -> None:
+        """Press keys together and release them (W3C actions), e.g. press(CONTROL, "v")."""
+        down = [{"type": "keyDown", "value": k} for k in keys]
+        up = [{"type": "keyUp", "value": k} for k in reversed(keys)]
+        self._request("POST", self._s("/actions"), {"actions": [{"type": "key", "id": "keyboard", "actions": down + up}]})
+        self._request("DELETE", self._s("/actions"))
 
     def set_window_rect(self, width: int, height: int, x: int | None = None, y: int | None = None) -> dict:
         """Resize (and optionally move) the window; returns the rect the window really got."""

@@ -87,6 +87,7 @@ impl Sink {
     /// Off the caller's thread: asking the window whether it has focus goes through the UI
     /// thread (which may be the one emitting), and showing a notification may wait on D-Bus.
     fn batch_finished(&self, jobs: u32, failed: u32) {
+        log::info!("Uploads finished: {jobs} file(s), {failed} failed");
         let Some(app) = self.app.get().cloned() else {
             return;
         };
@@ -270,6 +271,7 @@ pub fn enqueue_uploads(
         folder.unwrap_or_default(),
         upload_anyway,
     );
+    log::info!("{} item(s) queued for site {site_id}", requests.len());
     s.uploads.engine.enqueue_background(requests);
     // The new groups ("Preparing…") go back with the answer, so the window paints them now
     // rather than at the next coalesced overview.

@@ -16,9 +16,11 @@ pub const CLOSE_ASKED_EVENT: &str = "wixdrop://close-requested";
 
 static TOLD_HIDDEN: AtomicBool = AtomicBool::new(false);
 
-/// Jobs queued or moving in any session (the real one keeps going during the demo).
+/// Jobs queued, moving or being prepared in the current session.
 fn unfinished(app: &AppHandle) -> u32 {
-    let state = app.state::<AppState>();
+    let Some(state) = app.try_state::<AppState>() else {
+        return 0;
+    };
     let o = state.session().uploads.engine.overview();
     if o.busy {
         (o.counts.unfinished() + o.preparing).max(1)
