@@ -70,7 +70,11 @@ pub fn paste_from_clipboard(
     use tauri_plugin_clipboard_manager::ClipboardExt;
     // File lists: the official plugin reads text and images only; arboard (the library it is
     // built on) reads `text/uri-list` / the platform's file list.
-    if let Ok(paths) = arboard::Clipboard::new().and_then(|mut c| c.get().file_list()) {
+    let files = arboard::Clipboard::new().and_then(|mut c| {
+        let list = c.get().file_list();
+        list
+    });
+    if let Ok(paths) = files {
         let paths: Vec<PathBuf> = paths.into_iter().filter(|p| p.exists()).collect();
         if !paths.is_empty() {
             log::info!("Pasted {} file(s)", paths.len());

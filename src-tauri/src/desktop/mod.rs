@@ -14,7 +14,7 @@ pub mod tray;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Manager, Wry};
 use wixdrop_core::config::Paths;
 use wixdrop_core::desktop::launch::{parse_launch, HIDDEN_FLAG};
 
@@ -30,14 +30,15 @@ pub struct Desktop {
 
 /// Register the desktop plugins on `builder`. Single-instance goes first: a second launch must
 /// hand over its files before anything else of it starts.
-pub fn plugins<R: Runtime>(builder: tauri::Builder<R>, paths: &Paths) -> tauri::Builder<R> {
+pub fn plugins(builder: tauri::Builder<Wry>, paths: &Paths) -> tauri::Builder<Wry> {
     let log_dir = logs::dir(paths);
     builder
         .plugin(
             tauri_plugin_single_instance::Builder::new()
                 .dbus_id(instance_id(paths))
                 .callback(|app, argv, cwd| {
-                    let launch = parse_launch(&argv[1.min(argv.len())..], cwd.as_ref());
+                    let launch =
+                        parse_launch(&argv[1.min(argv.len())..], std::path::Path::new(&cwd));
                     log::info!(
                         "A second launch handed over {} item(s); it exits",
                         launch.paths.len()
@@ -96,6 +97,10 @@ pub fn setup(app: &AppHandle, log_dir_hint: PathBuf) {
     let cwd = std::env::current_dir().unwrap_or_default();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let launch = parse_launch(&args, &cwd);
+    // The window-state plugin writes beside the settings; make sure the folder is there.
+    if let Some(parent) = log_dir_hint.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
     let tray = tray::TrayState::create(app);
     app.manage(Desktop {
         opened: Mutex::default(),

@@ -41,7 +41,13 @@ impl TrayState {
             Ok(p) => (Some(p), "shown".to_string()),
             Err(e) => {
                 log::warn!("No tray icon: {e}. Closing the window then hides it until Wixdrop is opened again.");
-                (None, format!("not available on this desktop ({e})"))
+                let why = e.to_string();
+                let why = if why.contains("StatusNotifierWatcher") {
+                    "no tray host runs on this desktop".to_string()
+                } else {
+                    format!("the tray could not be shown ({why})")
+                };
+                (None, why)
             }
         };
         TrayState {
