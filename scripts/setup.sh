@@ -2,7 +2,8 @@
 # Install what Wixdrop needs to build (and, with --test, to test) on Debian/Ubuntu.
 # Idempotent: every step checks first, so running it again is quick.
 #   scripts/setup.sh          build prerequisites: system libraries, npm packages
-#   scripts/setup.sh --test   + Xvfb, gnome-keyring, WebKitWebDriver, tauri-driver, pytest
+#   scripts/setup.sh --test   + Xvfb, gnome-keyring, WebKitWebDriver, tauri-driver, pytest, and the
+#                             Windows target with MinGW (the test command type-checks for Windows)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,8 @@ die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 BUILD_PKGS=(build-essential pkg-config curl file libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev cmake nasm
   librsvg2-dev libayatana-appindicator3-dev libxdo-dev)
 TEST_PKGS=(webkit2gtk-driver xvfb xauth gnome-keyring dbus-x11 libsecret-tools imagemagick xdotool desktop-file-utils
-  python3-gi gir1.2-gtk-3.0 python3-venv openssl libimage-exiftool-perl libheif-examples libavif-bin webp)
+  python3-gi gir1.2-gtk-3.0 python3-venv openssl gcc-mingw-w64-x86-64
+  libimage-exiftool-perl libheif-examples libavif-bin webp xclip)
 
 pkgs=("${BUILD_PKGS[@]}")
 [ $want_test = 1 ] && pkgs+=("${TEST_PKGS[@]}")
@@ -54,6 +56,11 @@ if [ $want_test = 1 ]; then
   if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
     say "Installing tauri-driver (WebDriver bridge for the end-to-end tests)"
     cargo install tauri-driver --locked --quiet
+  fi
+  # The test command type-checks the workspace for Windows and cross-builds the CLI's .exe.
+  if command -v rustup >/dev/null 2>&1 && ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+    say "Adding the Rust target x86_64-pc-windows-gnu (Windows type check)"
+    rustup target add x86_64-pc-windows-gnu
   fi
   if [ ! -x target/pyenv/bin/pytest ]; then
     say "Creating the Python test environment (pytest)"

@@ -54,6 +54,12 @@ run_step "Rust: formatting (rustfmt)" cargo fmt --all --check
 run_step "Rust: tests of every crate" cargo test --workspace --features "$FEATURES"
 run_step "Generated TypeScript types are committed" scripts/check-bindings.sh
 run_step "Build the app and the CLI for end-to-end tests" cargo build --workspace --bins --features "$FEATURES"
+# Windows stays compilable: every Windows-only path (tray, single instance, file associations)
+# is type-checked, and the CLI is cross-built (target/x86_64-pc-windows-gnu/debug/wixdrop.exe).
+run_step "Windows: type check of the workspace (x86_64-pc-windows-gnu)" \
+  cargo check --target x86_64-pc-windows-gnu --workspace --all-targets
+run_step "Windows: cross-build the wixdrop CLI (.exe)" \
+  cargo build --target x86_64-pc-windows-gnu -p wixdrop-cli
 export WIXDROP_APP_BIN="$PWD/target/debug/wixdrop-desktop"
 export WIXDROP_CLI_BIN="$PWD/target/debug/wixdrop"
 export WIX_EMULATOR_BIN="$PWD/target/debug/wix-emulator"

@@ -47,6 +47,13 @@ const COMMANDS: &[&str] = &[
     "thumbnails",
     "export_history",
     "export_urls",
+    "take_opened_files",
+    "close_window",
+    "paste_from_clipboard",
+    "desktop_info",
+    "set_start_at_login",
+    "copy_diagnostics",
+    "open_log_folder",
 ];
 
 fn main() {
@@ -56,6 +63,7 @@ fn main() {
     let mut commands = COMMANDS.to_vec();
     if std::env::var_os("CARGO_FEATURE_E2E").is_some() {
         commands.push("e2e_drop");
+        commands.push("e2e_quit");
     }
     let commands: &'static [&'static str] = Box::leak(commands.into_boxed_slice());
     tauri_build::try_build(

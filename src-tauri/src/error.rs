@@ -36,11 +36,11 @@ pub struct IpcError {
 }
 
 impl IpcError {
+    /// Also logged (redacted on its way to the file), so support sees what the user saw.
     pub fn new(kind: IpcErrorKind, message: impl Into<String>) -> Self {
-        IpcError {
-            kind,
-            message: message.into(),
-        }
+        let message = message.into();
+        log::info!("Answered with an error ({kind:?}): {message}");
+        IpcError { kind, message }
     }
 }
 

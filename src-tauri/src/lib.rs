@@ -3,6 +3,7 @@
 
 mod commands;
 mod demo;
+mod desktop;
 mod error;
 mod state;
 
@@ -14,11 +15,11 @@ pub use state::{AppState, Session};
 /// Build and run the app. Fails loudly (with a dialog-free message on stderr) only if the
 /// webview itself cannot start; everything else degrades with a message in the window.
 pub fn run() {
-    let state = AppState::from_env().unwrap_or_else(|e| {
+    let paths = wixdrop_core::config::Paths::from_env().unwrap_or_else(|e| {
         eprintln!("Wixdrop cannot start: {e}");
         std::process::exit(1);
     });
-    tauri::Builder::default()
+    desktop::plugins(tauri::Builder::default(), &paths)
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
@@ -29,14 +30,25 @@ pub fn run() {
             commands::library::thumb_protocol,
         )
         .setup(|app| {
+        .setup(move |app| {
+            // The journal opens here, after the single-instance plugin had its say: a second
+            // launch hands its files over and exits before it could start a second engine.
+            let state = AppState::from_env().unwrap_or_else(|e| {
+                eprintln!("Wixdrop cannot start: {e}");
+                std::process::exit(1);
+            });
+            app.manage(state);
+            desktop::setup(app.handle(), desktop::logs::resolve(app.handle(), &paths));
             app.state::<AppState>().attach(app.handle());
-            // Test builds only: let the main window call the drop simulator.
+            // Test builds only: let the main window call the drop simulator, the tray's Quit
+            // (Xvfb has no tray host) and a user's close of the window.
             #[cfg(feature = "e2e")]
             app.add_capability(
-                r#"{"identifier":"e2e","windows":["main"],"permissions":["allow-e2e-drop"]}"#,
+                r#"{"identifier":"e2e","windows":["main"],"permissions":["allow-e2e-drop","allow-e2e-quit","core:window:allow-close"]}"#,
             )?;
             Ok(())
         })
+        .on_window_event(desktop::close::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::save_settings,
@@ -83,15 +95,30 @@ pub fn run() {
             commands::prepare::thumbnails,
             commands::prepare::export_history,
             commands::prepare::export_urls,
+            commands::desktop::take_opened_files,
+            commands::desktop::close_window,
+            commands::desktop::paste_from_clipboard,
+            commands::desktop::desktop_info,
+            commands::desktop::set_start_at_login,
+            commands::desktop::copy_diagnostics,
+            commands::desktop::open_log_folder,
             #[cfg(feature = "e2e")]
             commands::uploads::e2e_drop,
+            #[cfg(feature = "e2e")]
+            commands::desktop::e2e_quit,
         ])
         .build(tauri::generate_context!())
         .expect("error while running Wixdrop")
-        .run(|app, event| {
+        .run(|app, event| match event {
             // Closed in demo mode: remove the demo now (a crash leaves it to the next start).
-            if let tauri::RunEvent::Exit = event {
-                tauri::async_runtime::block_on(app.state::<AppState>().leave_demo());
+            tauri::RunEvent::Exit => {
+                if let Some(state) = app.try_state::<AppState>() {
+                    tauri::async_runtime::block_on(state.leave_demo());
+                }
             }
+            // macOS: files dropped on the Dock icon or opened with Wixdrop from the Finder.
+            #[cfg(target_os = "macos")]
+            tauri::RunEvent::Opened { urls } => desktop::opened::from_urls(app, urls),
+            _ => {}
         });
 }

@@ -131,8 +131,8 @@ def prop(win, atom):
         X.XFree(data)
 
 
-def app_window(pid):
-    """The viewable top-level window titled Wixdrop that belongs to pid, or None."""
+def app_window(pid, title=TITLE):
+    """The viewable top-level window titled `title` (Wixdrop) that belongs to pid, or None."""
     root, parent, children, n = Window(), Window(), ctypes.POINTER(Window)(), ctypes.c_uint()
     if not X.XQueryTree(dpy, ROOT, ctypes.byref(root), ctypes.byref(parent), ctypes.byref(children), ctypes.byref(n)):
         return None
@@ -142,7 +142,7 @@ def app_window(pid):
     for w in wins:
         if prop(w, A_PID) != [pid]:
             continue
-        if (prop(w, A_NAME) or prop(w, A_WM_NAME)) != TITLE:
+        if (prop(w, A_NAME) or prop(w, A_WM_NAME)) != title:
             continue
         attrs = XWindowAttributes()
         if X.XGetWindowAttributes(dpy, w, ctypes.byref(attrs)) and attrs.map_state == IS_VIEWABLE:
@@ -295,7 +295,7 @@ def stop(pids):
 
 
 # --- one run -----------------------------------------------------------------------------------
-def run_once(binary, workdir, log, shot_path):
+def run_once(binary, workdir, log, shot_path, title=TITLE):
     home = tempfile.mkdtemp(dir=workdir)
     env = dict(os.environ, WIXDROP_HOME=f"{home}/wixdrop", XDG_CONFIG_HOME=f"{home}/config",
                XDG_DATA_HOME=f"{home}/data", XDG_CACHE_HOME=f"{home}/cache", **APP_ENV)
@@ -305,7 +305,7 @@ def run_once(binary, workdir, log, shot_path):
     try:
         win = None
         while time.monotonic() - t0 < TIMEOUT_S and proc.poll() is None:
-            win = app_window(proc.pid)
+            win = app_window(proc.pid, title)
             if win:
                 r["window"] = time.monotonic() - t0
                 break
@@ -360,6 +360,48 @@ def run_once(binary, workdir, log, shot_path):
         stop(descendants(proc.pid))
         proc.wait()
         shutil.rmtree(home, ignore_errors=True)
+
+
+def compare_with_bare(runs, work, out_dir, log_path):
+    """The same measurements of a bare Tauri 2 window (BENCH_BARE: one static page, same tauri and
+    WebKitGTK, same release profile), in the same session, and Wixdrop's figures as ratios to it:
+    what Wixdrop adds on top of the platform. True if it could be measured (or was not asked for)."""
+    bare = os.environ.get("BENCH_BARE")
+    if not bare:
+        return True
+    print()
+    print(f"Bare Tauri 2 window (one static page, same tauri, same WebKitGTK, same release profile): {bare}")
+    bare_runs = []
+    with open(log_path, "ab") as log:
+        for i in range(RUNS):
+            try:
+                r = run_once(bare, work, log, f"{out_dir}/bare-first-paint-run{i + 1}.png", title=b"Bare window")
+            except RuntimeError as e:
+                print(f"  bare run {i + 1}: FAILED: {e}", flush=True)
+                continue
+            bare_runs.append(r)
+            print(f"  bare run {i + 1}: window {r['window']:.2f} s, first paint {r['paint']:.2f} s, "
+                  f"idle PSS {r['pss_kib'] * 1024 / MB:.0f} MB in {len(r['procs'])} processes", flush=True)
+    if not bare_runs:
+        print("  No bare run produced figures.")
+        return False
+
+    def med(rs, key):
+        vals = [r[key] for r in rs if r.get(key) is not None]
+        return statistics.median(vals) if vals else None
+
+    w = 26
+    print()
+    print(f"{'figure (median)':<{w}}{'Wixdrop':>10}{'bare':>10}   Wixdrop vs bare        target")
+    pw, pb = med(runs, "paint"), med(bare_runs, "paint")
+    print(f"{'launch → first paint (s)':<{w}}{pw:>10.2f}{pb:>10.2f}   {pw / pb:>5.2f}×                 ≤ 1.2×")
+    cw, cb = med(runs, "paint_cpu"), med(bare_runs, "paint_cpu")
+    print(f"{'CPU to first paint (s)':<{w}}{cw:>10.2f}{cb:>10.2f}   {cw / cb:>5.2f}×")
+    mw, mb = med(runs, "pss_kib") * 1024 / MB, med(bare_runs, "pss_kib") * 1024 / MB
+    print(f"{'idle memory, PSS (MB)':<{w}}{mw:>10.1f}{mb:>10.1f}   {mw - mb:>+6.1f} MB             ≤ +60 MB")
+    print("Both measured the same way, one after the other in this session (Wixdrop with its tray, single-instance,")
+    print("window-state, log, autostart and clipboard plugins in).")
+    return len(bare_runs) == RUNS
 
 
 def fmt_s(v):
@@ -446,7 +488,8 @@ def main():
               + ", ".join(f"{n} {k * 1024 / MB:.1f}" for n, k in last["pss_kinds"].items()))
         if out_dir != work:
             print(f"Window captures per run: {out_dir}/first-paint-runN.png, screen-done-runN.png, idle-runN.png")
-        return 0 if len(runs) == RUNS else 1
+        bare_ok = compare_with_bare(runs, work, out_dir, log_path)
+        return 0 if len(runs) == RUNS and bare_ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

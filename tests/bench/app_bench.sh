@@ -8,6 +8,11 @@
 #   bash tests/bench/app_bench.sh                          build the release .deb, then measure it
 #   BENCH_DEB=path/to/Wixdrop_….deb bash tests/bench/…     measure an existing .deb, no build
 #
+# It also builds and measures a bare Tauri 2 window (one static page, same tauri and WebKitGTK,
+# same release profile: tests/bench/bare-window) in the same run and prints Wixdrop's first paint
+# and idle memory beside it (targets: first paint ≤ 1.2× the bare window's, idle memory ≤ the
+# bare window's + 60 MB). BENCH_BARE=path/to/bare-window skips building it.
+#
 # Other knobs: BENCH_RUNS (5), BENCH_IDLE_S (5), BENCH_APP_ENV ("VAR=value …" added to the app's
 # environment, e.g. WEBKIT_DISABLE_COMPOSITING_MODE=1 to compare without WebKit's GL compositing).
 # Runs the app in its own Xvfb (1280x800x24, no window manager), D-Bus session and throwaway
@@ -22,8 +27,18 @@ if [ -z "${BENCH_DEB:-}" ]; then
   BENCH_DEB=$(scripts/bundle.sh | tail -1)
 fi
 [ -f "$BENCH_DEB" ] || { echo "app_bench: no package at $BENCH_DEB" >&2; exit 1; }
+# The platform's share: a bare Tauri 2 window (tests/bench/bare-window), same tauri version (our
+# Cargo.lock), same release profile, its own target dir. BENCH_BARE=path skips the build.
+if [ -z "${BENCH_BARE:-}" ]; then
+  echo "[bench] building the bare Tauri window (release, target/bench/bare-window)…" >&2
+  cp Cargo.lock tests/bench/bare-window/Cargo.lock
+  CARGO_TARGET_DIR="$PWD/target/bench/bare-window" cargo build --release --quiet \
+    --features tauri/custom-protocol --manifest-path tests/bench/bare-window/Cargo.toml >&2
+  BENCH_BARE="$PWD/target/bench/bare-window/release/bare-window"
+fi
+export BENCH_BARE
 mkdir -p target/bench
-rm -f target/bench/first-paint-run*.png target/bench/screen-done-run*.png target/bench/idle-run*.png
+rm -f target/bench/first-paint-run*.png target/bench/bare-first-paint-run*.png target/bench/screen-done-run*.png target/bench/idle-run*.png
 export BENCH_DEB BENCH_OUT="$PWD/target/bench" BENCH_APP_LOG="$PWD/target/bench/app_bench-app.log"
 : >"$BENCH_APP_LOG"
 session_log="$PWD/target/bench/app_bench-session.log"

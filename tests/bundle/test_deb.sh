@@ -7,7 +7,8 @@
 #   3. check its control data (name, version = Cargo.toml's, every shared library the binary links
 #      is provided by a declared dependency or what those depend on);
 #   4. `dpkg -i` it and check what it installed: /usr/bin/wixdrop-desktop, the desktop entry
-#      (Name, Comment, Categories, Exec, Icon) and the icons in /usr/share/icons/hicolor;
+#      (Name, Comment, Categories, Exec with %F, the MimeType list, Icon; desktop-file-validate)
+#      and the icons in /usr/share/icons/hicolor;
 #   5. start the INSTALLED app through the desktop entry's Exec line, with WIXDROP_HOME and the
 #      XDG dirs in a temp dir, wait for its window titled "Wixdrop" and for painted content, and
 #      save a screenshot to $WIXDROP_TEST_ARTIFACTS/bundle/ (default target/test-artifacts);
@@ -215,6 +216,16 @@ exec_cmd=${exec_line%% *}
 exec_path=$(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin command -v "$exec_cmd")
 check "desktop entry: Exec=$exec_line runs /usr/bin/wixdrop-desktop (found: ${exec_path:-nothing})" \
   [ "$(readlink -f "$exec_path")" = /usr/bin/wixdrop-desktop ]
+# "Open with Wixdrop": the file manager passes the chosen files (%F) and offers Wixdrop for the
+# media types Wix takes (our template, src-tauri/linux/wixdrop.desktop).
+check "desktop entry: Exec ends with %F (files from 'Open with' reach the app)" grep -qE ' %F$' <<<"$exec_line"
+mime=$(entry MimeType)
+missing_mime=()
+for t in image/jpeg image/png image/webp video/mp4 video/quicktime audio/mpeg audio/wav application/pdf inode/directory; do
+  grep -q "\(^\|;\)$t;" <<<"$mime" || missing_mime+=("$t")
+done
+check "desktop entry: MimeType lists photos, videos, audio, documents and folders ($(tr ';' '\n' <<<"$mime" | grep -c .) types)${missing_mime[*]:+ — missing: ${missing_mime[*]}}" \
+  [ ${#missing_mime[@]} = 0 ]
 icon=$(entry Icon)
 check "desktop entry: Icon=$icon (a theme icon name)" grep -qE '^[A-Za-z0-9._-]+$' <<<"$icon"
 if command -v desktop-file-validate >/dev/null; then

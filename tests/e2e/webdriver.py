@@ -63,6 +63,7 @@ def _end(pids: list[int], grace: float = 5.0) -> None:
             os.kill(p, signal.SIGKILL)
         except OSError:
             pass
+CONTROL = "\ue009"
 
 
 class WebDriverError(RuntimeError):

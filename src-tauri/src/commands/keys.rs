@@ -42,7 +42,13 @@ pub fn add_profile(
     account_id: Option<String>,
 ) -> Result<Profile, IpcError> {
     let s = state.session();
-    Ok(s.vault.add(&name, &key_text, account_id.as_deref())?)
+    let profile = s.vault.add(&name, &key_text, account_id.as_deref())?;
+    log::info!(
+        "Key saved as {:?} (account {})",
+        profile.name,
+        profile.account_id
+    );
+    Ok(profile)
 }
 
 /// Live check: list the sites, probe media access on `site` (ID or dashboard URL) or the default.
@@ -58,6 +64,7 @@ pub async fn verify_profile(
     let check = check_profile(&s.vault, &s.client, &name, site.as_deref());
     let (profile, verification) = state.waits.run(op, check).await??;
     crate::commands::uploads::remember_sites(&s, std::slice::from_ref(&profile));
+    log::info!("Key {name:?} checked: {}", verification.summary);
     Ok(KeyCheck {
         profile,
         verification,

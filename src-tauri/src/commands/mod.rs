@@ -1,6 +1,7 @@
 //! Thin adapters from IPC to `wixdrop-core`, one file per feature.
 
 pub mod app;
+pub mod desktop;
 pub mod history;
 pub mod keys;
 pub mod prepare;

@@ -61,6 +61,9 @@ impl Sink {
         if was && !overview.busy {
             self.batch_finished(overview.counts.jobs(), overview.counts.failed);
         }
+        if let Some(app) = self.app.get() {
+            crate::desktop::tray::overview_changed(app, &overview);
+        }
         self.forward(QueueEvent::Overview {
             overview: Box::new(overview),
         });
@@ -84,6 +87,7 @@ impl Sink {
     /// Off the caller's thread: asking the window whether it has focus goes through the UI
     /// thread (which may be the one emitting), and showing a notification may wait on D-Bus.
     fn batch_finished(&self, jobs: u32, failed: u32) {
+        log::info!("Uploads finished: {jobs} file(s), {failed} failed");
         let Some(app) = self.app.get().cloned() else {
             return;
         };
@@ -280,6 +284,7 @@ pub fn enqueue_uploads(
         folder.unwrap_or_default(),
         upload_anyway,
     );
+    log::info!("{} item(s) queued for site {site_id}", requests.len());
     s.uploads.engine.enqueue_background(requests);
     // The new groups ("Preparing…") go back with the answer, so the window paints them now
     // rather than at the next coalesced overview.

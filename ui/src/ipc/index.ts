@@ -1,6 +1,7 @@
 // The only module that imports @tauri-apps/*. Everything else calls these typed wrappers, so
 // screens and stores stay plain TypeScript that Vitest can test with @tauri-apps/api/mocks.
 import { Channel, invoke } from '@tauri-apps/api/core'
+import { listen } from '@tauri-apps/api/event'
 import { getCurrentWebview } from '@tauri-apps/api/webview'
 import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog'
 import { openUrl } from '@tauri-apps/plugin-opener'
@@ -38,8 +39,13 @@ export type { LibraryPage, LibraryItem, LibraryQuery, LibraryAction, ItemResult,
 import type { PreflightReport } from '../lib/bindings/PreflightReport'
 import type { ExportRequest } from '../lib/bindings/ExportRequest'
 export type { PreflightReport, ExportRequest }
+import type { CloseAction } from '../lib/bindings/CloseAction'
+import type { DesktopInfo } from '../lib/bindings/DesktopInfo'
+import type { OpenedFiles } from '../lib/bindings/OpenedFiles'
+import type { Pasted } from '../lib/bindings/Pasted'
 
 export type { AppInfo, CredentialReport, DemoInfo, IpcError, KeyCheck, Profile, Settings, Site, Verification }
+export type { CloseAction, DesktopInfo, OpenedFiles, Pasted }
 export type { Destination, Folder, HistoryEntry, HistoryMonth, HistoryPage, HistoryQuery, JobView, NewWatch, QueueEvent, QueueOverview, RowFilter, RowPage, RowQuery, WatchedFolder }
 
 /** Errors from commands arrive as `{kind, message}`; anything else is wrapped to that shape. */
@@ -178,6 +184,22 @@ export const ipc = {
     const picked = await saveDialog({ defaultPath, title, filters: [{ name: extension.toUpperCase(), extensions: [extension] }] })
     return typeof picked === 'string' ? picked : null
   },
+  /** Files the OS handed to Wixdrop (Open with, a second launch, the Dock) since the last call. */
+  takeOpenedFiles: () => call<OpenedFiles>('take_opened_files'),
+  /** Called when the OS hands files over; then ask `takeOpenedFiles`. */
+  onOpened: (handler: () => void): Promise<() => void> => listen('wixdrop://opened', () => handler()),
+  /** Called when the window is closed while uploads run (and the setting says ask), with how many. */
+  onCloseRequested: (handler: (running: number) => void): Promise<() => void> =>
+    listen<number>('wixdrop://close-requested', (e) => handler(e.payload)),
+  /** The close dialog's answer; `remember` saves it in the settings. */
+  closeWindow: (action: CloseAction, remember: boolean) => call<void>('close_window', { action, remember }),
+  /** Read the clipboard: files, else a copied image (saved as a PNG), else text. */
+  pasteFromClipboard: () => call<Pasted>('paste_from_clipboard'),
+  desktopInfo: () => call<DesktopInfo>('desktop_info'),
+  setStartAtLogin: (enabled: boolean) => call<boolean>('set_start_at_login', { enabled }),
+  /** Builds the diagnostics text (no secrets), puts it on the clipboard and returns it. */
+  copyDiagnostics: () => call<string>('copy_diagnostics'),
+  openLogFolder: () => call<void>('open_log_folder'),
 
   /** Copy to the system clipboard (the webview's own API; a hidden textarea if it refuses). */
   async copyText(text: string): Promise<void> {

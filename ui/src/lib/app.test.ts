@@ -22,7 +22,7 @@ function info(demo: DemoInfo | null): AppInfo {
     data_dir: '/d',
     settings: {
       welcome_seen: true, concurrency: 3, simple_upload_max_bytes: 10_000_000, chunk_size_bytes: 8_388_608,
-      bandwidth_limit_bytes_per_sec: null, skip_duplicates: true, notify_when_done: true,
+      bandwidth_limit_bytes_per_sec: null, skip_duplicates: true, notify_when_done: true, close_action: 'ask',
       prepare: { remove_location: true, remove_metadata: false, optimize: false, max_side_px: 2560, jpeg_quality: 85, web_safe_names: false },
     },
     warnings: [],

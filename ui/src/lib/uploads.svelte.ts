@@ -265,6 +265,8 @@ class UploadsStore {
   uploadScreen = false
   /** A drop made on another screen, taken by the Upload screen once it knows the target. */
   pendingDrop: string[] | null = null
+  /** Files the OS handed over (Open with, a second launch): queued once a site is chosen. */
+  opened = $state<string[]>([])
   private starting: Promise<void> | null = null
   private inflight = new Set<string>()
 
@@ -445,6 +447,10 @@ class UploadsStore {
       await ipc.clearFinishedUploads()
       this.pages = new Map()
     })
+  /** A notice from the window's side (files the OS handed over that were left out…). */
+  addNotice = (message: string) => {
+    this.state = reduce(this.state, { type: 'notice', message })
+  }
   dismissNotice = (i: number) => {
     this.state = { ...this.state, notices: this.state.notices.filter((_, k) => k !== i) }
   }

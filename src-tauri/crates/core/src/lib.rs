@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod credential;
+pub mod desktop;
 pub mod export;
 pub mod files;
 pub mod fold;

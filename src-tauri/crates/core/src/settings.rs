@@ -35,6 +35,22 @@ pub struct Settings {
     pub notify_when_done: bool,
     /// Photos before sending: location/metadata removal, web-ready (`prepare`).
     pub prepare: crate::prepare::PrepareOptions,
+    /// What closing the window does while uploads run (with nothing running it always quits).
+    pub close_action: CloseAction,
+}
+
+/// What closing the window does while uploads are running.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CloseAction {
+    /// Ask once, and remember the answer.
+    #[default]
+    Ask,
+    /// Hide the window; uploads go on, the tray shows them.
+    KeepUploading,
+    /// Quit; unfinished uploads resume at the next start.
+    Quit,
 }
 
 impl Default for Settings {
@@ -47,6 +63,7 @@ impl Default for Settings {
             bandwidth_limit_bytes_per_sec: None,
             skip_duplicates: true,
             notify_when_done: true,
+            close_action: CloseAction::Ask,
             prepare: crate::prepare::PrepareOptions::default(),
         }
     }

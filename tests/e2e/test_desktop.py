@@ -1,0 +1,309 @@
+"""Wixdrop as a desktop citizen, in the real window under Xvfb against the emulator: a second
+launch hands its files to the running app and exits; closing the window during a slow upload
+keeps it going and Quit (the tray menu's) leaves it to resume at the next start; paste of a
+copied file and of a copied image (a real X11 clipboard owned by xclip); no secret in any log
+file after a journey; and the narrow (800x600) layout of every screen, light and dark."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import x11_window_titles
+from test_journey import app_pids, stored_files
+from test_upload import drop, media_file, open_upload, shot, wait_stages
+from webdriver import CONTROL, WebDriverError
+
+SLOW = {"welcome_seen": True, "simple_upload_max_bytes": 1_000_000, "chunk_size_bytes": 262_144}
+
+
+@pytest.fixture
+def with_profile(home, emulator, app_env):
+    from test_upload import add_profile_with_cli
+
+    return add_profile_with_cli(home, app_env, emulator.api_key)
+
+
+def job_names(s) -> list[str]:
+    return s.js("return [...document.querySelectorAll('[data-testid=job]')].map(e => e.textContent)")
+
+
+def wait_for(what: str, cond, timeout: float = 15.0, every: float = 0.2):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        got = cond()
+        if got:
+            return got
+        time.sleep(every)
+    raise AssertionError(f"{what}: not within {timeout}s")
+
+
+def x11_windows_named(name: str) -> list[str]:
+    """Every X11 window titled `name`, mapped or not (a hidden window still exists)."""
+    out = subprocess.run(["xdotool", "search", "--name", f"^{name}$"], capture_output=True, text=True)
+    return out.stdout.split()
+
+
+def test_second_launch_hands_its_files_to_the_first_and_exits(launch, app_bin, home, emulator, app_env, with_profile, artifacts, tmp_path):
+    s = launch(**app_env)
+    open_upload(s)
+    work = tmp_path / "work dir"
+    work.mkdir()
+    relative = media_file(work / "from the terminal.png", 40_000)
+    photos = tmp_path / "My Photos"
+    photos.mkdir()
+    as_url = media_file(photos / "café.png", 30_000)
+
+    # "Open with Wixdrop" twice over: a path relative to the caller's directory and a file:// URL.
+    env = {**os.environ, **app_env, "WIXDROP_HOME": str(home)}
+    started = time.time()
+    second = subprocess.run([app_bin, relative.name, as_url.as_uri()], cwd=work, env=env, capture_output=True, text=True, timeout=30)
+    took = time.time() - started
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert took < 10, f"the second launch took {took:.1f}s to hand over and exit"
+
+    wait_stages(s, {"done"}, 2, timeout=60)
+    names = job_names(s)
+    assert any(relative.name in n for n in names) and any(as_url.name in n for n in names), names
+    # One window, one engine: the second process left nothing behind.
+    assert len(x11_windows_named("Wixdrop")) == 1
+    assert len(app_pids(app_bin)) == 1, app_pids(app_bin)
+    shot(s, artifacts / "desktop-01-second-launch-queued.png")
+
+
+def test_a_launch_with_a_missing_file_says_so_and_queues_the_rest(launch, app_bin, home, emulator, app_env, with_profile, tmp_path):
+    s = launch(**app_env)
+    open_upload(s)
+    real = media_file(tmp_path / "here.png", 20_000)
+    env = {**os.environ, **app_env, "WIXDROP_HOME": str(home)}
+    second = subprocess.run([app_bin, str(real), str(tmp_path / "gone.png"), "https://example.com/x.png"], env=env, capture_output=True, timeout=30)
+    assert second.returncode == 0
+    wait_stages(s, {"done"}, 1, timeout=60)
+    s.wait_text('[role="status"]', "gone.png does not exist")
+    s.wait_text('[role="status"]', "not a file on this computer: https://example.com/x.png")
+
+
+def test_closing_during_a_slow_upload_keeps_it_going_and_quit_leaves_it_to_resume(launch, app_bin, home, emulator, app_env, with_profile, artifacts, tmp_path):
+    (home / "config" / "settings.json").write_text(json.dumps(SLOW))
+    emulator.control("POST", "faults", {"method": "PATCH", "path_prefix": "/tus/", "fault": {"type": "bandwidth", "bytes_per_sec": 250_000}, "times": None})
+    big = media_file(tmp_path / "long video.png", 5_000_000)  # ~20 s at 250 kB/s
+    s = launch(**app_env)
+    open_upload(s)
+    drop(s, [big])
+    wait_stages(s, {"uploading"}, 1, timeout=30)
+
+    # Close the window as a user does (the same CloseRequested as the title bar's ×): asked once.
+    s.js("window.__TAURI_INTERNALS__.invoke('plugin:window|close', {label: 'main'}); return null")
+    dialog = s.wait('[data-testid="close-dialog"]')
+    assert "still running" in s.text(dialog)
+    shot(s, artifacts / "desktop-02-close-dialog.png")
+    # Clicked from script: a WebDriver click waits for the window to paint again, and it hides.
+    s.js("document.querySelector('[data-testid=close-keep]').click(); return null")
+
+    # Hidden, not gone; the choice is remembered.
+    wait_for("the window is hidden", lambda: "Wixdrop" not in x11_window_titles())
+    assert x11_windows_named("Wixdrop"), "the window still exists (hidden)"
+    assert app_pids(app_bin)
+    assert json.loads((home / "config" / "settings.json").read_text())["close_action"] == "keep_uploading"
+
+    # The engine keeps sending while the window is hidden.
+    def patches() -> int:
+        return sum(1 for r in emulator.control("GET", "log")["requests"] if r["method"] == "PATCH" and r["status"] is not None)
+
+    before = patches()
+    wait_for("more chunks arrive while hidden", lambda: patches() >= before + 2, timeout=20)
+    assert s.js("return document.querySelector('[data-testid=job]').dataset.stage") == "uploading"
+
+    # Quit from the tray menu. Xvfb has no tray host, so the test calls the very function the
+    # menu's Quit calls (test builds only).
+    s.js("window.__TAURI_INTERNALS__.invoke('e2e_quit'); return null")
+    wait_for("the app quits", lambda: not app_pids(app_bin) and not x11_windows_named("Wixdrop"), timeout=20)
+    assert not stored_files(emulator, emulator.sites[0]["id"]), "the file was not finished before the quit"
+
+    # The next start resumes it and finishes, once.
+    emulator.control("DELETE", "faults")
+    s2 = launch(**app_env)
+    open_upload(s2)
+    wait_stages(s2, {"done"}, 1, timeout=90)
+    site_id = s2.js("return document.querySelector('[data-testid=dest-site]').value")
+    assert [f["displayName"] for f in stored_files(emulator, site_id)] == [big.name]
+    log = emulator.control("GET", "log")["requests"]
+    assert any(r["method"] == "HEAD" for r in log), "resumed from the server's offset"
+
+
+def test_closing_with_nothing_uploading_quits(launch, app_bin, app_env, with_profile):
+    s = launch(**app_env)
+    open_upload(s)
+    try:
+        s.js("window.__TAURI_INTERNALS__.invoke('plugin:window|close', {label: 'main'}); return null")
+    except WebDriverError:
+        pass  # the window may be gone before WebDriver answers
+    wait_for("the app quits", lambda: not app_pids(app_bin), timeout=20)
+    assert not x11_windows_named("Wixdrop")
+
+
+class Clipboard:
+    """The X11 clipboard owned by xclip (in the foreground, so the test can stop it)."""
+
+    def __init__(self):
+        if not shutil.which("xclip"):
+            pytest.fail("xclip is not installed (scripts/setup.sh --test installs it)")
+        self.proc: subprocess.Popen | None = None
+
+    def own(self, mime: str, data: bytes) -> None:
+        self.stop()
+        self.proc = subprocess.Popen(["xclip", "-quiet", "-selection", "clipboard", "-t", mime, "-i"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc.stdin.write(data)
+        self.proc.stdin.close()
+        # Serving once it answers for the clipboard's targets.
+        wait_for("xclip owns the clipboard", lambda: mime in subprocess.run(["xclip", "-o", "-selection", "clipboard", "-t", "TARGETS"], capture_output=True, text=True).stdout, timeout=5)
+
+    def stop(self) -> None:
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(5)
+            self.proc = None
+
+
+@pytest.fixture
+def clipboard():
+    c = Clipboard()
+    yield c
+    c.stop()
+
+
+def test_paste_a_copied_file_and_a_copied_image(launch, home, emulator, app_env, with_profile, clipboard, artifacts, tmp_path):
+    s = launch(**app_env)
+    open_upload(s)
+
+    # Files copied in a file manager: text/uri-list. Ctrl+V anywhere on the Upload screen.
+    copied = media_file(tmp_path / "copied in files.png", 25_000)
+    clipboard.own("text/uri-list", f"{copied.as_uri()}\r\n".encode())
+    s.press(CONTROL + "v")
+    wait_stages(s, {"done"}, 1, timeout=60)
+    assert copied.name in job_names(s)[0]
+    s.wait_text('[data-testid="paste-note"]', "Pasted 1 item.")
+
+    # A copied image (a screenshot): saved as a PNG named by date and time, then uploaded.
+    png = tmp_path / "shot.png"
+    subprocess.run(["convert", "-size", "64x48", "gradient:red-blue", str(png)], check=True)
+    clipboard.own("image/png", png.read_bytes())
+    s.click('[data-testid="paste"]')  # the screen's Paste button does the same
+    wait_stages(s, {"done"}, 2, timeout=60)
+    note = s.text(s.wait('[data-testid="paste-note"]'))
+    assert "Pasted image saved as “Pasted image 20" in note, note
+    saved = list((home / "data" / "pasted").glob("Pasted image *.png"))
+    assert len(saved) == 1
+    out = subprocess.run(["identify", "-format", "%wx%h", str(saved[0])], capture_output=True, text=True)
+    assert out.stdout == "64x48", out
+    site_id = s.js("return document.querySelector('[data-testid=dest-site]').value")
+    assert sorted(f["displayName"] for f in stored_files(emulator, site_id)) == sorted([copied.name, saved[0].name])
+    shot(s, artifacts / "desktop-03-pasted.png")
+
+    # Text only: nothing is uploaded (and no error).
+    clipboard.own("UTF8_STRING", b"just some words")
+    s.press(CONTROL + "v")
+    time.sleep(1.0)
+    assert len(job_names(s)) == 2
+    assert not s.find_all('[data-testid="upload-error"]')
+
+
+def test_no_secret_in_any_log_file_after_a_journey(launch, home, emulator, app_env, artifacts, tmp_path):
+    from wixkeys import api_key
+
+    s = launch(**app_env)
+    # Add a key through the window (paste, save, verify), then a wrong one that Wix refuses.
+    s.js("location.hash = '#/keys'")
+    s.wait('[data-testid="add-key"]')
+    s.type('[data-testid="paste-key"]', "Bearer " + emulator.api_key)
+    s.wait('[data-testid="key-badge"][data-kind="wix_api_key"][data-usable="true"]')
+    s.type('[data-testid="profile-name"]', "Studio")
+    s.click('[data-testid="save-key"]')
+    s.wait('[data-testid="verification"][data-status="works"]', timeout=30)
+    s.click('[data-testid="add-done"]')
+    s.wait('[data-profile="Studio"]')
+    # Upload.
+    open_upload(s)
+    drop(s, [media_file(tmp_path / "a.png", 30_000)])
+    wait_stages(s, {"done"}, 1, timeout=60)
+    # Copy diagnostics: versions, settings and the log's end, no key.
+    s.js("location.hash = '#/settings'")
+    s.click('[data-testid="copy-diagnostics"]')
+    s.wait_text('[data-testid="desktop-status"]', "Diagnostics copied")
+    diag = s.js("return document.querySelector('[data-testid=diagnostics-text]').textContent")
+    shot(s, artifacts / "desktop-04-settings-diagnostics.png")
+
+    logs = sorted((home / "data" / "logs").glob("*.log"))
+    assert logs, "the app wrote a log file"
+    text = "\n".join(p.read_text(errors="replace") for p in logs)
+    # The log says what happened (so this test would see a key if one were written)...
+    assert "started" in text and "queued" in text and "checked" in text, text[-3000:]
+    assert "App: Wixdrop" in diag and "Last log lines" in diag, diag[:500]
+    # ...and holds no key, nor any piece of one (header, payload, signature).
+    key = emulator.api_key
+    pieces = [key, key.removeprefix("IST.")] + [p for p in key.removeprefix("IST.").split(".") if len(p) >= 8]
+    for where, body in [("log files", text), ("diagnostics", diag)]:
+        for p in pieces:
+            assert p not in body, f"a piece of the key is in the {where}"
+    assert "IST." + "eyJ" not in text
+    (artifacts / "desktop-journey.log").write_text(text)
+
+
+SCREENS = ["upload", "keys", "history", "guide", "settings"]
+
+
+def narrow_layout_problems(s) -> list[str]:
+    """What is wrong with the layout at this width: cut-off controls, a squeezed title."""
+    return s.js(
+        """
+        const out = [], W = document.documentElement.clientWidth;
+        const side = document.querySelector('nav.sidebar').getBoundingClientRect();
+        if (side.width > 100) out.push('sidebar is ' + side.width + ' px wide');
+        for (const el of document.querySelectorAll('main button, main select, main input, main h1')) {
+          const r = el.getBoundingClientRect();
+          if (r.width && r.right > W + 1) out.push((el.dataset.testid || el.tagName) + ' is cut off at ' + r.right);
+        }
+        const h1 = document.querySelector('main h1');
+        if (h1 && h1.getBoundingClientRect().width < 200) out.push('title squeezed to ' + h1.getBoundingClientRect().width);
+        return out;
+        """
+    )
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_narrow_window_layout_of_every_screen(launch, home, emulator, app_env, with_profile, artifacts, tmp_path, theme):
+    extra = {"GTK_THEME": "Adwaita:dark"} if theme == "dark" else {}
+    # The first-run welcome too.
+    (home / "config" / "settings.json").write_text(json.dumps({**SLOW, "welcome_seen": False}))
+    s = launch(**app_env, **extra)
+    got = s.set_window_rect(800, 600, 0, 0)
+    assert got["width"] == 800, got
+    s.wait('[data-testid="welcome"]', timeout=30)
+    shot(s, artifacts / f"narrow-{theme}-00-welcome.png")
+    s.click('[data-testid="welcome-skip"]')
+    s.wait_gone('[data-testid="welcome"]')
+
+    emulator.control("POST", "faults", {"method": "PATCH", "path_prefix": "/tus/", "fault": {"type": "bandwidth", "bytes_per_sec": 300_000}, "times": None})
+    open_upload(s)
+    drop(s, [media_file(tmp_path / f"clip-{i}.png", n) for i, n in enumerate([3_000_000, 40_000, 20_000])])
+    wait_for("the queue shows", lambda: len(job_names(s)) == 3, timeout=30)
+    problems = {}
+    for n, screen in enumerate(SCREENS, start=1):
+        s.js(f"location.hash = '#/{screen}'")
+        s.wait("main h1")
+        time.sleep(0.4)
+        shot(s, artifacts / f"narrow-{theme}-0{n}-{screen}.png")
+        if screen != "guide":  # the guide's own narrow layout is tested in test_guide.py
+            problems[screen] = narrow_layout_problems(s)
+    assert not any(problems.values()), problems
+    # The Upload header stacks: its buttons go under the title, not beside a squeezed one.
+    s.js("location.hash = '#/upload'")
+    s.wait('[data-testid="paste"]')
+    below = s.js("return document.querySelector('[data-testid=paste]').getBoundingClientRect().top >= document.querySelector('main h1').getBoundingClientRect().bottom")
+    assert below
+    emulator.control("DELETE", "faults")
