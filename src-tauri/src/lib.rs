@@ -23,13 +23,11 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
-        .manage(state)
         .manage(commands::library::LibraryState::default())
         .register_asynchronous_uri_scheme_protocol(
             commands::library::THUMB_SCHEME,
             commands::library::thumb_protocol,
         )
-        .setup(|app| {
         .setup(move |app| {
             // The journal opens here, after the single-instance plugin had its say: a second
             // launch hands its files over and exits before it could start a second engine.
