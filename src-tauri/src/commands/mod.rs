@@ -4,7 +4,7 @@ pub mod app;
 pub mod desktop;
 pub mod history;
 pub mod keys;
-pub mod prepare;
 pub mod library;
+pub mod prepare;
 pub mod uploads;
 pub mod waits;
