@@ -300,6 +300,7 @@ mod tests {
             duplicate_of: None,
             error: None,
             warning: None,
+            prepared: None,
         };
         let mut rows = vec![
             row(&format!("{HEX}/day1")),
