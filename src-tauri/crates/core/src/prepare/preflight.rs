@@ -281,8 +281,9 @@ fn summarize(
         ));
     }
     messages.extend(problems);
-    let needs_decision =
-        over_limit > 0 || with_location > 0 || (oversize > 0 && !opts.optimize) || duplicates > 0;
+    // Duplicates are counted but need no decision: the queue shows them as "Already uploaded",
+    // with their URL and "Upload anyway", as it did before the pre-flight.
+    let needs_decision = over_limit > 0 || with_location > 0 || (oversize > 0 && !opts.optimize);
     PreflightReport {
         total_bytes: files.iter().map(|f| f.size).sum(),
         files,
