@@ -242,8 +242,13 @@ fn init(conn: &Connection) -> Result<(), String> {
     }
     // Prepared uploads (issue 13): sent size, location, pixel size; additive (prepared.rs).
     prepared::migrate(conn)?;
+    // Look-ups that ran over whole tables once a journal held thousands of uploads:
+    // `knows_file` (a listing's files matched against history) and a watched folder's
+    // `knows_file_version` (by path). Additive: an index only speeds reads up.
     conn.execute_batch(
-        "CREATE INDEX IF NOT EXISTS history_unfolded ON history(id) WHERE search_text IS NULL;",
+        "CREATE INDEX IF NOT EXISTS history_unfolded ON history(id) WHERE search_text IS NULL;
+         CREATE INDEX IF NOT EXISTS history_file ON history(site_id, wix_file_id);
+         CREATE INDEX IF NOT EXISTS jobs_path ON jobs(path);",
     )
     .map_err(|e| e.to_string())?;
     // Names instead of IDs (additive, see names.rs): the site's name and the folder's path with
@@ -306,5 +311,21 @@ mod tests {
         // Re-opening the fresh one is quiet.
         drop(o);
         assert!(Journal::open(&p).unwrap().warning.is_none());
+    }
+
+    #[test]
+    fn file_and_path_look_ups_use_an_index() {
+        let d = tempfile::tempdir().unwrap();
+        let o = Journal::open(&d.path().join("j.sqlite3")).unwrap();
+        let plan = |sql: &str| -> String {
+            let conn = o.journal.conn();
+            let mut st = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let rows = st.query_map([], |r| r.get::<_, String>(3)).unwrap();
+            rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
+        };
+        let p = plan("SELECT COUNT(*) FROM history WHERE site_id = 's' AND wix_file_id = 'f'");
+        assert!(p.contains("history_file"), "{p}");
+        let p = plan("SELECT 1 FROM jobs WHERE path = '/a' AND (state IN ('queued') OR (size = 1 AND mtime_ns IS NULL)) LIMIT 1");
+        assert!(p.contains("jobs_path"), "{p}");
     }
 }
