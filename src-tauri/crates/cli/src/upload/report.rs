@@ -369,6 +369,7 @@ mod tests {
             error: None,
             warning: None,
             prepared: None,
+            private: false,
         }
     }
 

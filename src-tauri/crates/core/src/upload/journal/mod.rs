@@ -242,6 +242,12 @@ fn init(conn: &Connection) -> Result<(), String> {
     }
     // Prepared uploads (issue 13): sent size, location, pixel size; additive (prepared.rs).
     prepared::migrate(conn)?;
+    // Private uploads (issue 12): Wix takes `private` only at upload time, so the job keeps it
+    // and a resumed or retried job stays private (additive; older writers leave it 0, public).
+    if !has_column(conn, "jobs", "private")? {
+        conn.execute_batch("ALTER TABLE jobs ADD COLUMN private INTEGER NOT NULL DEFAULT 0;")
+            .map_err(|e| e.to_string())?;
+    }
     conn.execute_batch(
         "CREATE INDEX IF NOT EXISTS history_unfolded ON history(id) WHERE search_text IS NULL;",
     )
