@@ -21,11 +21,15 @@ export function isPasteShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'meta
   return (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'v'
 }
 
+/** Inputs nobody types in: a focused checkbox (the Private toggle) must not swallow a paste. */
+const NOT_TYPED = ['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file']
+
 /** A field the user is typing in keeps its own paste. */
 export function isTypingTarget(t: EventTarget | null): boolean {
   if (!t || typeof (t as Element).closest !== 'function') return false
   const el = t as HTMLElement
-  return !!el.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]')
+  const typed = NOT_TYPED.map((x) => `:not([type=${x}])`).join('')
+  return !!el.closest(`input${typed}, textarea, select, [contenteditable=""], [contenteditable="true"]`)
 }
 
 /** What a paste did, in words for the screen, or null when there was nothing to upload. */
