@@ -112,6 +112,7 @@ def test_pasted_links_are_imported_as_rows_of_the_queue(launch, emulator, app_en
     drop(s, [media_file(tmp_path / "queue-upload.png", 20_000)])
     wait_stages(s, {"done"}, 1)
     s.wait_text('[data-testid="queue-line"]', "4 of 4 finished")
+    s.wait_text('[data-testid="queue-line"]', "2 of 3 links imported, 1 failed")
     shot(s, artifacts / "queue-imports-1280.png")
     s.set_window_rect(800, 600)
     shot(s, artifacts / "queue-imports-800.png")
@@ -138,4 +139,10 @@ def test_queue_with_imports_in_the_dark_theme(launch, emulator, app_env, with_pr
     s.press(CONTROL + "v")
     # The toggle (a focused checkbox) does not keep the paste to itself.
     wait_for(lambda: sorted(r["stage"] for r in import_rows(s)) == ["done", "failed"], "the imports finished")
+    # A private import's done row offers a temporary link too.
+    s.click('[data-testid="import-row"][data-stage="done"] [data-testid="import-get-link"]')
+    link = wait_for(lambda: s.js("return document.querySelector('[data-testid=import-link]')?.textContent"), "a temporary link")
+    assert status_of(link) == 200
     shot(s, artifacts / "queue-imports-dark-1280.png")
+    s.set_window_rect(800, 600)
+    shot(s, artifacts / "queue-imports-dark-800.png")
