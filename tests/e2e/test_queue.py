@@ -115,9 +115,11 @@ def test_pasted_links_are_imported_as_rows_of_the_queue(launch, emulator, app_en
     s.wait_text('[data-testid="queue-line"]', "2 of 3 links imported, 1 failed")
     shot(s, artifacts / "queue-imports-1280.png")
     s.set_window_rect(800, 600)
+    s.js("document.querySelector('[data-testid=import-queue]').scrollIntoView(); return null")
     shot(s, artifacts / "queue-imports-800.png")
 
-    # The failed filter shows the failed import only.
+    # The chips count imports too; the failed filter shows the failed import only.
+    assert s.js("return document.querySelector('[data-testid=filter-all]').dataset.count") == "4"
     s.click('[data-testid="filter-failed"]')
     wait_for(lambda: [r["stage"] for r in import_rows(s)] == ["failed"], "only the failed import")
     # Clear finished: the queue is empty again.
@@ -145,4 +147,5 @@ def test_queue_with_imports_in_the_dark_theme(launch, emulator, app_env, with_pr
     assert status_of(link) == 200
     shot(s, artifacts / "queue-imports-dark-1280.png")
     s.set_window_rect(800, 600)
+    s.js("document.querySelector('[data-testid=import-queue]').scrollIntoView(); return null")
     shot(s, artifacts / "queue-imports-dark-800.png")

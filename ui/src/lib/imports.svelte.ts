@@ -37,6 +37,11 @@ export function importLine(c: ImportCounts): string {
   return parts.join(', ')
 }
 
+/** How many imports a filter chip of the queue shows (as `filterCount` for uploads). */
+export function importFilterCount(c: ImportCounts, f: 'all' | 'failed' | 'in_progress' | 'done'): number {
+  return f === 'all' ? c.total : f === 'failed' ? c.failed : f === 'done' ? c.done : c.active
+}
+
 const STAGE_LABEL: Record<ImportStage, string> = {
   queued: 'Waiting',
   importing: 'Importing',

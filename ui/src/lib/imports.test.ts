@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ImportJob } from '../ipc'
-import { importCounts, importLine, visibleJobs } from './imports.svelte'
+import { importCounts, importFilterCount, importLine, visibleJobs } from './imports.svelte'
 
 const job = (id: number, stage: ImportJob['stage']): ImportJob => ({
   id, kind: 'import', profile: 'Studio', site_id: 's1', url: `https://x.test/${id}.png`, display_name: `${id}.png`,
@@ -14,6 +14,7 @@ describe('imports in the queue', () => {
     expect(c).toEqual({ active: 2, done: 1, failed: 1, total: 4 })
     expect(importLine(c)).toBe('4 links, 2 importing, 1 done, 1 failed')
     expect(importLine(importCounts([job(1, 'done')]))).toBe('1 link, 1 done')
+    expect(['all', 'failed', 'in_progress', 'done'].map((f) => importFilterCount(c, f as 'all'))).toEqual([4, 1, 2, 1])
   })
 
   it('shows jobs oldest first, hiding finished ones from before (or cleared) but never a moving one', () => {
