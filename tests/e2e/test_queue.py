@@ -149,3 +149,22 @@ def test_queue_with_imports_in_the_dark_theme(launch, emulator, app_env, with_pr
     s.set_window_rect(800, 600)
     s.js("document.querySelector('[data-testid=import-queue]').scrollIntoView(); return null")
     shot(s, artifacts / "queue-imports-dark-800.png")
+
+
+def test_closing_while_a_link_is_being_imported_asks_first(launch, emulator, app_env, with_profile, clipboard):  # noqa: F811
+    emulator.control("PUT", "config", {"serve_static": True})
+    s = launch(**app_env)
+    open_upload(s)
+    site = s.js("return document.querySelector('[data-testid=dest-site]').value")
+    [source] = emulator.control("POST", f"sites/{other_site(emulator, site)}/files", {"count": 1, "prefix": "Slow"})["ids"]
+    # The source answers slowly, so the import is still running when the window is closed.
+    emulator.control("POST", "faults", {"method": "GET", "path_prefix": "/_static/", "fault": {"type": "latency", "ms": 6000}, "times": None})
+    clipboard.own("UTF8_STRING", f"{emulator.base_url}/_static/media/{source}".encode())
+    s.press(CONTROL + "v")
+    s.wait('[data-testid="import-row"][data-stage="importing"], [data-testid="import-row"][data-stage="processing"]')
+    s.js("window.__TAURI_INTERNALS__.invoke('plugin:window|close', {label: 'main'}); return null")
+    dialog = s.wait('[data-testid="close-dialog"]')
+    assert "1 upload is still running" in s.text(dialog)
+    s.js("document.querySelector('[data-testid=close-cancel]').click(); return null")
+    emulator.control("DELETE", "faults")
+    wait_for(lambda: [r["stage"] for r in import_rows(s)] == ["done"], "the import finished", timeout=60)
