@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.request
 
+from axe import check
 from test_desktop import clipboard  # noqa: F401  (the X11 clipboard fixture)
 from test_upload import drop, media_file, open_upload, shot, wait_stages, with_profile  # noqa: F401
 from webdriver import CONTROL
@@ -72,6 +73,7 @@ def test_private_toggle_sends_private_files_and_the_done_row_offers_a_temporary_
     assert status_of(f"{emulator.base_url}/_static/media/{file['id']}") == 403
     s.wait(f'{row} [data-testid="copy-link"]')
     shot(s, artifacts / "queue-private-link-1280.png")
+    check(s, "upload queue with a private row")
 
     # The toggle is remembered for this site: a new window starts with it on.
     s.js("location.reload(); return null")
@@ -114,6 +116,7 @@ def test_pasted_links_are_imported_as_rows_of_the_queue(launch, emulator, app_en
     s.wait_text('[data-testid="queue-line"]', "4 of 4 finished")
     s.wait_text('[data-testid="queue-line"]', "2 of 3 links imported, 1 failed")
     shot(s, artifacts / "queue-imports-1280.png")
+    check(s, "upload queue with import rows")
     s.set_window_rect(800, 600)
     s.js("document.querySelector('[data-testid=import-queue]').scrollIntoView(); return null")
     shot(s, artifacts / "queue-imports-800.png")
@@ -146,6 +149,7 @@ def test_queue_with_imports_in_the_dark_theme(launch, emulator, app_env, with_pr
     link = wait_for(lambda: s.js("return document.querySelector('[data-testid=import-link]')?.textContent"), "a temporary link")
     assert status_of(link) == 200
     shot(s, artifacts / "queue-imports-dark-1280.png")
+    check(s, "upload queue with import rows, dark")
     s.set_window_rect(800, 600)
     s.js("document.querySelector('[data-testid=import-queue]').scrollIntoView(); return null")
     shot(s, artifacts / "queue-imports-dark-800.png")
