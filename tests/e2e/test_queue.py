@@ -130,6 +130,12 @@ def test_pasted_links_are_imported_as_rows_of_the_queue(launch, emulator, app_en
     s.click('[data-testid="clear-finished"]')
     wait_for(lambda: not import_rows(s), "the imports cleared")
 
+    # A link dragged from a browser onto the Upload screen is imported here too (not on Library).
+    drop(s, [good[0]])
+    wait_for(lambda: [r["stage"] for r in import_rows(s)] == ["done"], "the dropped link imported")
+    assert s.js("return location.hash") in ("#/upload", "")
+    assert sum(f["displayName"] == sources[0] for f in stored(emulator, site)) == 2
+
 
 def test_queue_with_imports_in_the_dark_theme(launch, emulator, app_env, with_profile, clipboard, artifacts):  # noqa: F811
     emulator.control("PUT", "config", {"serve_static": True})
