@@ -327,11 +327,39 @@ fn journal_of(state: &AppState) -> Journal {
     state.session().uploads.engine.journal().clone()
 }
 
+/// Import and copy jobs whose run is going now (a run's jobs count until the run ends): closing
+/// the window while they run asks, as it does for uploads (desktop/close.rs).
+static RUNNING: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// How many import/copy jobs are being run now.
+pub fn running_jobs() -> u32 {
+    RUNNING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Counts a run's jobs in [`RUNNING`] while it lives, whichever way it ends.
+struct Running(u32);
+
+impl Running {
+    fn new(n: usize) -> Running {
+        let n = n as u32;
+        RUNNING.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        Running(n)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(self.0, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Runs jobs in the background; failures are recorded on the jobs (a refused key fails them
 /// with the diagnosis).
 fn spawn_jobs(state: &AppState, profile: String, site_id: String, ids: Vec<i64>) {
     let s = state.session();
+    let running = Running::new(ids.len());
     tauri::async_runtime::spawn(async move {
+        let _running = running;
         let journal = s.uploads.engine.journal().clone();
         let key = match s.vault.key(&profile) {
             Ok(k) => k,

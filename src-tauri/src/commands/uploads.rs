@@ -262,6 +262,7 @@ pub fn enqueue_uploads(
     folder: Option<Destination>,
     folder_path: Option<String>,
     upload_anyway: bool,
+    private: Option<bool>,
 ) -> Result<QueueOverview, IpcError> {
     let s = state.session();
     let key = s.vault.key(&profile)?;
@@ -283,7 +284,14 @@ pub fn enqueue_uploads(
         &site_id,
         folder.unwrap_or_default(),
         upload_anyway,
-    );
+    )
+    .into_iter()
+    // Private files: `private: true` at upload time (Wix cannot change it later).
+    .map(|r| wixdrop_core::upload::UploadRequest {
+        private: private.unwrap_or(false),
+        ..r
+    })
+    .collect::<Vec<_>>();
     log::info!("{} item(s) queued for site {site_id}", requests.len());
     s.uploads.engine.enqueue_background(requests);
     // The new groups ("Preparing…") go back with the answer, so the window paints them now

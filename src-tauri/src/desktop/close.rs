@@ -16,16 +16,18 @@ pub const CLOSE_ASKED_EVENT: &str = "wixdrop://close-requested";
 
 static TOLD_HIDDEN: AtomicBool = AtomicBool::new(false);
 
-/// Jobs queued, moving or being prepared in the current session.
+/// Jobs queued, moving or being prepared in the current session, with the imports from links
+/// being run (they are rows of the same queue).
 fn unfinished(app: &AppHandle) -> u32 {
     let Some(state) = app.try_state::<AppState>() else {
         return 0;
     };
     let o = state.session().uploads.engine.overview();
+    let imports = crate::commands::library::running_jobs();
     if o.busy {
-        (o.counts.unfinished() + o.preparing).max(1)
+        (o.counts.unfinished() + o.preparing).max(1) + imports
     } else {
-        0
+        imports
     }
 }
 

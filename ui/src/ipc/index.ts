@@ -103,8 +103,8 @@ export const ipc = {
 
   /** Queue files and folders (real paths); keys are looked up on the Rust side. Returns at once
    *  with the new groups' ids; the folder walk and the journal writes follow in the engine. */
-  enqueueUploads: (paths: string[], profile: string, siteId: string, folder: Destination | null, folderPath: string | null = null, uploadAnyway = false) =>
-    call<QueueOverview>('enqueue_uploads', { paths, profile, siteId, folder, folderPath, uploadAnyway }),
+  enqueueUploads: (paths: string[], profile: string, siteId: string, folder: Destination | null, folderPath: string | null = null, uploadAnyway = false, isPrivate = false) =>
+    call<QueueOverview>('enqueue_uploads', { paths, profile, siteId, folder, folderPath, uploadAnyway, private: isPrivate }),
   /** Coalesced queue overviews (≤ ~10/s, the current one first) and notices. One subscriber per window. */
   watchUploads(onEvent: (e: QueueEvent) => void): Promise<void> {
     const channel = new Channel<QueueEvent>()

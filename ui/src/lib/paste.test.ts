@@ -18,6 +18,12 @@ describe('paste to upload', () => {
     expect(isTypingTarget(input)).toBe(true)
     expect(isTypingTarget(div)).toBe(false)
     expect(isTypingTarget(null)).toBe(false)
+    // A real checkbox (the Private toggle) and a real text field.
+    const box = document.createElement('input')
+    box.type = 'checkbox'
+    const text = document.createElement('input')
+    expect(isTypingTarget(box)).toBe(false)
+    expect(isTypingTarget(text)).toBe(true)
   })
 
   it('queues pasted files and a pasted image, and hands text to its one handler', async () => {

@@ -2,8 +2,8 @@
 // the clipboard, or a copied image saved as a PNG named by date and time. The clipboard is read
 // on the Rust side (real paths, and images the webview's clipboard API would not give us).
 //
-// Text on the clipboard is not uploaded: it goes to `pasteHandlers.text`, the one place a
-// later feature (importing a URL) plugs in. Until then it does nothing.
+// Text on the clipboard is not uploaded: it goes to `pasteHandlers.text`, which the Upload
+// screen sets to import the links in it (one a line, or a CSV column) into its folder.
 import type { Pasted } from '../ipc'
 
 export interface PasteDeps {
@@ -11,8 +11,8 @@ export interface PasteDeps {
   enqueue: (paths: string[]) => Promise<number>
 }
 
-/** Where pasted text goes; replaced by the feature that handles it. */
-export const pasteHandlers: { text: (text: string) => void } = {
+/** Where pasted text goes; replaced by the feature that handles it (it may say what it did). */
+export const pasteHandlers: { text: (text: string) => void | string | null | Promise<void | string | null> } = {
   text: () => {},
 }
 
@@ -21,11 +21,15 @@ export function isPasteShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'meta
   return (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'v'
 }
 
+/** Inputs nobody types in: a focused checkbox (the Private toggle) must not swallow a paste. */
+const NOT_TYPED = ['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file']
+
 /** A field the user is typing in keeps its own paste. */
 export function isTypingTarget(t: EventTarget | null): boolean {
   if (!t || typeof (t as Element).closest !== 'function') return false
   const el = t as HTMLElement
-  return !!el.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]')
+  const typed = NOT_TYPED.map((x) => `:not([type=${x}])`).join('')
+  return !!el.closest(`input${typed}, textarea, select, [contenteditable=""], [contenteditable="true"]`)
 }
 
 /** What a paste did, in words for the screen, or null when there was nothing to upload. */
@@ -41,8 +45,7 @@ export async function pasteToUpload(deps: PasteDeps): Promise<string | null> {
       return `Pasted image saved as “${name}”.`
     }
     case 'text':
-      pasteHandlers.text(got.text)
-      return null
+      return (await pasteHandlers.text(got.text)) ?? null
     case 'empty':
       return 'The clipboard holds no files or image to upload.'
   }

@@ -228,6 +228,18 @@ export interface Target {
 /** The top level of Site Files for `profile`'s `siteId`. */
 export const topOf = (profile: string, siteId: string): Target => ({ profile, siteId, folder: null, folderName: 'Site Files', trail: [] })
 
+/** Where the Private toggle is remembered: per site (key profile + site), on this computer. */
+const PRIVATE_KEY = 'wixdrop.privateSites'
+
+function loadPrivate(): Record<string, boolean> {
+  try {
+    const v = JSON.parse(globalThis.localStorage?.getItem(PRIVATE_KEY) ?? '{}')
+    return v && typeof v === 'object' ? v : {}
+  } catch {
+    return {}
+  }
+}
+
 /** Rows fetched for one page of one group under one filter, and the revision they are from. */
 interface Page {
   revision: number
@@ -239,6 +251,8 @@ class UploadsStore {
   subscribed = $state(false)
   error = $state<string | null>(null)
   target = $state<Target>(topOf('', ''))
+  /** Sites whose uploads go as private files (`profile/siteId` → true), remembered. */
+  privateSites = $state<Record<string, boolean>>(loadPrivate())
   /** Which rows the queue shows. */
   filter = $state<RowFilter>('all')
   /** Groups the user folded away. */
@@ -319,6 +333,25 @@ class UploadsStore {
     else this.drop(paths)
   }
 
+  /** New uploads (and imports) to the chosen site go as private files. */
+  get isPrivate(): boolean {
+    return !!this.privateSites[`${this.target.profile}/${this.target.siteId}`]
+  }
+
+  /** The Private toggle, remembered for this site (it cannot change a file after upload). */
+  setPrivate(on: boolean) {
+    const next = { ...this.privateSites }
+    const k = `${this.target.profile}/${this.target.siteId}`
+    if (on) next[k] = true
+    else delete next[k]
+    this.privateSites = next
+    try {
+      globalThis.localStorage?.setItem(PRIVATE_KEY, JSON.stringify(next))
+    } catch {
+      /* remembered for this session only */
+    }
+  }
+
   get summary(): QueueSummary {
     return summarize(this.state.overview)
   }
@@ -366,7 +399,7 @@ class UploadsStore {
     this.sending++
     try {
       // The folder's names go along, so rows and History name it rather than show its ID.
-      const overview = await ipc.enqueueUploads(paths, t.profile, t.siteId, t.folder, t.trail.map((c) => c.name).join('/') || null)
+      const overview = await ipc.enqueueUploads(paths, t.profile, t.siteId, t.folder, t.trail.map((c) => c.name).join('/') || null, false, this.isPrivate)
       // The answer carries the new groups: paint them now, unless a newer overview came first.
       this.state = adopt(this.state, overview)
       return overview.groups.length

@@ -12,7 +12,7 @@ function job(id: number, over: Partial<JobView> = {}): JobView {
   return {
     id, batch: 1, path: `/tmp/f${id}.jpg`, file_name: `f${id}.jpg`, profile: 'Studio', site_id: 'site-1', folder: 'media-root',
     size: 1000, mime_type: 'image/jpeg', media_type: 'IMAGE', stage: 'queued', bytes_done: 0, rate: 0, eta_secs: null,
-    file: null, duplicate_of: null, error: null, warning: null, prepared: null, ...over,
+    file: null, duplicate_of: null, error: null, warning: null, prepared: null, private: false, ...over,
   }
 }
 

@@ -1,12 +1,15 @@
 // Links dragged from a browser onto the window: imported into the site (Wix fetches them).
-// On the Library screen they go to the folder shown; elsewhere to the Upload screen's site (top
-// level). The Library screen then shows the import jobs with their stages.
+// On the Upload screen they go to its site and folder and show in its queue; on the Library
+// screen to the folder shown; elsewhere to the Upload screen's site (top level), and the
+// Library screen then shows the import jobs with their stages.
 import { asIpcError, ipc } from '../ipc'
 import { library, ROOT } from './library.svelte'
 import { router } from './router.svelte'
 import { uploads } from './uploads.svelte'
+import { imports } from './imports.svelte'
 
 export async function dropUrls(urls: string[]): Promise<void> {
+  if (uploads.uploadScreen) return imports.intoTarget(urls.join('\n'))
   const onLibrary = router.route.screen === 'library' && library.ready
   const profile = onLibrary ? library.profile : library.profile || uploads.target.profile
   const siteId = onLibrary ? library.siteId : library.siteId || uploads.target.siteId

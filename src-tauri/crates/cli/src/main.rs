@@ -73,7 +73,8 @@ enum Command {
     /// stopped. Files already uploaded to the same site and folder are skipped (--anyway sends
     /// them again). --json: one object per file as it ends: {"path", "status": "uploaded" |
     /// "skipped_duplicate" | "failed", "file_id", "url", "bytes", "error", "warning",
-    /// "original_bytes", "location"}. Photos lose their GPS location on the way (the original
+    /// "original_bytes", "location", "private"}. --private makes private files (only a
+    /// temporary link, `files link`, opens them; this cannot be changed after upload). Photos lose their GPS location on the way (the original
     /// is never changed; --keep-location keeps it); --optimize makes them web-ready;
     /// --dry-run prints the pre-flight check and sends nothing. Exit 0
     /// when nothing failed, 1 when a file failed or on Ctrl-C (unfinished uploads are kept for

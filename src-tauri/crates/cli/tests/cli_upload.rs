@@ -197,6 +197,7 @@ fn uploads_byte_exact_skips_duplicates_and_uploads_anyway() {
             "location",
             "original_bytes",
             "path",
+            "private",
             "status",
             "url",
             "warning"
@@ -244,6 +245,41 @@ fn uploads_byte_exact_skips_duplicates_and_uploads_anyway() {
     assert_eq!(r4.code, 0, "{r4:?}");
     assert!(r4.stdout.starts_with("uploaded  "), "{r4:?}");
     assert!(r4.stdout.contains("1 uploaded, 0 skipped"), "{r4:?}");
+}
+
+#[test]
+fn private_uploads_are_private_on_the_site_and_say_so() {
+    let t = T::new("upload-private");
+    let small = t.file("p/secret.jpg", 20_000);
+    let big = t.file("p/secret.bin", 300_000); // tus
+    let r = t.run(&[
+        "upload",
+        small.to_str().unwrap(),
+        big.to_str().unwrap(),
+        "--private",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    for v in lines(&r) {
+        assert_eq!(v["status"], "uploaded", "{v}");
+        assert_eq!(v["private"], true, "{v}");
+        let info = t.run(&["files", "info", v["file_id"].as_str().unwrap(), "--json"]);
+        assert_eq!(info.code, 0, "{info:?}");
+        let info: Value = serde_json::from_str(&info.stdout).unwrap();
+        assert_eq!(info["private"], true, "Wix keeps it private: {info}");
+    }
+    // The same file without --private is a new (public) upload, not a duplicate.
+    let r = t.run(&["upload", small.to_str().unwrap(), "--json"]);
+    let l = lines(&r);
+    assert_eq!(
+        (l[0]["status"].as_str(), l[0]["private"].as_bool()),
+        (Some("uploaded"), Some(false)),
+        "{r:?}"
+    );
+    let plain = t.run(&["upload", small.to_str().unwrap()]);
+    assert!(!plain.stdout.contains("private"), "{plain:?}");
+    let again = t.run(&["upload", small.to_str().unwrap(), "--private", "--anyway"]);
+    assert!(again.stdout.contains("  private"), "{again:?}");
 }
 
 /// Folder IDs by walking names down from media-root through the Wix folder API.

@@ -260,6 +260,10 @@ fn a_version_1_journal_gains_the_owner_column() {
     assert!(opened.warning.is_none(), "{:?}", opened.warning);
     let jobs = opened.journal.unfinished().unwrap();
     assert_eq!(jobs.len(), 1, "the old job survives the upgrade");
+    assert!(
+        !jobs[0].private,
+        "an older job is public (the added column's default)"
+    );
     let c = rusqlite::Connection::open(&db).unwrap();
     let owner: Option<String> = c
         .query_row("SELECT owner FROM jobs", [], |r| r.get(0))

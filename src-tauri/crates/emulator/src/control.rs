@@ -233,7 +233,7 @@ async fn site_files(State(state): State<AppState>, Path(site_id): Path<String>) 
                 "id": f.id, "displayName": f.display_name, "parentFolderId": f.parent_folder_id,
                 "mimeType": f.mime_type, "mediaType": f.media_type, "size": f.size,
                 "sha256": f.sha256, "operationStatus": f.status(now).0,
-                "path": f.path.display().to_string(),
+                "path": f.path.display().to_string(), "private": f.private,
             })
         })
         .collect();

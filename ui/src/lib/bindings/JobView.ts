@@ -37,4 +37,8 @@ warning: string | null,
 /**
  * How the file was prepared (location, web-ready), once it was.
  */
-prepared: PreparedView | null, };
+prepared: PreparedView | null, 
+/**
+ * Sent as a private file: its URL answers 403, a temporary download link opens it.
+ */
+private: boolean, };

@@ -76,6 +76,11 @@ pub struct UploadArgs {
     #[arg(long)]
     pub anyway: bool,
 
+    /// Upload as private files: their URL answers 403 and only a temporary link
+    /// (`wixdrop files link`) opens them. Wix cannot make them public later.
+    #[arg(long)]
+    pub private: bool,
+
     /// Check the files and print what would happen (limits, location, duplicates, names);
     /// send nothing
     #[arg(long)]
@@ -174,14 +179,22 @@ fn upload(ctx: &Ctx, args: UploadArgs) -> Result<Exit, CliError> {
         // ones are added, and withdraw any new job for a file a resumed job is sending.
         let resumed = s.engine.snapshot();
         s.engine.pause();
-        let ids = s.engine.enqueue(requests_for(
-            files,
-            &t.profile,
-            &t.key,
-            &t.site_id,
-            t.destination.clone(),
-            args.anyway,
-        ));
+        let ids = s.engine.enqueue(
+            requests_for(
+                files,
+                &t.profile,
+                &t.key,
+                &t.site_id,
+                t.destination.clone(),
+                args.anyway,
+            )
+            .into_iter()
+            .map(|r| wixdrop_core::upload::UploadRequest {
+                private: args.private,
+                ..r
+            })
+            .collect(),
+        );
         // By id: a search per new job would cost O(n²) for a tree of n files.
         let board: std::collections::HashMap<_, _> = if resumed.iter().any(|r| !r.stage.is_final())
         {

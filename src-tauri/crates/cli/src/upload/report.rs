@@ -36,6 +36,9 @@ pub struct FileResult {
     pub original_bytes: Option<u64>,
     /// A photo's location: `none`, `removed`, `kept`, `unknown`; `null` when not looked at.
     pub location: Option<&'static str>,
+    /// Uploaded as a private file: `url` answers 403; `wixdrop files link FILE_ID` makes a
+    /// temporary link.
+    pub private: bool,
 }
 
 impl FileResult {
@@ -72,6 +75,7 @@ impl FileResult {
                 .filter(|p| p.sent_size != p.original_size)
                 .map(|p| p.original_size),
             location: v.prepared.as_ref().map(|p| p.location.as_str()),
+            private: v.private,
         })
     }
 
@@ -90,6 +94,9 @@ impl FileResult {
             Some("removed") => l.push_str("  location removed"),
             Some("kept") => l.push_str("  has location"),
             _ => {}
+        }
+        if self.private {
+            l.push_str("  private");
         }
         match self.status {
             "uploaded" => {
@@ -369,6 +376,7 @@ mod tests {
             error: None,
             warning: None,
             prepared: None,
+            private: false,
         }
     }
 
@@ -384,7 +392,7 @@ mod tests {
         let j = serde_json::to_value(FileResult::of(&v).unwrap()).unwrap();
         assert_eq!(
             j,
-            serde_json::json!({"path": "/in/a.jpg", "status": "uploaded", "file_id": "f1", "url": "https://x/f1", "bytes": 1234, "error": null, "warning": null, "original_bytes": null, "location": null})
+            serde_json::json!({"path": "/in/a.jpg", "status": "uploaded", "file_id": "f1", "url": "https://x/f1", "bytes": 1234, "error": null, "warning": null, "original_bytes": null, "location": null, "private": false})
         );
         let mut v = view(Stage::Failed);
         v.error = Some(JobFailure {

@@ -42,8 +42,8 @@ use super::owner::Owner;
 use super::progress::{Board, BoardSizes, Slot};
 use super::scan;
 use super::types::{
-    Destination, JobId, JobView, QueueOverview, RowPage, RowQuery, Stage, TotalProgress,
-    UploadEvent, UploadRequest,
+    JobId, JobView, QueueOverview, RowPage, RowQuery, Stage, TotalProgress, UploadEvent,
+    UploadRequest,
 };
 use crate::secret::ApiKey;
 use crate::settings::Settings;
@@ -637,6 +637,7 @@ impl Inner {
                         base_folder_id: base.clone(),
                         sub_path: sub,
                         upload_anyway: r.upload_anyway,
+                        private: r.private,
                     },
                     r.key.clone(),
                 ));
@@ -797,6 +798,7 @@ impl Inner {
             base_folder_id: base.into(),
             sub_path,
             upload_anyway,
+            private: false,
         };
         let rec = match self
             .journal
@@ -996,6 +998,7 @@ pub(crate) fn view_of(r: &JobRecord, batch: u32) -> JobView {
             sent_size: r.sent_size.unwrap_or(r.size),
             original_size: r.size,
         }),
+        private: r.private,
     }
 }
 
@@ -1049,6 +1052,7 @@ fn view_of_new(id: JobId, j: &NewJob, batch: u32) -> JobView {
         error: None,
         warning: None,
         prepared: None,
+        private: j.private,
     }
 }
 
@@ -1057,26 +1061,4 @@ struct Group {
     batch: u32,
     requests: Vec<UploadRequest>,
     cancel: CancellationToken,
-}
-
-/// Convenience for callers that only have paths: one request per path, same target.
-pub fn requests_for(
-    paths: Vec<PathBuf>,
-    profile: &str,
-    key: &ApiKey,
-    site_id: &str,
-    folder: Destination,
-    upload_anyway: bool,
-) -> Vec<UploadRequest> {
-    paths
-        .into_iter()
-        .map(|path| UploadRequest {
-            path,
-            profile: profile.into(),
-            key: key.clone(),
-            site_id: site_id.into(),
-            folder: folder.clone(),
-            upload_anyway,
-        })
-        .collect()
 }

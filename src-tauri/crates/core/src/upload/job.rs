@@ -138,7 +138,7 @@ pub(crate) async fn run(
             key: k.clone(),
         },
         _ => {
-            let r = inner
+            let mut r = inner
                 .folders
                 .resolve(
                     &inner.client,
@@ -148,6 +148,10 @@ pub(crate) async fn run(
                     &rec.sub_path,
                 )
                 .await?;
+            if rec.private {
+                // Duplicates are matched on this key: private files only among private ones.
+                r.key = format!("{}#private", r.key);
+            }
             inner
                 .journal
                 .set_folder(id, r.folder_id.as_deref(), r.file_path.as_deref(), &r.key)?;
@@ -271,6 +275,7 @@ pub(crate) async fn run(
             size_in_bytes: send.size.to_string(),
             parent_folder_id: resolved.parent_id.clone(),
             file_path: resolved.file_path.clone(),
+            private: rec.private,
         },
         folder_id: resolved.folder_id.clone(),
         chunk_size: settings.chunk_size_bytes.max(256 * 1024),

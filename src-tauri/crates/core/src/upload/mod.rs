@@ -28,7 +28,7 @@ mod tus;
 pub mod types;
 pub mod watch;
 
-pub use engine::{requests_for, Engine, EngineConfig, KeyResolver};
+pub use engine::{Engine, EngineConfig, KeyResolver};
 pub use error::UploadError;
 pub use journal::{
     HistoryEntry, HistoryMonth, HistoryPage, HistoryQuery, Journal, JournalError, Opened, WatchDef,
@@ -36,6 +36,7 @@ pub use journal::{
 pub use mime::{Limits, MediaType};
 pub use progress::BoardSizes;
 pub use types::{
-    Destination, GroupSummary, JobFailure, JobId, JobView, QueueEvent, QueueOverview, RowFilter,
-    RowPage, RowQuery, Stage, StageCounts, TotalProgress, UploadEvent, UploadRequest, UploadedFile,
+    requests_for, Destination, GroupSummary, JobFailure, JobId, JobView, QueueEvent, QueueOverview,
+    RowFilter, RowPage, RowQuery, Stage, StageCounts, TotalProgress, UploadEvent, UploadRequest,
+    UploadedFile,
 };

@@ -696,6 +696,7 @@ mod tests {
             error: None,
             warning: None,
             prepared: None,
+            private: false,
         }
     }
 

@@ -73,6 +73,33 @@ pub struct UploadRequest {
     pub folder: Destination,
     /// Upload even when the same content is already in this site and folder.
     pub upload_anyway: bool,
+    /// Make private files (`private: true` at upload time; Wix cannot change it later). Only
+    /// earlier private uploads count as duplicates of a private one, and public of public.
+    pub private: bool,
+}
+
+/// Convenience for callers that only have paths: one request per path, same target, public
+/// (set [`UploadRequest::private`] on each for private files).
+pub fn requests_for(
+    paths: Vec<PathBuf>,
+    profile: &str,
+    key: &ApiKey,
+    site_id: &str,
+    folder: Destination,
+    upload_anyway: bool,
+) -> Vec<UploadRequest> {
+    paths
+        .into_iter()
+        .map(|path| UploadRequest {
+            path,
+            profile: profile.into(),
+            key: key.clone(),
+            site_id: site_id.into(),
+            folder: folder.clone(),
+            upload_anyway,
+            private: false,
+        })
+        .collect()
 }
 
 /// Where a job is in its life.
@@ -184,6 +211,8 @@ pub struct JobView {
     pub warning: Option<String>,
     /// How the file was prepared (location, web-ready), once it was.
     pub prepared: Option<PreparedView>,
+    /// Sent as a private file: its URL answers 403, a temporary download link opens it.
+    pub private: bool,
 }
 
 /// A job's prepared copy, as the queue shows it ("location removed", bytes saved).

@@ -32,6 +32,11 @@ pub struct UploadTarget {
     /// Folders below `parent_folder_id` that Wix creates when missing (`/a/b`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
+    /// `private: true` makes a private file (its static URL answers 403; only a temporary
+    /// download link opens it). Wix takes it only here, at upload time: it cannot change later.
+    /// Left out of the body when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub private: bool,
 }
 
 /// `generate-resumable-upload-url`'s answer.
@@ -447,12 +452,15 @@ mod tests {
             size_in_bytes: "15359".into(),
             parent_folder_id: MEDIA_ROOT.into(),
             file_path: None,
+            private: false,
         };
         let v = serde_json::to_value(&t).unwrap();
         assert_eq!(
             v,
             serde_json::json!({"mimeType": "image/png", "fileName": "a.png", "sizeInBytes": "15359", "parentFolderId": "media-root"})
         );
+        let v = serde_json::to_value(UploadTarget { private: true, ..t }).unwrap();
+        assert_eq!(v["private"], serde_json::json!(true));
     }
 
     #[test]

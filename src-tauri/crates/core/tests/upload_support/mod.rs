@@ -119,6 +119,7 @@ impl Env {
             site_id: self.site().into(),
             folder,
             upload_anyway: false,
+            private: false,
         }
     }
 

@@ -26,6 +26,8 @@ pub struct NewJob {
     pub base_folder_id: String,
     pub sub_path: Vec<String>,
     pub upload_anyway: bool,
+    /// Upload as a private file (`private: true`; cannot change after upload).
+    pub private: bool,
 }
 
 /// One row of `jobs`.
@@ -64,6 +66,8 @@ pub struct JobRecord {
     pub sent_size: Option<u64>,
     /// What happened to its location data, once prepared.
     pub location: Option<crate::prepare::Location>,
+    /// Sent with `private: true` (a private file on Wix).
+    pub private: bool,
 }
 
 impl NewJob {
@@ -94,7 +98,7 @@ impl JobRecord {
     }
 }
 
-const COLUMNS: &str = "id, path, file_name, size, mtime_ns, sha256, profile, site_id, base_folder_id, sub_path, folder_id, file_path, folder_key, mime_type, media_type, upload_anyway, state, protocol, upload_url, upload_token, tus_location, confirmed_offset, attempt_started, wix_file_id, wix_url, error, created_at, operation_status, sent_size, location";
+const COLUMNS: &str = "id, path, file_name, size, mtime_ns, sha256, profile, site_id, base_folder_id, sub_path, folder_id, file_path, folder_key, mime_type, media_type, upload_anyway, state, protocol, upload_url, upload_token, tus_location, confirmed_offset, attempt_started, wix_file_id, wix_url, error, created_at, operation_status, sent_size, location, private";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<JobRecord> {
     let sub: String = r.get(9)?;
@@ -140,6 +144,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<JobRecord> {
             .get::<_, Option<String>>(29)?
             .as_deref()
             .and_then(crate::prepare::Location::parse),
+        private: r.get::<_, i64>(30)? != 0,
     })
 }
 
@@ -153,9 +158,9 @@ impl Journal {
             .unwrap_or_else(|| j.path.display().to_string());
         let c = self.conn();
         c.execute(
-            "INSERT INTO jobs (path, file_name, size, profile, site_id, base_folder_id, sub_path, upload_anyway, state, created_at, updated_at, owner)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', ?9, ?9, ?10)",
-            params![j.path.to_string_lossy(), name, j.size as i64, j.profile, j.site_id, j.base_folder_id, serde_json::to_string(&j.sub_path).unwrap_or_else(|_| "[]".into()), j.upload_anyway as i64, now, owner],
+            "INSERT INTO jobs (path, file_name, size, profile, site_id, base_folder_id, sub_path, upload_anyway, state, created_at, updated_at, owner, private)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', ?9, ?9, ?10, ?11)",
+            params![j.path.to_string_lossy(), name, j.size as i64, j.profile, j.site_id, j.base_folder_id, serde_json::to_string(&j.sub_path).unwrap_or_else(|_| "[]".into()), j.upload_anyway as i64, now, owner, j.private as i64],
         )?;
         Ok(JobId(c.last_insert_rowid()))
     }
@@ -173,8 +178,8 @@ impl Journal {
         let mut ids = Vec::with_capacity(jobs.len());
         {
             let mut st = tx.prepare_cached(
-                "INSERT INTO jobs (path, file_name, size, profile, site_id, base_folder_id, sub_path, upload_anyway, state, created_at, updated_at, owner)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', ?9, ?9, ?10)",
+                "INSERT INTO jobs (path, file_name, size, profile, site_id, base_folder_id, sub_path, upload_anyway, state, created_at, updated_at, owner, private)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', ?9, ?9, ?10, ?11)",
             )?;
             for j in jobs {
                 st.execute(params![
@@ -187,7 +192,8 @@ impl Journal {
                     serde_json::to_string(&j.sub_path).unwrap_or_else(|_| "[]".into()),
                     j.upload_anyway as i64,
                     now,
-                    owner
+                    owner,
+                    j.private as i64
                 ])?;
                 ids.push(JobId(tx.last_insert_rowid()));
             }

@@ -242,6 +242,12 @@ fn init(conn: &Connection) -> Result<(), String> {
     }
     // Prepared uploads (issue 13): sent size, location, pixel size; additive (prepared.rs).
     prepared::migrate(conn)?;
+    // Private uploads (issue 12): Wix takes `private` only at upload time, so the job keeps it
+    // and a resumed or retried job stays private (additive; older writers leave it 0, public).
+    if !has_column(conn, "jobs", "private")? {
+        conn.execute_batch("ALTER TABLE jobs ADD COLUMN private INTEGER NOT NULL DEFAULT 0;")
+            .map_err(|e| e.to_string())?;
+    }
     // Look-ups that ran over whole tables once a journal held thousands of uploads:
     // `knows_file` (a listing's files matched against history) and a watched folder's
     // `knows_file_version` (by path). Additive: an index only speeds reads up.

@@ -301,6 +301,7 @@ mod tests {
             error: None,
             warning: None,
             prepared: None,
+            private: false,
         };
         let mut rows = vec![
             row(&format!("{HEX}/day1")),
