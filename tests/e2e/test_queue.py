@@ -75,6 +75,16 @@ def test_private_toggle_sends_private_files_and_the_done_row_offers_a_temporary_
     shot(s, artifacts / "queue-private-link-1280.png")
     check(s, "upload queue with a private row")
 
+    # History knows it is private too: a temporary link, not a URL that answers 403.
+    s.js("location.hash = '#/history'; return null")
+    hrow = '[data-testid="history-row"][data-file="contract scan.png"]'
+    s.wait(f'{hrow} [data-testid="history-private"]')
+    assert not s.find_all(f'{hrow} [data-testid="history-copy-url"]')
+    s.click(f'{hrow} [data-testid="history-get-link"]')
+    s.wait(f'{hrow} [data-testid="history-copy-link"]')
+    shot(s, artifacts / "history-private-link-1280.png")
+    s.js("location.hash = '#/upload'; return null")
+
     # The toggle is remembered for this site: a new window starts with it on.
     s.js("location.reload(); return null")
     open_upload(s)

@@ -72,6 +72,15 @@ async fn a_private_upload_stays_private_across_a_resume_and_opens_only_by_link()
         }
     }
     assert_eq!(env.stored().await.len(), 3, "each exactly once");
+    // History says which are private (its screen offers a temporary link for those).
+    let history = env.journal().history(&Default::default()).unwrap();
+    for (job, want_private) in [(id, true), (more[0], true), (more[1], false)] {
+        let h = history
+            .iter()
+            .find(|h| h.job_id == Some(job))
+            .expect("in history");
+        assert_eq!(h.private, want_private, "{h:?}");
+    }
     // Both protocols asked for a private file (one plain generate, one resumable).
     let log = env.log().await;
     for path in [

@@ -22,4 +22,9 @@ folder_path: string | null, file_id: string, url: string | null, mime_type: stri
 /**
  * RFC 3339, UTC.
  */
-uploaded_at: string, };
+uploaded_at: string, 
+/**
+ * Uploaded as a private file (`private: true`): its `url` answers 403, and only a
+ * temporary link (Generate File Download URL) opens it.
+ */
+private: boolean, };

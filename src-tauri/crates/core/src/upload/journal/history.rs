@@ -55,6 +55,9 @@ pub struct HistoryEntry {
     pub media_type: Option<MediaType>,
     /// RFC 3339, UTC.
     pub uploaded_at: String,
+    /// Uploaded as a private file (`private: true`): its `url` answers 403, and only a
+    /// temporary link (Generate File Download URL) opens it.
+    pub private: bool,
 }
 
 /// Filters for [`Journal::history`] and [`Journal::history_page`]; all optional.
@@ -107,7 +110,7 @@ pub struct HistoryMonth {
     pub offset: u64,
 }
 
-const COLUMNS: &str = "id, job_id, path, file_name, size, sha256, profile, site_id, folder_label, wix_file_id, url, mime_type, media_type, uploaded_at, site_name, folder_path";
+const COLUMNS: &str = "id, job_id, path, file_name, size, sha256, profile, site_id, folder_label, wix_file_id, url, mime_type, media_type, uploaded_at, site_name, folder_path, private";
 
 /// The text a search matches, for rows not folded yet (a failed lazy fill must not hide them).
 const SEARCH_TEXT: &str = "coalesce(search_text, lower(file_name || char(10) || path || char(10) || folder_label || char(10) || coalesce(url, '') || char(10) || coalesce(folder_path, '') || char(10) || coalesce(site_name, '')))";
@@ -136,6 +139,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<HistoryEntry> {
         uploaded_at: rfc3339(ms),
         site_name: r.get(14)?,
         folder_path: r.get(15)?,
+        private: r.get::<_, i64>(16)? != 0,
     })
 }
 

@@ -394,8 +394,8 @@ impl Journal {
         let site_name = super::names::site_name(&tx, &job.site_id);
         let folder_path = super::names::path_of(&tx, &job.site_id, &label);
         tx.execute(
-            "INSERT INTO history (job_id, path, file_name, size, sha256, profile, site_id, folder_key, folder_label, wix_file_id, url, mime_type, media_type, uploaded_at, site_name, folder_path)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            "INSERT INTO history (job_id, path, file_name, size, sha256, profile, site_id, folder_key, folder_label, wix_file_id, url, mime_type, media_type, uploaded_at, site_name, folder_path, private)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![
                 id.0,
                 job.path.to_string_lossy(),
@@ -412,7 +412,8 @@ impl Journal {
                 job.media_type.map(|m| m.as_str()),
                 now,
                 site_name,
-                folder_path
+                folder_path,
+                job.private as i64
             ],
         )?;
         tx.execute(super::prepared::CARRY_TO_HISTORY, params![id.0])?;

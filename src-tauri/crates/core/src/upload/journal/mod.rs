@@ -248,6 +248,11 @@ fn init(conn: &Connection) -> Result<(), String> {
         conn.execute_batch("ALTER TABLE jobs ADD COLUMN private INTEGER NOT NULL DEFAULT 0;")
             .map_err(|e| e.to_string())?;
     }
+    // ...and its history entry too, so History offers a temporary link, not a URL that 403s.
+    if !has_column(conn, "history", "private")? {
+        conn.execute_batch("ALTER TABLE history ADD COLUMN private INTEGER NOT NULL DEFAULT 0;")
+            .map_err(|e| e.to_string())?;
+    }
     // Look-ups that ran over whole tables once a journal held thousands of uploads:
     // `knows_file` (a listing's files matched against history) and a watched folder's
     // `knows_file_version` (by path). Additive: an index only speeds reads up.
