@@ -34,7 +34,8 @@ pub struct HistoryArgs {
     pub limit: Option<u32>,
 
     /// Print the uploads as CSV (local path, display name, site, folder, file ID, static URL,
-    /// wix: URI, width, height, bytes sent, original bytes, SHA-256, location, time), oldest first
+    /// wix: URI, width, height, bytes sent, original bytes, SHA-256, location, time, private),
+    /// oldest first
     #[arg(long)]
     pub csv: bool,
 }
@@ -68,6 +69,8 @@ pub struct UploadView {
     pub original_bytes: u64,
     /// `none`, `removed`, `kept`, `unknown`; null when not recorded.
     pub location: Option<String>,
+    /// A private file: `url` answers 403; `wixdrop files link FILE` makes a temporary link.
+    pub private: bool,
 }
 
 impl UploadView {
@@ -95,6 +98,7 @@ impl UploadView {
             bytes_sent: e.bytes_sent,
             original_bytes: e.original_bytes,
             location: e.location,
+            private: e.private,
         }
     }
 }
@@ -188,7 +192,11 @@ fn history(ctx: &Ctx, args: HistoryArgs) -> Result<Exit, CliError> {
                     v.site_id.clone(),
                     v.folder.clone(),
                     v.file_id.clone(),
-                    v.url.clone().unwrap_or_else(|| "-".into()),
+                    if v.private {
+                        "private (wixdrop files link)".into()
+                    } else {
+                        v.url.clone().unwrap_or_else(|| "-".into())
+                    },
                 ],
                 None,
             );

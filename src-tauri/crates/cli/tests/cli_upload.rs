@@ -280,6 +280,29 @@ fn private_uploads_are_private_on_the_site_and_say_so() {
     assert!(!plain.stdout.contains("private"), "{plain:?}");
     let again = t.run(&["upload", small.to_str().unwrap(), "--private", "--anyway"]);
     assert!(again.stdout.contains("  private"), "{again:?}");
+    // History says which are private, in JSON and CSV; the table offers the link command.
+    let h = t.run(&["history", "--json"]);
+    let private: Vec<bool> = h.json()["uploads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["private"].as_bool().unwrap())
+        .collect();
+    assert_eq!(private.iter().filter(|p| **p).count(), 3, "{h:?}");
+    assert_eq!(
+        private.len(),
+        4,
+        "two private, one public, one private again: {h:?}"
+    );
+    let csv = t.run(&["history", "--csv"]);
+    assert!(
+        csv.stdout.lines().next().unwrap().ends_with(",private"),
+        "{csv:?}"
+    );
+    assert!(t
+        .run(&["history"])
+        .stdout
+        .contains("private (wixdrop files link)"));
 }
 
 /// Folder IDs by walking names down from media-root through the Wix folder API.
@@ -364,6 +387,7 @@ fn a_folder_tree_is_mirrored_below_the_path() {
             "mime_type",
             "original_bytes",
             "path",
+            "private",
             "profile",
             "sha256",
             "site_id",

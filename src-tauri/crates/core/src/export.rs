@@ -3,7 +3,8 @@
 //! Columns (both formats, same names): `local_path`, `display_name`, `site_id`, `folder`,
 //! `file_id`, `static_url`, `wix_uri`, `width`, `height`, `bytes_sent`, `original_bytes`,
 //! `sha256` (of the original), `location` (`none`/`removed`/`kept`/`unknown`, empty when not
-//! recorded), `uploaded_at` (RFC 3339, UTC). CSV follows RFC 4180 (comma, CRLF, quotes doubled),
+//! recorded), `uploaded_at` (RFC 3339, UTC), `private` (`true` for a private file: its
+//! `static_url` answers 403, a temporary link opens it). CSV follows RFC 4180 (comma, CRLF, quotes doubled),
 //! with a UTF-8 byte-order mark so spreadsheet programs read accents right; a cell starting with
 //! `=`, `+`, `-` or `@` gets a leading `'` so a file name is never run as a formula.
 //!
@@ -40,9 +41,10 @@ pub struct Record {
     pub sha256: String,
     pub location: Option<String>,
     pub uploaded_at: String,
+    pub private: bool,
 }
 
-const HEADER: [&str; 14] = [
+const HEADER: [&str; 15] = [
     "local_path",
     "display_name",
     "site_id",
@@ -57,6 +59,7 @@ const HEADER: [&str; 14] = [
     "sha256",
     "location",
     "uploaded_at",
+    "private",
 ];
 
 /// The `wix:` URI of an uploaded file.
@@ -111,6 +114,7 @@ impl From<ExportRow> for Record {
             sha256: r.sha256,
             location: r.location.map(|l| l.as_str().to_string()),
             uploaded_at: rfc3339(r.uploaded_ms),
+            private: r.private,
         }
     }
 }
@@ -152,6 +156,7 @@ pub fn render(records: &[Record], format: Format) -> String {
                         r.sha256.clone(),
                         r.location.clone().unwrap_or_default(),
                         r.uploaded_at.clone(),
+                        r.private.to_string(),
                     ]
                     .into_iter(),
                 );
@@ -161,10 +166,12 @@ pub fn render(records: &[Record], format: Format) -> String {
     }
 }
 
-/// The static URLs of records, one per line (for "Copy all URLs").
+/// The static URLs of records, one per line (for "Copy all URLs"); private files are left
+/// out (their URL answers 403).
 pub fn urls(records: &[Record]) -> String {
     records
         .iter()
+        .filter(|r| !r.private)
         .filter_map(|r| r.static_url.as_deref())
         .collect::<Vec<_>>()
         .join("\n")

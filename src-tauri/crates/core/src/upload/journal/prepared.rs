@@ -64,6 +64,8 @@ pub struct ExportRow {
     /// Unix milliseconds.
     pub uploaded_ms: i64,
     pub job_id: Option<JobId>,
+    /// Uploaded as a private file.
+    pub private: bool,
 }
 
 /// Which history rows to export; all optional.
@@ -147,7 +149,7 @@ impl Journal {
         }
         let c = self.conn();
         let mut st = c.prepare(&format!(
-            "SELECT path, file_name, site_id, folder_label, wix_file_id, url, media_type, width, height, coalesce(sent_size, size), size, sha256, location, uploaded_at, job_id, profile, mime_type FROM history {sql} ORDER BY uploaded_at, id"
+            "SELECT path, file_name, site_id, folder_label, wix_file_id, url, media_type, width, height, coalesce(sent_size, size), size, sha256, location, uploaded_at, job_id, profile, mime_type, private FROM history {sql} ORDER BY uploaded_at, id"
         ))?;
         let rows = st
             .query_map(params_from_iter(args), |r| {
@@ -172,6 +174,7 @@ impl Journal {
                     job_id: r.get::<_, Option<i64>>(14)?.map(JobId),
                     profile: r.get(15)?,
                     mime_type: r.get(16)?,
+                    private: r.get::<_, i64>(17)? != 0,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
