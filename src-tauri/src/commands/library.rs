@@ -277,6 +277,16 @@ pub enum LibraryAction {
     DeleteForGood,
 }
 
+impl From<LibraryAction> for BulkAction {
+    fn from(a: LibraryAction) -> Self {
+        match a {
+            LibraryAction::Trash => BulkAction::Trash,
+            LibraryAction::Restore => BulkAction::Restore,
+            LibraryAction::DeleteForGood => BulkAction::DeleteForGood,
+        }
+    }
+}
+
 /// Trash, restore or delete files for good; one result per id (the rest goes on when one
 /// fails).
 #[tauri::command]
@@ -295,12 +305,50 @@ pub async fn library_bulk(
         key: &key,
         site_id: &site_id,
     };
-    let action = match action {
-        LibraryAction::Trash => BulkAction::Trash,
-        LibraryAction::Restore => BulkAction::Restore,
-        LibraryAction::DeleteForGood => BulkAction::DeleteForGood,
+    Ok(bulk_files(&site, &file_ids, action.into()).await?)
+}
+
+/// Rename a folder (Update Folder). Errors: `Invalid` for an empty name, one with '/', or
+/// longer than 200 characters; `Wix` when the folder is gone or the key may not manage media.
+#[tauri::command]
+pub async fn library_folder_rename(
+    state: State<'_, AppState>,
+    lib: State<'_, LibraryState>,
+    profile: String,
+    site_id: String,
+    folder_id: String,
+    name: String,
+) -> Result<Folder, IpcError> {
+    let s = state.session();
+    let key = lib.key(&s, &profile)?;
+    let site = Site {
+        client: &s.client,
+        key: &key,
+        site_id: &site_id,
     };
-    Ok(bulk_files(&site, &file_ids, action).await?)
+    Ok(api::update_folder(&site, &folder_id, Some(name.trim()), None).await?)
+}
+
+/// Move folders (and everything in them) to the trash, or restore them from it into the
+/// folder they were in (Bulk Delete / Bulk Restore Folders). `DeleteForGood` deletes them and
+/// their files; the window always asks first.
+#[tauri::command]
+pub async fn library_folder_bulk(
+    state: State<'_, AppState>,
+    lib: State<'_, LibraryState>,
+    profile: String,
+    site_id: String,
+    folder_ids: Vec<String>,
+    action: LibraryAction,
+) -> Result<(), IpcError> {
+    let s = state.session();
+    let key = lib.key(&s, &profile)?;
+    let site = Site {
+        client: &s.client,
+        key: &key,
+        site_id: &site_id,
+    };
+    Ok(api::bulk_folders(&site, &folder_ids, action.into()).await?)
 }
 
 /// A temporary download link (`minutes`, 1–525600).

@@ -17,11 +17,13 @@ const PAGE = 100
 export type Privacy = 'all' | 'private' | 'public'
 export type ViewMode = 'grid' | 'list'
 
-/** What an action did: a sentence, and for a trash the ids to undo it with. */
+/** What an action did: a sentence, and for a trash the ids to undo it with (files, or
+ *  folders with `undoFolders`). */
 export interface Notice {
   text: string
   bad?: boolean
   undo?: string[]
+  undoFolders?: string[]
 }
 
 class LibraryStore {
@@ -282,6 +284,29 @@ class LibraryStore {
     if (this.trash) this.removeIds(r.ok)
     else await this.reload()
     this.notice = { text: r.text, bad: r.bad }
+  }
+
+  /** Renames a subfolder of the folder shown. */
+  async renameFolder(id: string, name: string) {
+    const f = await ipc.libraryFolderRename(this.profile, this.siteId, id, name)
+    this.folders = this.folders.map((x) => (x.id === id ? f : x))
+    this.notice = { text: `Folder renamed to ${f.displayName}.` }
+  }
+
+  /** Moves a folder and everything in it to the trash; the notice offers Undo. */
+  async trashFolder(folder: Folder) {
+    await ipc.libraryFolderBulk(this.profile, this.siteId, [folder.id], 'trash')
+    this.folders = this.folders.filter((x) => x.id !== folder.id)
+    this.notice = { text: `Folder ${folder.displayName} and everything in it moved to the trash.`, undoFolders: [folder.id] }
+  }
+
+  /** Puts trashed folders back where they were (with their files). */
+  async restoreFolders(ids: string[]) {
+    await ipc.libraryFolderBulk(this.profile, this.siteId, ids, 'restore')
+    const n = ids.length
+    if (this.trash) this.folders = this.folders.filter((x) => !ids.includes(x.id))
+    else await this.reload()
+    this.notice = { text: `${n === 1 ? 'Folder' : `${n} folders`} restored with everything in ${n === 1 ? 'it' : 'them'}.` }
   }
 
   async deleteForGood(ids: string[]) {
