@@ -11,6 +11,7 @@ import urllib.request
 import pytest
 
 from test_upload import add_profile_with_cli, drop, shot
+from test_ux import dialog_keyboard_round
 
 
 def seed(emulator, site: str, count: int, **body) -> list[str]:
@@ -166,6 +167,9 @@ def test_dark_theme(library, artifacts):
     s.click('[data-testid="lib-folder-chip"][data-name="Events"] [data-testid="folder-more"]')
     s.wait('[data-testid="folder-rename"]')
     shot(s, artifacts / "library-dark-folder-menu-1280.png")
+    # The Library's dialogs are the app's one dialog: focus in, kept, Escape, focus back.
+    dialog_keyboard_round(s, '[data-testid="lib-new-folder"]', "folder-dialog", "folder-dialog-input")
+    dialog_keyboard_round(s, '[data-testid="lib-import"]', "import-dialog", "import-text")
     s.click('[data-testid="lib-import"]')
     s.js(
         "const t = document.querySelector('[data-testid=import-text]'); t.value = arguments[0];"
