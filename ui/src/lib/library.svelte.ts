@@ -96,14 +96,19 @@ class LibraryStore {
     this.cursor = null
     this.sel = EMPTY
     try {
-      // The files paint as soon as they arrive; subfolders and breadcrumbs follow on their own.
+      // The files paint as soon as they arrive; subfolders and breadcrumbs follow on their own
+      // (asked after the page, so its call goes out first).
+      const asked = ipc.libraryPage(this.query(null))
       const folders = this.searching ? Promise.resolve([]) : ipc.libraryFolders(this.profile, this.siteId, this.trash ? TRASH : this.folderId)
       const crumbs =
         this.trash || this.searching || this.folderId === ROOT ? Promise.resolve([]) : ipc.libraryBreadcrumbs(this.profile, this.siteId, this.folderId)
       folders.then((f) => gen === this.gen && (this.folders = f)).catch(() => {})
       crumbs.then((c) => gen === this.gen && (this.crumbs = c)).catch(() => {})
-      const page = await ipc.libraryPage(this.query(null))
+      const page = await asked
       if (gen !== this.gen) return
+      // The benchmark splits its time to the first page at this mark (the answer is here).
+      performance.clearMarks('library:first-page')
+      performance.mark('library:first-page')
       this.items = page.files
       this.cursor = page.next_cursor
       this.hasMore = !!page.next_cursor
