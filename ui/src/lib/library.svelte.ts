@@ -50,6 +50,8 @@ class LibraryStore {
   jobsTick = $state(0)
   /** The query the shown items belong to (tests wait on it). */
   shown = $state('')
+  /** The folder `crumbs` lead to (they arrive after the files). */
+  private crumbsOf = ROOT
   private cursor: string | null = null
   private gen = 0
   private searchTimer: ReturnType<typeof setTimeout> | null = null
@@ -79,6 +81,8 @@ class LibraryStore {
     if (profile === this.profile && siteId === this.siteId) return
     this.profile = profile
     this.siteId = siteId
+    this.crumbs = []
+    this.crumbsOf = ROOT
     this.folderId = ROOT
     this.trash = false
     this.text = ''
@@ -100,10 +104,19 @@ class LibraryStore {
       // (asked after the page, so its call goes out first).
       const asked = ipc.libraryPage(this.query(null))
       const folders = this.searching ? Promise.resolve([]) : ipc.libraryFolders(this.profile, this.siteId, this.trash ? TRASH : this.folderId)
+      // The way to the folder shown (also while searching in it or in the trash, where the
+      // breadcrumbs show the search or the trash instead): known, or asked for.
+      const here = this.folderId
       const crumbs =
-        this.trash || this.searching || this.folderId === ROOT ? Promise.resolve([]) : ipc.libraryBreadcrumbs(this.profile, this.siteId, this.folderId)
+        here === ROOT ? Promise.resolve([]) : this.crumbsOf === here ? Promise.resolve(this.crumbs) : ipc.libraryBreadcrumbs(this.profile, this.siteId, here)
       folders.then((f) => gen === this.gen && (this.folders = f)).catch(() => {})
-      crumbs.then((c) => gen === this.gen && (this.crumbs = c)).catch(() => {})
+      crumbs
+        .then((c) => {
+          if (gen !== this.gen) return
+          this.crumbs = c
+          this.crumbsOf = here
+        })
+        .catch(() => {})
       const page = await asked
       if (gen !== this.gen) return
       // The benchmark splits its time to the first page at this mark (the answer is here).
@@ -168,6 +181,15 @@ class LibraryStore {
   }
 
   open(folderId: string) {
+    // Down into a subfolder or up to a breadcrumb: the way there is known without asking Wix.
+    const up = this.crumbs.findIndex((c) => c.id === folderId)
+    const down = this.folders.find((f) => f.id === folderId)
+    if (this.crumbsOf === this.folderId) {
+      if (folderId === ROOT) this.crumbs = []
+      else if (up >= 0) this.crumbs = this.crumbs.slice(0, up + 1)
+      else if (down) this.crumbs = [...this.crumbs, down]
+      if (folderId === ROOT || up >= 0 || down) this.crumbsOf = folderId
+    }
     this.folderId = folderId
     this.trash = false
     this.text = ''
