@@ -219,6 +219,7 @@ def test_a_dropped_link_is_imported_and_a_file_is_copied_to_another_site(library
 def test_folders_rename_with_f2_trash_from_their_menu_or_delete_and_come_back(library, emulator, artifacts):
     site = emulator.sites[0]["id"]
     s = library()
+    s.set_window_rect(800, 600)
     s.wait('[data-testid="lib-folder"][data-name="Archive"]')
 
     # F2 on a folder renames it.
@@ -226,6 +227,7 @@ def test_folders_rename_with_f2_trash_from_their_menu_or_delete_and_come_back(li
     s.press(F2)
     s.wait('dialog[data-testid="folder-rename-dialog"][open]')
     s.type('[data-testid="folder-rename-dialog-input"]', "Old stuff")
+    shot(s, artifacts / "library-folder-rename-800.png")
     s.click('[data-testid="folder-rename-dialog-ok"]')
     s.wait_text('[data-testid="lib-notice"]', "Folder renamed to Old stuff")
     s.wait('[data-testid="lib-folder"][data-name="Old stuff"]')
@@ -235,7 +237,7 @@ def test_folders_rename_with_f2_trash_from_their_menu_or_delete_and_come_back(li
     # Its menu moves another to the trash, with what is in it; Undo puts it back.
     s.click('[data-testid="lib-folder-chip"][data-name="Events"] [data-testid="folder-more"]')
     s.wait('[data-testid="folder-trash"]')
-    shot(s, artifacts / "library-folder-menu-1280.png")
+    shot(s, artifacts / "library-folder-menu-800.png")
     s.click('[data-testid="folder-trash"]')
     s.wait_text('[data-testid="lib-notice"]', "Folder Events and everything in it moved to the trash")
     s.wait_gone('[data-testid="lib-folder"][data-name="Events"]')
@@ -252,7 +254,6 @@ def test_folders_rename_with_f2_trash_from_their_menu_or_delete_and_come_back(li
     assert "Old stuff" in wix_folders(emulator, site, trash=True)
     s.click('[data-testid="lib-trash"]')
     s.wait('[data-testid="lib-folder-chip"][data-name="Old stuff"] [data-testid="folder-restore"]')
-    s.set_window_rect(800, 600)
     shot(s, artifacts / "library-folder-trash-800.png")
     s.click('[data-testid="folder-restore"]')
     s.wait_text('[data-testid="lib-notice"]', "Folder restored")
