@@ -39,6 +39,8 @@ const COMMANDS: &[&str] = &[
     "library_update",
     "library_file",
     "library_bulk",
+    "library_folder_rename",
+    "library_folder_bulk",
     "library_link",
     "library_import",
     "library_copy",

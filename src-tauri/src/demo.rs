@@ -89,12 +89,17 @@ impl Demo {
             ..Options::default()
         };
         match Emulator::start(opts).await {
-            Ok(emulator) => Ok(Demo {
-                dir,
-                service,
-                seed: emulator.seed().clone(),
-                emulator: Mutex::new(Some(emulator)),
-            }),
+            Ok(emulator) => {
+                // Thumbnails from the demo server itself: the Library shows the real pictures
+                // and nothing is asked of Wix's CDN; files keep the URLs a real upload gets.
+                emulator.serve_static_thumbnails();
+                Ok(Demo {
+                    dir,
+                    service,
+                    seed: emulator.seed().clone(),
+                    emulator: Mutex::new(Some(emulator)),
+                })
+            }
             Err(e) => {
                 let _ = clean_up(real, &dir, &service);
                 Err(format!("the demo server could not start: {e}"))

@@ -85,6 +85,8 @@ pub fn run() {
             commands::library::library_update,
             commands::library::library_file,
             commands::library::library_bulk,
+            commands::library::library_folder_rename,
+            commands::library::library_folder_bulk,
             commands::library::library_link,
             commands::library::library_import,
             commands::library::library_copy,

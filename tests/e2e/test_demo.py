@@ -176,6 +176,21 @@ def test_demo_from_welcome_to_leave(launch, home, artifacts, tmp_path):
     assert "300 kB of 300 kB sent" in line and "1 already there" in line, line
     shot(s, artifacts / "demo-05-upload-done.png")
 
+    # A real picture shows its thumbnail in the Library, served by the demo server itself (the
+    # file's URL stays the one Wix would give it).
+    photo = tmp_path / "demo-sunset.png"
+    subprocess.run(["convert", "-size", "480x320", "gradient:#f5b041-#c0392b", str(photo)], check=True)
+    drop(s, [photo])
+    wait_stages(s, {"done", "skipped_duplicate"}, 3, timeout=60)
+    s.click('[data-testid="nav-library"]')
+    tile = '[data-testid="lib-file"][data-name="demo-sunset.png"] img[data-testid="thumb"]'
+    s.wait(tile, timeout=30)
+    deadline = time.time() + 20
+    while not s.js("const i = document.querySelector(arguments[0]); return !!i && i.complete && i.naturalWidth === 480", tile):
+        assert time.time() < deadline, "the demo's thumbnail never painted"
+        time.sleep(0.1)
+    shot(s, artifacts / "demo-05b-library.png")
+
     # History shows it.
     s.js("location.hash = '#/history'")
     s.wait('[data-testid="history-row"][data-file="demo-photo.png"]')

@@ -4,11 +4,14 @@ window imported, and a copy to another site. Every change is checked on the emul
 screenshots at 1280x800, 800x600 and in the dark theme."""
 from __future__ import annotations
 
+import json
 import time
+import urllib.request
 
 import pytest
 
 from test_upload import add_profile_with_cli, drop, shot
+from test_ux import dialog_keyboard_round
 
 
 def seed(emulator, site: str, count: int, **body) -> list[str]:
@@ -17,6 +20,17 @@ def seed(emulator, site: str, count: int, **body) -> list[str]:
 
 def stored(emulator, site: str) -> dict[str, dict]:
     return {f["id"]: f for f in emulator.control("GET", f"sites/{site}/files")["files"]}
+
+
+def wix_folders(emulator, site: str, trash: bool = False) -> dict[str, dict]:
+    """The site's top-level folders (or the trash's), by name, as Wix lists them."""
+    path = "trash-bin/folders" if trash else "folders?parentFolderId=media-root"
+    req = urllib.request.Request(f"{emulator.base_url}/site-media/v1/{path}", headers={"Authorization": emulator.api_key, "wix-site-id": site})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return {f["displayName"]: f for f in json.loads(r.read())["folders"]}
+
+
+F2, DELETE = "\ue032", "\ue017"
 
 
 def names(s) -> list[str]:
@@ -150,6 +164,12 @@ def test_dark_theme(library, artifacts):
     wait_for(lambda: s.js("return [...document.querySelectorAll('[data-testid=thumb]')].filter(i => i.complete && i.naturalWidth > 0).length") >= 3, "painted thumbnails")
     click_mod(s, 0)
     shot(s, artifacts / "library-dark-1280.png")
+    s.click('[data-testid="lib-folder-chip"][data-name="Events"] [data-testid="folder-more"]')
+    s.wait('[data-testid="folder-rename"]')
+    shot(s, artifacts / "library-dark-folder-menu-1280.png")
+    # The Library's dialogs are the app's one dialog: focus in, kept, Escape, focus back.
+    dialog_keyboard_round(s, '[data-testid="lib-new-folder"]', "folder-dialog", "folder-dialog-input")
+    dialog_keyboard_round(s, '[data-testid="lib-import"]', "import-dialog", "import-text")
     s.click('[data-testid="lib-import"]')
     s.js(
         "const t = document.querySelector('[data-testid=import-text]'); t.value = arguments[0];"
@@ -194,3 +214,47 @@ def test_a_dropped_link_is_imported_and_a_file_is_copied_to_another_site(library
     s.click('[data-testid="copy-start"]')
     wait_for(lambda: any(f["displayName"] == "Logo 00001.png" and f["operationStatus"] == "READY" for f in stored(emulator, site2).values()), "copied to the second site")
     wait_for(lambda: s.js("return [...document.querySelectorAll('[data-testid=import-job]')].filter(e => e.dataset.stage === 'done').length") >= 2, "the copy job done")
+
+
+def test_folders_rename_with_f2_trash_from_their_menu_or_delete_and_come_back(library, emulator, artifacts):
+    site = emulator.sites[0]["id"]
+    s = library()
+    s.set_window_rect(800, 600)
+    s.wait('[data-testid="lib-folder"][data-name="Archive"]')
+
+    # F2 on a folder renames it.
+    s.js("document.querySelector('[data-testid=lib-folder][data-name=Archive]').focus()")
+    s.press(F2)
+    s.wait('dialog[data-testid="folder-rename-dialog"][open]')
+    s.type('[data-testid="folder-rename-dialog-input"]', "Old stuff")
+    shot(s, artifacts / "library-folder-rename-800.png")
+    s.click('[data-testid="folder-rename-dialog-ok"]')
+    s.wait_text('[data-testid="lib-notice"]', "Folder renamed to Old stuff")
+    s.wait('[data-testid="lib-folder"][data-name="Old stuff"]')
+    on_wix = wix_folders(emulator, site)
+    assert "Old stuff" in on_wix and "Archive" not in on_wix, sorted(on_wix)
+
+    # Its menu moves another to the trash, with what is in it; Undo puts it back.
+    s.click('[data-testid="lib-folder-chip"][data-name="Events"] [data-testid="folder-more"]')
+    s.wait('[data-testid="folder-trash"]')
+    shot(s, artifacts / "library-folder-menu-800.png")
+    s.click('[data-testid="folder-trash"]')
+    s.wait_text('[data-testid="lib-notice"]', "Folder Events and everything in it moved to the trash")
+    s.wait_gone('[data-testid="lib-folder"][data-name="Events"]')
+    assert "Events" in wix_folders(emulator, site, trash=True) and "Events" not in wix_folders(emulator, site)
+    s.click('[data-testid="lib-undo"]')
+    s.wait_text('[data-testid="lib-notice"]', "Folder restored")
+    s.wait('[data-testid="lib-folder"][data-name="Events"]')
+    assert "Events" in wix_folders(emulator, site) and not wix_folders(emulator, site, trash=True)
+
+    # Delete on a folder trashes it too; the trash offers Restore on it.
+    s.js("document.querySelector('[data-testid=lib-folder][data-name=\"Old stuff\"]').focus()")
+    s.press(DELETE)
+    s.wait_text('[data-testid="lib-notice"]', "Folder Old stuff and everything in it moved to the trash")
+    assert "Old stuff" in wix_folders(emulator, site, trash=True)
+    s.click('[data-testid="lib-trash"]')
+    s.wait('[data-testid="lib-folder-chip"][data-name="Old stuff"] [data-testid="folder-restore"]')
+    shot(s, artifacts / "library-folder-trash-800.png")
+    s.click('[data-testid="folder-restore"]')
+    s.wait_text('[data-testid="lib-notice"]', "Folder restored")
+    assert "Old stuff" in wix_folders(emulator, site) and not wix_folders(emulator, site, trash=True)

@@ -64,6 +64,14 @@ impl LibraryState {
         Ok(k)
     }
 
+    /// The opening of every Library command: the current session, `profile`'s key (cached, see
+    /// [`LibraryState::keys`]) and the site. Errors: the keychain's, in plain words.
+    fn site(&self, state: &AppState, profile: &str, site_id: &str) -> Result<SiteCtx, IpcError> {
+        let session = state.session();
+        let key = self.key(&session, profile)?;
+        Ok(SiteCtx::new(session, key, site_id))
+    }
+
     fn cache(&self, state: &AppState) -> Arc<ThumbCache> {
         let s = state.session();
         let dir = s.paths.data_dir.join("thumbnails");
@@ -79,6 +87,33 @@ impl LibraryState {
                 *slot = Some((dir, c.clone()));
                 c
             }
+        }
+    }
+}
+
+/// Where a Library call goes, owned (it outlives the borrow of the app state, and moves into
+/// background jobs): the session whose client is used, the key and the site.
+pub struct SiteCtx {
+    session: Arc<Session>,
+    key: ApiKey,
+    site_id: String,
+}
+
+impl SiteCtx {
+    fn new(session: Arc<Session>, key: ApiKey, site_id: &str) -> Self {
+        SiteCtx {
+            session,
+            key,
+            site_id: site_id.to_owned(),
+        }
+    }
+
+    /// The borrowed form the core's calls take.
+    pub fn site(&self) -> Site<'_> {
+        Site {
+            client: &self.session.client,
+            key: &self.key,
+            site_id: &self.site_id,
         }
     }
 }
@@ -146,13 +181,7 @@ pub async fn library_page(
     lib: State<'_, LibraryState>,
     query: LibraryQuery,
 ) -> Result<LibraryPage, IpcError> {
-    let s = state.session();
-    let key = lib.key(&s, &query.profile)?;
-    let site = Site {
-        client: &s.client,
-        key: &key,
-        site_id: &query.site_id,
-    };
+    let ctx = lib.site(&state, &query.profile, &query.site_id)?;
     let limit = query.limit.unwrap_or(100);
     let cursor = query.cursor.as_deref();
     let page = match query
@@ -162,12 +191,12 @@ pub async fn library_page(
         .filter(|t| !t.is_empty())
     {
         Some(text) => {
-            api::search_files(&site, text, query.trash, &query.filter, cursor, limit).await?
+            api::search_files(&ctx.site(), text, query.trash, &query.filter, cursor, limit).await?
         }
-        None if query.trash => api::list_trash(&site, &query.filter, cursor, limit).await?,
+        None if query.trash => api::list_trash(&ctx.site(), &query.filter, cursor, limit).await?,
         None => {
             let folder = query.folder_id.as_deref().unwrap_or(api::root());
-            api::list_files(&site, folder, &query.filter, cursor, limit).await?
+            api::list_files(&ctx.site(), folder, &query.filter, cursor, limit).await?
         }
     };
     let cache = lib.cache(&state);
@@ -187,14 +216,8 @@ pub async fn library_folders(
     site_id: String,
     parent: String,
 ) -> Result<Vec<Folder>, IpcError> {
-    let s = state.session();
-    let key = lib.key(&s, &profile)?;
-    let site = Site {
-        client: &s.client,
-        key: &key,
-        site_id: &site_id,
-    };
-    Ok(api::all_folders(&site, &parent).await?)
+    let ctx = lib.site(&state, &profile, &site_id)?;
+    Ok(api::all_folders(&ctx.site(), &parent).await?)
 }
 
 /// The folders from the top level down to `folder_id` (breadcrumbs).
@@ -206,14 +229,8 @@ pub async fn library_breadcrumbs(
     site_id: String,
     folder_id: String,
 ) -> Result<Vec<Folder>, IpcError> {
-    let s = state.session();
-    let key = lib.key(&s, &profile)?;
-    let site = Site {
-        client: &s.client,
-        key: &key,
-        site_id: &site_id,
-    };
-    Ok(paths::chain(&site, &folder_id).await?)
+    let ctx = lib.site(&state, &profile, &site_id)?;
+    Ok(paths::chain(&ctx.site(), &folder_id).await?)
 }
 
 /// One file, fresh (processing state refreshed while it is PENDING).
@@ -225,14 +242,8 @@ pub async fn library_file(
     site_id: String,
     file_id: String,
 ) -> Result<LibraryItem, IpcError> {
-    let s = state.session();
-    let key = lib.key(&s, &profile)?;
-    let site = Site {
-        client: &s.client,
-        key: &key,
-        site_id: &site_id,
-    };
-    let f = api::get_file(&site, &file_id).await?;
+    let ctx = lib.site(&state, &profile, &site_id)?;
+    let f = api::get_file(&ctx.site(), &file_id).await?;
     let cache = lib.cache(&state);
     Ok(items(&cache, vec![f]).remove(0))
 }
@@ -250,19 +261,13 @@ pub async fn library_update(
     folder_id: Option<String>,
     labels: Option<Vec<String>>,
 ) -> Result<LibraryItem, IpcError> {
-    let s = state.session();
-    let key = lib.key(&s, &profile)?;
-    let site = Site {
-        client: &s.client,
-        key: &key,
-        site_id: &site_id,
-    };
+    let ctx = lib.site(&state, &profile, &site_id)?;
     let change = FileChange {
         display_name,
         folder_id,
         labels,
     };
-    let f = update_file(&site, &file_id, &change).await?;
+    let f = update_file(&ctx.site(), &file_id, &change).await?;
     let cache = lib.cache(&state);
     Ok(items(&cache, vec![f]).remove(0))
 }
@@ -277,6 +282,16 @@ pub enum LibraryAction {
     DeleteForGood,
 }
 
+impl From<LibraryAction> for BulkAction {
+    fn from(a: LibraryAction) -> Self {
+        match a {
+            LibraryAction::Trash => BulkAction::Trash,
+            LibraryAction::Restore => BulkAction::Restore,
+            LibraryAction::DeleteForGood => BulkAction::DeleteForGood,
+        }
+    }
+}
+
 /// Trash, restore or delete files for good; one result per id (the rest goes on when one
 /// fails).
 #[tauri::command]
@@ -288,19 +303,39 @@ pub async fn library_bulk(
     file_ids: Vec<String>,
     action: LibraryAction,
 ) -> Result<Vec<ItemResult>, IpcError> {
-    let s = state.session();
-    let key = lib.key(&s, &profile)?;
-    let site = Site {
-        client: &s.client,
-        key: &key,
-        site_id: &site_id,
-    };
-    let action = match action {
-        LibraryAction::Trash => BulkAction::Trash,
-        LibraryAction::Restore => BulkAction::Restore,
-        LibraryAction::DeleteForGood => BulkAction::DeleteForGood,
-    };
-    Ok(bulk_files(&site, &file_ids, action).await?)
+    let ctx = lib.site(&state, &profile, &site_id)?;
+    Ok(bulk_files(&ctx.site(), &file_ids, action.into()).await?)
+}
+
+/// Rename a folder (Update Folder). Errors: `Invalid` for an empty name, one with '/', or
+/// longer than 200 characters; `Wix` when the folder is gone or the key may not manage media.
+#[tauri::command]
+pub async fn library_folder_rename(
+    state: State<'_, AppState>,
+    lib: State<'_, LibraryState>,
+    profile: String,
+    site_id: String,
+    folder_id: String,
+    name: String,
+) -> Result<Folder, IpcError> {
+    let ctx = lib.site(&state, &profile, &site_id)?;
+    Ok(api::update_folder(&ctx.site(), &folder_id, Some(name.trim()), None).await?)
+}
+
+/// Move folders (and everything in them) to the trash, or restore them from it into the
+/// folder they were in (Bulk Delete / Bulk Restore Folders). `DeleteForGood` deletes them and
+/// their files; the window always asks first.
+#[tauri::command]
+pub async fn library_folder_bulk(
+    state: State<'_, AppState>,
+    lib: State<'_, LibraryState>,
+    profile: String,
+    site_id: String,
+    folder_ids: Vec<String>,
+    action: LibraryAction,
+) -> Result<(), IpcError> {
+    let ctx = lib.site(&state, &profile, &site_id)?;
+    Ok(api::bulk_folders(&ctx.site(), &folder_ids, action.into()).await?)
 }
 
 /// A temporary download link (`minutes`, 1–525600).
@@ -313,14 +348,8 @@ pub async fn library_link(
     file_id: String,
     minutes: u32,
 ) -> Result<String, IpcError> {
-    let s = state.session();
-    let key = lib.key(&s, &profile)?;
-    let site = Site {
-        client: &s.client,
-        key: &key,
-        site_id: &site_id,
-    };
-    Ok(download_link(&site, &file_id, minutes).await?)
+    let ctx = lib.site(&state, &profile, &site_id)?;
+    Ok(download_link(&ctx.site(), &file_id, minutes).await?)
 }
 
 fn journal_of(state: &AppState) -> Journal {
@@ -361,16 +390,11 @@ fn spawn_jobs(state: &AppState, profile: String, site_id: String, ids: Vec<i64>)
     tauri::async_runtime::spawn(async move {
         let _running = running;
         let journal = s.uploads.engine.journal().clone();
-        let key = match s.vault.key(&profile) {
-            Ok(k) => k,
+        let ctx = match s.vault.key(&profile) {
+            Ok(key) => SiteCtx::new(s, key, &site_id),
             Err(e) => return fail_all(&journal, &ids, &e.to_string()),
         };
-        let site = Site {
-            client: &s.client,
-            key: &key,
-            site_id: &site_id,
-        };
-        if let Err(e) = run_jobs(&journal, &site, &ids, &|_| {}).await {
+        if let Err(e) = run_jobs(&journal, &ctx.site(), &ids, &|_| {}).await {
             fail_all(&journal, &ids, &e.to_string());
         }
     });
@@ -440,20 +464,14 @@ pub async fn library_copy(
     to_site_id: String,
     path: Option<String>,
 ) -> Result<Vec<CopyStart>, IpcError> {
-    let s = state.session();
-    let key = lib.key(&s, &profile)?;
-    let site = Site {
-        client: &s.client,
-        key: &key,
-        site_id: &site_id,
-    };
+    let ctx = lib.site(&state, &profile, &site_id)?;
     let journal = journal_of(&state);
     let target = CopyTarget {
         profile: &to_profile,
         site_id: &to_site_id,
         path: path.as_deref(),
     };
-    let prepared = enqueue_copies(&journal, &site, &file_ids, &target).await?;
+    let prepared = enqueue_copies(&journal, &ctx.site(), &file_ids, &target).await?;
     let ids: Vec<i64> = prepared
         .iter()
         .filter_map(|r| r.as_ref().ok().copied())

@@ -152,6 +152,12 @@ export const ipc = {
   /** Library: trash, restore or delete files for good; one result per id. */
   libraryBulk: (profile: string, siteId: string, fileIds: string[], action: LibraryAction) =>
     call<ItemResult[]>('library_bulk', { profile, siteId, fileIds, action }),
+  /** Library: rename a folder. */
+  libraryFolderRename: (profile: string, siteId: string, folderId: string, name: string) =>
+    call<Folder>('library_folder_rename', { profile, siteId, folderId, name }),
+  /** Library: move folders (and what is in them) to the trash, or restore them. */
+  libraryFolderBulk: (profile: string, siteId: string, folderIds: string[], action: LibraryAction) =>
+    call<void>('library_folder_bulk', { profile, siteId, folderIds, action }),
   /** Library: one file, fresh (its processing state). */
   libraryFile: (profile: string, siteId: string, fileId: string) => call<LibraryItem>('library_file', { profile, siteId, fileId }),
   /** Library: a temporary download link. */

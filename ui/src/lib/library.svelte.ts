@@ -17,11 +17,13 @@ const PAGE = 100
 export type Privacy = 'all' | 'private' | 'public'
 export type ViewMode = 'grid' | 'list'
 
-/** What an action did: a sentence, and for a trash the ids to undo it with. */
+/** What an action did: a sentence, and for a trash the ids to undo it with (files, or
+ *  folders with `undoFolders`). */
 export interface Notice {
   text: string
   bad?: boolean
   undo?: string[]
+  undoFolders?: string[]
 }
 
 class LibraryStore {
@@ -48,6 +50,8 @@ class LibraryStore {
   jobsTick = $state(0)
   /** The query the shown items belong to (tests wait on it). */
   shown = $state('')
+  /** The folder `crumbs` lead to (they arrive after the files). */
+  private crumbsOf = ROOT
   private cursor: string | null = null
   private gen = 0
   private searchTimer: ReturnType<typeof setTimeout> | null = null
@@ -77,6 +81,8 @@ class LibraryStore {
     if (profile === this.profile && siteId === this.siteId) return
     this.profile = profile
     this.siteId = siteId
+    this.crumbs = []
+    this.crumbsOf = ROOT
     this.folderId = ROOT
     this.trash = false
     this.text = ''
@@ -94,14 +100,28 @@ class LibraryStore {
     this.cursor = null
     this.sel = EMPTY
     try {
-      // The files paint as soon as they arrive; subfolders and breadcrumbs follow on their own.
+      // The files paint as soon as they arrive; subfolders and breadcrumbs follow on their own
+      // (asked after the page, so its call goes out first).
+      const asked = ipc.libraryPage(this.query(null))
       const folders = this.searching ? Promise.resolve([]) : ipc.libraryFolders(this.profile, this.siteId, this.trash ? TRASH : this.folderId)
+      // The way to the folder shown (also while searching in it or in the trash, where the
+      // breadcrumbs show the search or the trash instead): known, or asked for.
+      const here = this.folderId
       const crumbs =
-        this.trash || this.searching || this.folderId === ROOT ? Promise.resolve([]) : ipc.libraryBreadcrumbs(this.profile, this.siteId, this.folderId)
+        here === ROOT ? Promise.resolve([]) : this.crumbsOf === here ? Promise.resolve(this.crumbs) : ipc.libraryBreadcrumbs(this.profile, this.siteId, here)
       folders.then((f) => gen === this.gen && (this.folders = f)).catch(() => {})
-      crumbs.then((c) => gen === this.gen && (this.crumbs = c)).catch(() => {})
-      const page = await ipc.libraryPage(this.query(null))
+      crumbs
+        .then((c) => {
+          if (gen !== this.gen) return
+          this.crumbs = c
+          this.crumbsOf = here
+        })
+        .catch(() => {})
+      const page = await asked
       if (gen !== this.gen) return
+      // The benchmark splits its time to the first page at this mark (the answer is here).
+      performance.clearMarks('library:first-page')
+      performance.mark('library:first-page')
       this.items = page.files
       this.cursor = page.next_cursor
       this.hasMore = !!page.next_cursor
@@ -161,6 +181,15 @@ class LibraryStore {
   }
 
   open(folderId: string) {
+    // Down into a subfolder or up to a breadcrumb: the way there is known without asking Wix.
+    const up = this.crumbs.findIndex((c) => c.id === folderId)
+    const down = this.folders.find((f) => f.id === folderId)
+    if (this.crumbsOf === this.folderId) {
+      if (folderId === ROOT) this.crumbs = []
+      else if (up >= 0) this.crumbs = this.crumbs.slice(0, up + 1)
+      else if (down) this.crumbs = [...this.crumbs, down]
+      if (folderId === ROOT || up >= 0 || down) this.crumbsOf = folderId
+    }
     this.folderId = folderId
     this.trash = false
     this.text = ''
@@ -282,6 +311,29 @@ class LibraryStore {
     if (this.trash) this.removeIds(r.ok)
     else await this.reload()
     this.notice = { text: r.text, bad: r.bad }
+  }
+
+  /** Renames a subfolder of the folder shown. */
+  async renameFolder(id: string, name: string) {
+    const f = await ipc.libraryFolderRename(this.profile, this.siteId, id, name)
+    this.folders = this.folders.map((x) => (x.id === id ? f : x))
+    this.notice = { text: `Folder renamed to ${f.displayName}.` }
+  }
+
+  /** Moves a folder and everything in it to the trash; the notice offers Undo. */
+  async trashFolder(folder: Folder) {
+    await ipc.libraryFolderBulk(this.profile, this.siteId, [folder.id], 'trash')
+    this.folders = this.folders.filter((x) => x.id !== folder.id)
+    this.notice = { text: `Folder ${folder.displayName} and everything in it moved to the trash.`, undoFolders: [folder.id] }
+  }
+
+  /** Puts trashed folders back where they were (with their files). */
+  async restoreFolders(ids: string[]) {
+    await ipc.libraryFolderBulk(this.profile, this.siteId, ids, 'restore')
+    const n = ids.length
+    if (this.trash) this.folders = this.folders.filter((x) => !ids.includes(x.id))
+    else await this.reload()
+    this.notice = { text: `${n === 1 ? 'Folder' : `${n} folders`} restored with everything in ${n === 1 ? 'it' : 'them'}.` }
   }
 
   async deleteForGood(ids: string[]) {

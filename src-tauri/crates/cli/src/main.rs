@@ -16,6 +16,7 @@ mod net;
 mod output;
 mod profile;
 mod sites;
+mod target;
 mod upload;
 mod view;
 mod watch;

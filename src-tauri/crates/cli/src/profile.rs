@@ -15,6 +15,8 @@ use crate::exit::CliError;
 pub const ENV_KEY: &str = "WIX_API_KEY";
 pub const ENV_ACCOUNT: &str = "WIX_ACCOUNT_ID";
 pub const ENV_SITE: &str = "WIX_SITE_ID";
+/// The profile name shown (and journaled) for a key from `WIX_API_KEY`.
+pub const ENV_PROFILE: &str = "(environment)";
 
 /// A key ready to use, and where it came from.
 #[derive(Debug)]

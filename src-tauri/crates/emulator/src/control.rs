@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 use crate::faults::FaultSpec;
 use crate::sites::site_json;
 use crate::state::AppState;
-use crate::store::Permissions;
+use crate::store::{Permissions, StaticHost};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -298,7 +298,10 @@ async fn set_config(State(state): State<AppState>, raw: axum::body::Bytes) -> Re
         store.refused_mime_types = types.iter().map(|t| crate::mime::essence(t)).collect();
     }
     if let Some(on) = req.serve_static {
-        store.static_base = on.then(|| format!("{}/_static/", state.base_url));
+        store.static_base = on.then(|| StaticHost {
+            base: format!("{}/_static/", state.base_url),
+            thumbnails_only: false,
+        });
     }
     if let Some(ms) = req.cursor_ttl_ms {
         store.cursor_ttl = (ms > 0).then(|| Duration::from_millis(ms));

@@ -141,7 +141,7 @@ fn start_import(state: &AppState, site_id: &str, body: &Map<String, Value>) -> W
         store.files.insert(id, record.clone());
         (record, store.static_base.clone())
     };
-    let mut desc = descriptor(&record, now, base.as_deref());
+    let mut desc = descriptor(&record, now, base.as_ref());
     if let Some(o) = desc.as_object_mut() {
         // Import answers carry no media (§6a).
         o.remove("media");

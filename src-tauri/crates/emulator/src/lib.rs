@@ -43,7 +43,7 @@ mod wire;
 pub use faults::{Action as FaultAction, ErrorBody as FaultErrorBody, FaultSpec};
 
 use state::{AppState, Shared};
-use store::{Permissions, Store};
+use store::{Permissions, StaticHost, Store};
 
 /// How to start an emulator.
 #[derive(Debug, Clone)]
@@ -154,7 +154,20 @@ impl Emulator {
     /// tests that fetch thumbnails or copy files between sites. Same as `PUT
     /// /__emulator/config {"serve_static": true}`.
     pub fn serve_static(&self) {
-        self.state.store().static_base = Some(format!("{}/_static/", self.state.base_url));
+        self.state.store().static_base = Some(StaticHost {
+            base: format!("{}/_static/", self.state.base_url),
+            thumbnails_only: false,
+        });
+    }
+
+    /// Like [`Emulator::serve_static`] for `thumbnailUrl` only: `url` stays the live
+    /// `https://static.wixstatic.com/…` one. For demo mode: real thumbnails in the Library,
+    /// the URLs a real upload would have, and nothing fetched from Wix's CDN.
+    pub fn serve_static_thumbnails(&self) {
+        self.state.store().static_base = Some(StaticHost {
+            base: format!("{}/_static/", self.state.base_url),
+            thumbnails_only: true,
+        });
     }
 
     pub fn storage_dir(&self) -> &Path {

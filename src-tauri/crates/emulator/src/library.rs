@@ -17,7 +17,7 @@ use crate::auth::{site_level, Scope};
 use crate::error::{html_page, FieldViolation, WixError, WixResult};
 use crate::media::{descriptor, file_id_from, next_cursor};
 use crate::state::AppState;
-use crate::store::{FileRecord, Store, MEDIA_ROOT, TRASH_ROOT};
+use crate::store::{FileRecord, StaticHost, Store, MEDIA_ROOT, TRASH_ROOT};
 use crate::wire::{self, query_get, Fields};
 
 const MAX_LIMIT: usize = 100;
@@ -130,7 +130,7 @@ pub fn sorted_page(
     offset: usize,
     limit: usize,
     now: OffsetDateTime,
-    static_base: Option<&str>,
+    static_base: Option<&StaticHost>,
 ) -> (Vec<Value>, usize) {
     let ms = |f: &FileRecord| f.status(now).1.unix_timestamp_nanos() / 1_000_000;
     recs.sort_by(|a, b| {
@@ -168,7 +168,7 @@ pub fn page(state: &AppState, site: &str, q: FileQuery, limit: usize) -> Value {
         q.offset,
         limit,
         now,
-        store.static_base.as_deref(),
+        store.static_base.as_ref(),
     );
     drop(store);
     let end = q.offset + list.len();
@@ -469,9 +469,7 @@ pub async fn update_file_descriptor(
     if changed {
         rec.updated = Some(now);
     }
-    Ok(Json(
-        json!({ "file": descriptor(rec, now, base.as_deref()) }),
-    ))
+    Ok(Json(json!({ "file": descriptor(rec, now, base.as_ref()) })))
 }
 
 fn ids_of(body: &Map<String, Value>, field: &str) -> WixResult<Vec<String>> {

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use crate::auth::{site_level, Scope};
 use crate::error::{WixError, WixResult};
 use crate::state::AppState;
-use crate::store::{FileRecord, TicketKind, UploadTicket, MEDIA_ROOT};
+use crate::store::{FileRecord, StaticHost, TicketKind, UploadTicket, MEDIA_ROOT};
 use crate::wire::{self, date, query_get, Fields};
 
 const DEFAULT_LIMIT: usize = 50;
@@ -48,20 +48,29 @@ fn is_font(f: &FileRecord) -> bool {
 /// `(url, thumbnailUrl)` as live Wix sends them: absolute for media Wix renders itself,
 /// relative for fonts (`ufonts/<prefix>/<id>`) and documents (`ugd/<id>`), wix-api.md §8.
 /// With the emulator's own static host (`static_base`), every URL is absolute and images get
-/// a `fill` rendition as thumbnail, which the static host serves for private files too.
-fn urls(f: &FileRecord, static_base: Option<&str>) -> (String, String) {
-    let prefix = f.id.split('_').next().unwrap_or_default();
-    if let Some(base) = static_base {
-        let url = match f.media_type {
-            "DOCUMENT" => format!("{base}ugd/{}", f.id),
-            _ => format!("{base}media/{}", f.id),
-        };
-        let thumb = match f.media_type {
-            "IMAGE" | "VECTOR" => format!("{base}media/{}/v1/fill/w_300,h_300/file.jpg", f.id),
-            _ => format!("{base}{GENERIC_ICON}"),
-        };
-        return (url, thumb);
+/// a `fill` rendition as thumbnail, which the static host serves for private files too; with
+/// `thumbnails_only`, only the thumbnail is on the static host.
+fn urls(f: &FileRecord, static_base: Option<&StaticHost>) -> (String, String) {
+    let Some(host) = static_base else {
+        return live_urls(f);
+    };
+    let base = &host.base;
+    let thumb = match f.media_type {
+        "IMAGE" | "VECTOR" => format!("{base}media/{}/v1/fill/w_300,h_300/file.jpg", f.id),
+        _ => format!("{base}{GENERIC_ICON}"),
+    };
+    if host.thumbnails_only {
+        return (live_urls(f).0, thumb);
     }
+    let url = match f.media_type {
+        "DOCUMENT" => format!("{base}ugd/{}", f.id),
+        _ => format!("{base}media/{}", f.id),
+    };
+    (url, thumb)
+}
+
+fn live_urls(f: &FileRecord) -> (String, String) {
+    let prefix = f.id.split('_').next().unwrap_or_default();
     if is_font(f) {
         (format!("ufonts/{prefix}/{}", f.id), GENERIC_ICON.to_owned())
     } else if f.media_type == "DOCUMENT" {
@@ -76,7 +85,7 @@ fn urls(f: &FileRecord, static_base: Option<&str>) -> (String, String) {
 }
 
 /// The REST file descriptor.
-pub fn descriptor(f: &FileRecord, now: OffsetDateTime, static_base: Option<&str>) -> Value {
+pub fn descriptor(f: &FileRecord, now: OffsetDateTime, static_base: Option<&StaticHost>) -> Value {
     let (status, updated) = f.status(now);
     let (url, thumbnail) = urls(f, static_base);
     json!({
@@ -367,7 +376,7 @@ pub async fn list_files(
             q.offset,
             limit,
             now,
-            store.static_base.as_deref(),
+            store.static_base.as_ref(),
         )
     };
     let end = q.offset + page.len();
@@ -413,7 +422,7 @@ pub async fn get_file_by_id(
     let store = state.store();
     match store.files.get(id).filter(|f| f.site_id == ctx.site_id) {
         Some(f) => Ok(Json(
-            json!({ "file": descriptor(f, OffsetDateTime::now_utc(), store.static_base.as_deref()) }),
+            json!({ "file": descriptor(f, OffsetDateTime::now_utc(), store.static_base.as_ref()) }),
         )),
         None => Err(WixError::app(
             StatusCode::NOT_FOUND,

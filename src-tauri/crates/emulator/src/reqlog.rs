@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use axum::extract::Request;
 use serde_json::{json, Value};
@@ -20,6 +21,10 @@ pub struct LogEntry {
     /// Request body bytes the server actually read.
     pub body_bytes: Arc<AtomicU64>,
     status: AtomicU16,
+    /// When the request came in, and how long the emulator took to answer it (µs, 0 until
+    /// answered): its own share of a client's wait, without the network or the client.
+    started: Instant,
+    answer_us: AtomicU64,
     outcome: Mutex<Option<String>>,
     /// For JSON calls that record it: the body's key paths, never its values.
     body_keys: Mutex<Option<Vec<String>>>,
@@ -31,6 +36,9 @@ impl LogEntry {
     }
 
     pub fn finish(&self, status: u16) {
+        let us = self.started.elapsed().as_micros().max(1);
+        self.answer_us
+            .store(u64::try_from(us).unwrap_or(u64::MAX), Ordering::Relaxed);
         self.status.store(status, Ordering::Relaxed);
     }
 
@@ -46,6 +54,10 @@ impl LogEntry {
             "path": self.path,
             "query": self.query,
             "status": if status == 0 { Value::Null } else { json!(status) },
+            "answer_ms": match self.answer_us.load(Ordering::Relaxed) {
+                0 => Value::Null,
+                us => json!(us as f64 / 1000.0),
+            },
             "header_names": self.header_names,
             "body_bytes": self.body_bytes.load(Ordering::Relaxed),
             "fault": *self.outcome.lock().unwrap_or_else(|e| e.into_inner()),
@@ -77,6 +89,8 @@ impl RequestLog {
             header_names,
             body_bytes: Arc::new(AtomicU64::new(0)),
             status: AtomicU16::new(0),
+            started: Instant::now(),
+            answer_us: AtomicU64::new(0),
             outcome: Mutex::new(None),
             body_keys: Mutex::new(None),
         });

@@ -155,8 +155,9 @@ pub struct Store {
     pub clock_base: OffsetDateTime,
     /// When set (`PUT /__emulator/config {"serve_static": true}`), descriptors' `url` and
     /// `thumbnailUrl` point at the emulator's own static host (`<base>/_static/`) instead of
-    /// `https://static.wixstatic.com/`, so clients can fetch bytes, thumbnails and imports.
-    pub static_base: Option<String>,
+    /// `https://static.wixstatic.com/`, so clients can fetch bytes, thumbnails and imports
+    /// (only `thumbnailUrl` with [`StaticHost::thumbnails_only`]).
+    pub static_base: Option<StaticHost>,
     /// Download links (Generate File Download URL): token → (file id, expiry).
     pub downloads: HashMap<String, (String, OffsetDateTime)>,
     /// How long a list/search cursor stays valid; `None` = for ever.
@@ -302,4 +303,14 @@ impl Store {
         }
         current
     }
+}
+
+/// The emulator's own static host (`<base>/_static/`) as descriptors name it.
+#[derive(Debug, Clone)]
+pub struct StaticHost {
+    /// `http://127.0.0.1:<port>/_static/`.
+    pub base: String,
+    /// Only `thumbnailUrl` points here; `url` stays the live `https://static.wixstatic.com/…`
+    /// (the demo: real thumbnails, the URLs a real upload would have).
+    pub thumbnails_only: bool,
 }

@@ -136,7 +136,7 @@ pub async fn store_file(
         source_url: None,
     };
     let static_base = state.store().static_base.clone();
-    let desc = descriptor(&record, now, static_base.as_deref());
+    let desc = descriptor(&record, now, static_base.as_ref());
     let spent = {
         let mut store = state.store();
         let spent = match store.tickets.get_mut(token) {

@@ -362,3 +362,31 @@ async fn imports_fetch_for_real_and_bulk_results_come_back_reversed() {
     .await;
     assert_eq!(s, 400);
 }
+
+/// Demo mode: real thumbnails from the emulator, but the file keeps the URL Wix would give it.
+#[tokio::test]
+async fn thumbnails_only_static_host_keeps_the_live_url() {
+    let env = start().await;
+    env.emu.serve_static_thumbnails();
+    let (_, ids) = seed(&env, 1, json!({})).await;
+    let (_, v) = json_of(
+        env.site_req(
+            Method::GET,
+            &format!("/site-media/v1/files/get-file-by-id?fileId={}", ids[0]),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    let url = v["file"]["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("https://static.wixstatic.com/media/"),
+        "{url}"
+    );
+    let thumb = v["file"]["thumbnailUrl"].as_str().unwrap();
+    assert!(thumb.starts_with(env.emu.base_url()), "{thumb}");
+    let r = env.http.get(thumb).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.bytes().await.unwrap().starts_with(b"\x89PNG"));
+}

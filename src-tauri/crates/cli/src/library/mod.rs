@@ -15,9 +15,7 @@ use wixdrop_core::secret::ApiKey;
 use wixdrop_core::wix::WixClient;
 
 use crate::exit::{CliError, Exit};
-use crate::key::check_site_ref;
-use crate::profile::{resolve, ENV_SITE};
-use crate::upload::session::ENV_PROFILE;
+use crate::target::{resolve_site, SiteTarget};
 use crate::{net, output, Ctx};
 
 /// Which key and which site.
@@ -50,33 +48,20 @@ impl Conn {
     }
 }
 
-/// The profile rule of `profile.rs`, then the site: `--site` > the profile's default (or
-/// `WIX_SITE_ID`) > a usage error.
+/// The key and site of `--profile`/`--site` ([`resolve_site`]) and a client.
 pub fn connect(ctx: &Ctx, args: &SiteArgs) -> Result<Conn, CliError> {
     connect_to(ctx, args.profile.as_deref(), args.site.as_deref())
 }
 
 pub fn connect_to(ctx: &Ctx, profile: Option<&str>, site: Option<&str>) -> Result<Conn, CliError> {
-    let chosen = site.map(check_site_ref).transpose()?;
-    let r = resolve(profile)?;
-    let site_id = match chosen.or(r.site_id) {
-        Some(s) => s,
-        None => {
-            let how = match &r.name {
-                Some(n) => format!(
-                    "or give \"{n}\" a default with `wixdrop sites --profile {n} --set-default ID`"
-                ),
-                None => format!("or set {ENV_SITE}"),
-            };
-            return Err(CliError::usage(
-                "no_site",
-                format!("No site chosen: pass --site ID (see `wixdrop sites`), {how}."),
-            ));
-        }
-    };
+    let SiteTarget {
+        profile,
+        key,
+        site_id,
+    } = resolve_site(profile, site)?;
     Ok(Conn {
-        profile: r.name.unwrap_or_else(|| ENV_PROFILE.to_string()),
-        key: r.key,
+        profile,
+        key,
         site_id,
         client: net::client(ctx)?,
     })

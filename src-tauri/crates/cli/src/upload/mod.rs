@@ -19,10 +19,9 @@ use wixdrop_core::upload::{requests_for, Destination};
 use wixdrop_core::wix::media::MEDIA_ROOT;
 
 use self::report::Reporter;
-use self::session::{Ended, ENV_PROFILE};
+use self::session::Ended;
 use crate::exit::{CliError, Exit};
-use crate::key::check_site_ref;
-use crate::profile::{resolve, ENV_SITE};
+use crate::target::{resolve_site, SiteTarget};
 use crate::Ctx;
 
 /// Where in the Media Manager files go.
@@ -105,34 +104,21 @@ pub struct Target {
     pub destination: Destination,
 }
 
-/// The profile rule of `profile.rs`, then the site: `--site` > the profile's default (or
-/// `WIX_SITE_ID`) > a usage error.
+/// The destination, then the key and site ([`resolve_site`]).
 pub fn target(
     profile: Option<&str>,
     site: Option<&str>,
     dest: &DestArgs,
 ) -> Result<Target, CliError> {
     let destination = dest.destination()?;
-    let chosen = site.map(check_site_ref).transpose()?;
-    let r = resolve(profile)?;
-    let site_id = match chosen.or(r.site_id) {
-        Some(s) => s,
-        None => {
-            let how = match &r.name {
-                Some(n) => format!(
-                    "or give \"{n}\" a default with `wixdrop sites --profile {n} --set-default ID`"
-                ),
-                None => format!("or set {ENV_SITE}"),
-            };
-            return Err(CliError::usage(
-                "no_site",
-                format!("No site chosen: pass --site ID (see `wixdrop sites`), {how}."),
-            ));
-        }
-    };
+    let SiteTarget {
+        profile,
+        key,
+        site_id,
+    } = resolve_site(profile, site)?;
     Ok(Target {
-        profile: r.name.unwrap_or_else(|| ENV_PROFILE.to_string()),
-        key: r.key,
+        profile,
+        key,
         site_id,
         destination,
     })

@@ -23,7 +23,7 @@ use crate::profile::ENV_KEY;
 use crate::{net, Ctx};
 
 /// The profile name the journal records for jobs whose key came from `WIX_API_KEY`.
-pub const ENV_PROFILE: &str = "(environment)";
+pub use crate::profile::ENV_PROFILE;
 
 pub fn paths() -> Result<Paths, CliError> {
     Ok(Paths::from_env()?)
