@@ -219,11 +219,3 @@ pub fn open_log_folder(app: AppHandle) -> Result<(), IpcError> {
             )
         })
 }
-
-/// Test-only (cargo feature `e2e`): what the tray menu's Quit does, for a display with no
-/// tray host (Xvfb).
-#[cfg(feature = "e2e")]
-#[tauri::command]
-pub fn e2e_quit(app: AppHandle) {
-    close::quit(&app);
-}
