@@ -174,6 +174,7 @@ class Item:
 if __name__ == "__main__":
     # A tray host for a whole session (tests/bench/app_bench.sh): serve until stopped (SIGTERM).
     import signal
+    import sys
 
     stop = {signal.SIGTERM, signal.SIGINT}
     signal.pthread_sigmask(signal.SIG_BLOCK, stop)  # before the thread starts: it inherits the mask
@@ -181,3 +182,4 @@ if __name__ == "__main__":
     print("StatusNotifierWatcher ready", flush=True)
     signal.sigwait(stop)
     w.stop()
+    print(f"StatusNotifierWatcher: {len(w.items)} item(s) registered", file=sys.stderr, flush=True)

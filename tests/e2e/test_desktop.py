@@ -190,7 +190,8 @@ def test_with_no_tray_host_closing_asks_each_time_and_offers_quit(launch, app_bi
     # Keep uploading was remembered on a desktop with a tray; here no tray host runs (bare Xvfb).
     (home / "config" / "settings.json").write_text(json.dumps({**SLOW, "close_action": "keep_uploading"}))
     emulator.control("POST", "faults", {"method": "PATCH", "path_prefix": "/tus/", "fault": {"type": "bandwidth", "bytes_per_sec": 250_000}, "times": None})
-    s = launch(**app_env)
+    s = launch(**app_env, GTK_THEME="Adwaita:dark")  # the dialog in dark mode, at 800x600
+    assert s.set_window_rect(800, 600, 0, 0)["width"] == 800
     s.js("location.hash = '#/settings'")
     s.wait_text('[data-testid="tray-status"]', "None — no tray host runs on this desktop")
     open_upload(s)
@@ -202,7 +203,7 @@ def test_with_no_tray_host_closing_asks_each_time_and_offers_quit(launch, app_bi
     dialog = s.wait('[data-testid="close-dialog"]')
     s.wait_text('[data-testid="close-no-tray"]', "asks each time")
     assert "icon in the tray" not in s.text(dialog)
-    shot(s, artifacts / "desktop-02b-close-dialog-no-tray.png")
+    shot(s, artifacts / "desktop-02b-close-dialog-no-tray-800x600-dark.png")
     try:
         s.js("document.querySelector('[data-testid=close-quit]').click(); return null")
     except WebDriverError:
@@ -329,6 +330,7 @@ def test_no_secret_in_any_log_file_after_a_journey(launch, home, emulator, app_e
             assert p not in body, f"a piece of the key is in the {where}"
     assert "IST." + "eyJ" not in text
     (artifacts / "desktop-journey.log").write_text(text)
+    (artifacts / "desktop-diagnostics.txt").write_text(diag)
 
 
 SCREENS = ["upload", "keys", "history", "guide", "settings"]
@@ -375,6 +377,9 @@ def test_narrow_window_layout_of_every_screen(launch, home, emulator, app_env, w
         s.wait("main h1")
         time.sleep(0.4)
         shot(s, artifacts / f"narrow-{theme}-0{n}-{screen}.png")
+        if screen == "settings":
+            s.js("document.querySelector('[data-testid=settings-desktop]').scrollIntoView(); return null")
+            shot(s, artifacts / f"narrow-{theme}-0{n}b-settings-desktop.png")
         if screen != "guide":  # the guide's own narrow layout is tested in test_guide.py
             problems[screen] = narrow_layout_problems(s)
     assert not any(problems.values()), problems
