@@ -66,6 +66,11 @@ if [ $want_test = 1 ]; then
     say "Creating the Python test environment (pytest)"
     # --system-site-packages: the real X11 drop test uses Debian's python3-gi.
     /usr/bin/python3 -m venv --system-site-packages target/pyenv
-    target/pyenv/bin/pip install --quiet --disable-pip-version-check pytest
+  fi
+  # Again whenever the requirements changed since the last install.
+  if [ ! -f target/pyenv/.requirements ] || ! cmp -s tests/e2e/requirements.txt target/pyenv/.requirements; then
+    say "Installing the Python test packages (tests/e2e/requirements.txt)"
+    target/pyenv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/e2e/requirements.txt
+    cp tests/e2e/requirements.txt target/pyenv/.requirements
   fi
 fi

@@ -65,7 +65,6 @@ fn main() {
     let mut commands = COMMANDS.to_vec();
     if std::env::var_os("CARGO_FEATURE_E2E").is_some() {
         commands.push("e2e_drop");
-        commands.push("e2e_quit");
     }
     let commands: &'static [&'static str] = Box::leak(commands.into_boxed_slice());
     tauri_build::try_build(

@@ -42,7 +42,7 @@ pub fn run() {
             // (Xvfb has no tray host) and a user's close of the window.
             #[cfg(feature = "e2e")]
             app.add_capability(
-                r#"{"identifier":"e2e","windows":["main"],"permissions":["allow-e2e-drop","allow-e2e-quit","core:window:allow-close"]}"#,
+                r#"{"identifier":"e2e","windows":["main"],"permissions":["allow-e2e-drop","core:window:allow-close"]}"#,
             )?;
             Ok(())
         })
@@ -104,8 +104,6 @@ pub fn run() {
             commands::desktop::open_log_folder,
             #[cfg(feature = "e2e")]
             commands::uploads::e2e_drop,
-            #[cfg(feature = "e2e")]
-            commands::desktop::e2e_quit,
         ])
         .build(tauri::generate_context!())
         .expect("error while running Wixdrop")

@@ -424,6 +424,9 @@ def main():
         print(f"Wixdrop app benchmarks: Wixdrop {version}, release .deb, measured from outside the app (not pass/fail)")
         print(f"  package: {DEB}")
         print(f"  machine: {os.cpu_count()} CPUs, load average {load_start} at start; Xvfb 1280x800x24, no window manager, throwaway keyring")
+        print("  tray host: " + ("a StatusNotifierWatcher runs (tests/e2e/sni_host.py): Wixdrop's tray icon is shown and counted"
+                                 if os.environ.get("BENCH_TRAY_HOST") else
+                                 "NONE (no target/pyenv with jeepney: scripts/setup.sh --test): Wixdrop runs without its tray"))
         print(f"  {RUNS} runs, each a first launch (fresh WIXDROP_HOME and XDG dirs) of the binary unpacked from the .deb"
               + (f"; app environment: {os.environ['BENCH_APP_ENV']}" if APP_ENV else ""))
         print()

@@ -15,8 +15,8 @@
 #
 # Other knobs: BENCH_RUNS (5), BENCH_IDLE_S (5), BENCH_APP_ENV ("VAR=value …" added to the app's
 # environment, e.g. WEBKIT_DISABLE_COMPOSITING_MODE=1 to compare without WebKit's GL compositing).
-# Runs the app in its own Xvfb (1280x800x24, no window manager), D-Bus session and throwaway
-# gnome-keyring, so it never opens a window on your screen or touches your keychain. The app's own
+# Runs the app in its own Xvfb (1280x800x24, no window manager), D-Bus session with a tray host
+# (tests/e2e/sni_host.py, so the tray is in the figures) and throwaway gnome-keyring, so it never opens a window on your screen or touches your keychain. The app's own
 # output goes to target/bench/app_bench-app.log, window captures to target/bench/*.png.
 # Needs: what scripts/setup.sh --test installs (xvfb, gnome-keyring, dbus), python3, libX11.
 set -euo pipefail
@@ -50,6 +50,15 @@ dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -c
   kr_home=$(mktemp -d)
   eval "$(echo -n bench | HOME=$kr_home gnome-keyring-daemon --replace --unlock --components=secrets 2>/dev/null 3>&-)" || true
   export GNOME_KEYRING_CONTROL
+  # A tray host (the e2e tests'"'"' StatusNotifierWatcher), so Wixdrop'"'"'s tray is really shown and
+  # counted, as on a desktop with a panel. Needs target/pyenv (scripts/setup.sh --test).
+  host_pid=""
+  if target/pyenv/bin/python -c "import jeepney" 2>/dev/null; then
+    coproc HOST { exec target/pyenv/bin/python tests/e2e/sni_host.py; }
+    host_pid=$HOST_PID
+    read -r -t 10 ready <&"${HOST[0]}" && export BENCH_TRAY_HOST=1
+  fi
   python3 tests/bench/app_bench.py >&3 2>&3; rc=$?
+  [ -n "$host_pid" ] && kill "$host_pid"
   rm -rf "$kr_home"
   exit $rc' 3>&1 >"$session_log" 2>&1 || { rc=$?; echo "(exit $rc; D-Bus/Xvfb output: $session_log)" >&2; exit $rc; }

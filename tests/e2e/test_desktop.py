@@ -1,6 +1,7 @@
 """Wixdrop as a desktop citizen, in the real window under Xvfb against the emulator: a second
 launch hands its files to the running app and exits; closing the window during a slow upload
-keeps it going and Quit (the tray menu's) leaves it to resume at the next start; paste of a
+keeps it going and the tray menu's Quit (clicked over D-Bus, as a panel does, through a
+StatusNotifierWatcher the test runs) leaves it to resume at the next start; paste of a
 copied file and of a copied image (a real X11 clipboard owned by xclip); no secret in any log
 file after a journey; and the narrow (800x600) layout of every screen, light and dark."""
 from __future__ import annotations
@@ -88,27 +89,61 @@ def test_a_launch_with_a_missing_file_says_so_and_queues_the_rest(launch, app_bi
     s.wait_text('[role="status"]', "not a file on this computer: https://example.com/x.png")
 
 
-def test_closing_during_a_slow_upload_keeps_it_going_and_quit_leaves_it_to_resume(launch, app_bin, home, emulator, app_env, with_profile, artifacts, tmp_path):
+@pytest.fixture
+def tray_host():
+    """A StatusNotifierWatcher on the test's session bus, up before the app starts (as a panel)."""
+    from sni_host import Watcher
+
+    w = Watcher()
+    yield w
+    w.stop()
+
+
+def close_window(s) -> None:
+    """Close the window as a user does (the same CloseRequested as the title bar's ×)."""
+    s.js("window.__TAURI_INTERNALS__.invoke('plugin:window|close', {label: 'main'}); return null")
+
+
+def test_closing_during_a_slow_upload_keeps_it_going_in_the_tray_whose_quit_leaves_it_to_resume(tray_host, launch, app_bin, home, emulator, app_env, with_profile, artifacts, tmp_path):
     (home / "config" / "settings.json").write_text(json.dumps(SLOW))
     emulator.control("POST", "faults", {"method": "PATCH", "path_prefix": "/tus/", "fault": {"type": "bandwidth", "bytes_per_sec": 250_000}, "times": None})
     big = media_file(tmp_path / "long video.png", 5_000_000)  # ~20 s at 250 kB/s
     s = launch(**app_env)
+
+    # The tray registers with the host; a panel reads its name, tooltip and menu.
+    tray = tray_host.wait_for_item()
+    props = tray.properties()
+    assert (props["Title"], props["Status"], props["Id"]) == ("Wixdrop", "Active", "main"), props
+    assert props["IconPixmap"], "the item carries the app's icon"
+    assert tray.tooltip() == ("Wixdrop", "Nothing to upload")
+    menu = [(e["label"], e["enabled"]) for e in tray.menu() if e["type"] != "separator"]
+    assert menu == [("Nothing to upload", False), ("Show Wixdrop", True), ("Pause all", False), ("Quit Wixdrop", True)], menu
+    s.js("location.hash = '#/settings'")
+    s.wait_text('[data-testid="tray-status"]', "Shown while Wixdrop runs")
+
     open_upload(s)
     drop(s, [big])
     wait_stages(s, {"uploading"}, 1, timeout=30)
+    wait_for("the tray shows the upload", lambda: tray.tooltip()[1] == "Uploading 1 of 1…")
+    wait_for("its menu too, with Pause all enabled", lambda: {(e["label"], e["enabled"]) for e in tray.menu()} >= {("Uploading 1 of 1…", False), ("Pause all", True)})
 
-    # Close the window as a user does (the same CloseRequested as the title bar's ×): asked once.
-    s.js("window.__TAURI_INTERNALS__.invoke('plugin:window|close', {label: 'main'}); return null")
+    # Pause all from the tray pauses the queue in the window; Resume all goes on.
+    tray.click("Pause all")
+    s.wait('[data-testid="queue-overview"][data-paused="true"]')
+    wait_for("the tray says paused", lambda: tray.tooltip()[1] == "Paused: 0 of 1 finished" and tray.entry("Resume all"))
+    tray.click("Resume all")
+    s.wait('[data-testid="queue-overview"][data-paused="false"]')
+    wait_for("the tray says uploading again", lambda: tray.tooltip()[1] == "Uploading 1 of 1…" and tray.entry("Pause all"))
+
+    # Closing the window asks once; keep uploading hides it and is remembered.
+    close_window(s)
     dialog = s.wait('[data-testid="close-dialog"]')
-    assert "still running" in s.text(dialog)
+    assert "still running" in s.text(dialog) and "icon in the tray" in s.text(dialog)
     shot(s, artifacts / "desktop-02-close-dialog.png")
     # Clicked from script: a WebDriver click waits for the window to paint again, and it hides.
     s.js("document.querySelector('[data-testid=close-keep]').click(); return null")
-
-    # Hidden, not gone; the choice is remembered.
     wait_for("the window is hidden", lambda: "Wixdrop" not in x11_window_titles())
     assert x11_windows_named("Wixdrop"), "the window still exists (hidden)"
-    assert app_pids(app_bin)
     assert json.loads((home / "config" / "settings.json").read_text())["close_action"] == "keep_uploading"
 
     # The engine keeps sending while the window is hidden.
@@ -119,9 +154,24 @@ def test_closing_during_a_slow_upload_keeps_it_going_and_quit_leaves_it_to_resum
     wait_for("more chunks arrive while hidden", lambda: patches() >= before + 2, timeout=20)
     assert s.js("return document.querySelector('[data-testid=job]').dataset.stage") == "uploading"
 
-    # Quit from the tray menu. Xvfb has no tray host, so the test calls the very function the
-    # menu's Quit calls (test builds only).
-    s.js("window.__TAURI_INTERNALS__.invoke('e2e_quit'); return null")
+    # The tray's Show brings the window back; closing again hides it without asking; a left
+    # click on the icon brings it back too.
+    tray.click("Show Wixdrop")
+    wait_for("Show brings the window back", lambda: "Wixdrop" in x11_window_titles())
+    close_window(s)
+    wait_for("the window is hidden again, without asking", lambda: "Wixdrop" not in x11_window_titles())
+    assert not s.js("return document.querySelector('[data-testid=close-dialog]').open")
+    tray.activate()
+    wait_for("a click on the icon brings the window back", lambda: "Wixdrop" in x11_window_titles())
+    close_window(s)
+    wait_for("hidden once more", lambda: "Wixdrop" not in x11_window_titles())
+
+    # Quit from the tray menu, as a panel clicks it: the app goes, the upload is left unfinished.
+    try:
+        tray.click("Quit Wixdrop")
+    except RuntimeError:
+        pass  # the app may exit before it answers the click
+    tray.close()
     wait_for("the app quits", lambda: not app_pids(app_bin) and not x11_windows_named("Wixdrop"), timeout=20)
     assert not stored_files(emulator, emulator.sites[0]["id"]), "the file was not finished before the quit"
 
@@ -134,6 +184,34 @@ def test_closing_during_a_slow_upload_keeps_it_going_and_quit_leaves_it_to_resum
     assert [f["displayName"] for f in stored_files(emulator, site_id)] == [big.name]
     log = emulator.control("GET", "log")["requests"]
     assert any(r["method"] == "HEAD" for r in log), "resumed from the server's offset"
+
+
+def test_with_no_tray_host_closing_asks_each_time_and_offers_quit(launch, app_bin, home, emulator, app_env, with_profile, artifacts, tmp_path):
+    # Keep uploading was remembered on a desktop with a tray; here no tray host runs (bare Xvfb).
+    (home / "config" / "settings.json").write_text(json.dumps({**SLOW, "close_action": "keep_uploading"}))
+    emulator.control("POST", "faults", {"method": "PATCH", "path_prefix": "/tus/", "fault": {"type": "bandwidth", "bytes_per_sec": 250_000}, "times": None})
+    s = launch(**app_env, GTK_THEME="Adwaita:dark")  # the dialog in dark mode, at 800x600
+    assert s.set_window_rect(800, 600, 0, 0)["width"] == 800
+    s.js("location.hash = '#/settings'")
+    s.wait_text('[data-testid="tray-status"]', "None — no tray host runs on this desktop")
+    open_upload(s)
+    drop(s, [media_file(tmp_path / "long video.png", 5_000_000)])
+    wait_stages(s, {"uploading"}, 1, timeout=30)
+
+    # The window is not hidden for good (there would be no Quit to reach): the dialog asks.
+    close_window(s)
+    dialog = s.wait('[data-testid="close-dialog"]')
+    s.wait_text('[data-testid="close-no-tray"]', "asks each time")
+    assert "icon in the tray" not in s.text(dialog)
+    shot(s, artifacts / "desktop-02b-close-dialog-no-tray-800x600-dark.png")
+    try:
+        s.js("document.querySelector('[data-testid=close-quit]').click(); return null")
+    except WebDriverError:
+        pass  # the window may be gone before WebDriver answers
+    wait_for("the app quits", lambda: not app_pids(app_bin), timeout=20)
+    # Not remembered: the next close asks again.
+    assert json.loads((home / "config" / "settings.json").read_text())["close_action"] == "keep_uploading"
+    emulator.control("DELETE", "faults")
 
 
 def test_closing_with_nothing_uploading_quits(launch, app_bin, app_env, with_profile):
@@ -252,6 +330,7 @@ def test_no_secret_in_any_log_file_after_a_journey(launch, home, emulator, app_e
             assert p not in body, f"a piece of the key is in the {where}"
     assert "IST." + "eyJ" not in text
     (artifacts / "desktop-journey.log").write_text(text)
+    (artifacts / "desktop-diagnostics.txt").write_text(diag)
 
 
 SCREENS = ["upload", "keys", "history", "guide", "settings"]
@@ -298,6 +377,9 @@ def test_narrow_window_layout_of_every_screen(launch, home, emulator, app_env, w
         s.wait("main h1")
         time.sleep(0.4)
         shot(s, artifacts / f"narrow-{theme}-0{n}-{screen}.png")
+        if screen == "settings":
+            s.js("document.querySelector('[data-testid=settings-desktop]').scrollIntoView(); return null")
+            shot(s, artifacts / f"narrow-{theme}-0{n}b-settings-desktop.png")
         if screen != "guide":  # the guide's own narrow layout is tested in test_guide.py
             problems[screen] = narrow_layout_problems(s)
     assert not any(problems.values()), problems

@@ -181,7 +181,9 @@ pub fn copy_diagnostics(app: AppHandle, state: State<'_, AppState>) -> Result<St
         os: std::env::consts::OS.into(),
         arch: std::env::consts::ARCH.into(),
         os_release: diagnostics::os_release(),
-        webview: tauri::webview_version().ok(),
+        webview: tauri::webview_version()
+            .ok()
+            .map(|v| format!("{} {v}", diagnostics::webview_engine())),
         api_base: s.client.base().as_str().trim_end_matches('/').into(),
         demo: s.demo.is_some(),
         tray: d.tray.description.clone(),
@@ -190,6 +192,7 @@ pub fn copy_diagnostics(app: AppHandle, state: State<'_, AppState>) -> Result<St
         config_dir: s.paths.config_dir.clone(),
         data_dir: s.paths.data_dir.clone(),
         log_dir: d.log_dir.clone(),
+        home: diagnostics::home_dir(),
     };
     let text = diagnostics::diagnostics_text(&facts, &diagnostics::log_tail(&d.log_dir, LOG_LINES));
     app.clipboard().write_text(text.clone()).map_err(|e| {
@@ -218,12 +221,4 @@ pub fn open_log_folder(app: AppHandle) -> Result<(), IpcError> {
                 ),
             )
         })
-}
-
-/// Test-only (cargo feature `e2e`): what the tray menu's Quit does, for a display with no
-/// tray host (Xvfb).
-#[cfg(feature = "e2e")]
-#[tauri::command]
-pub fn e2e_quit(app: AppHandle) {
-    close::quit(&app);
 }

@@ -2,6 +2,8 @@
 //! it follows the `close_action` setting: ask once (the window shows a dialog and answers with
 //! `close_window`), keep uploading with the window hidden (the tray shows progress), or quit —
 //! and a quit with uploads running says they resume at the next start (the journal keeps them).
+//! Where no tray can be shown, "keep uploading" is never taken silently: closing asks each time,
+//! since a hidden window would leave no Quit to reach.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -44,7 +46,15 @@ pub fn on_window_event(window: &Window, event: &WindowEvent) {
     if running == 0 {
         return;
     }
-    let action = app.state::<AppState>().session().settings().close_action;
+    let mut action = app.state::<AppState>().session().settings().close_action;
+    // Without a tray there is no Quit to reach once the window is hidden: ask every time, so
+    // closing the window always offers Quit (keep uploading stays one click away).
+    let tray = app
+        .try_state::<Desktop>()
+        .is_some_and(|d| d.tray.available());
+    if action == CloseAction::KeepUploading && !tray {
+        action = CloseAction::Ask;
+    }
     match action {
         CloseAction::Quit => said_quit(app, running),
         CloseAction::KeepUploading => {
@@ -79,7 +89,7 @@ pub fn hide_to_tray(app: &AppHandle) {
     }
 }
 
-/// Quit now — the tray's Quit, the dialog's Quit, and the e2e hook all come here. Unfinished
+/// Quit now — the tray's Quit and the dialog's Quit come here. Unfinished
 /// uploads stay in the journal and resume at the next start; a notification says so.
 pub fn quit(app: &AppHandle) {
     said_quit(app, unfinished(app));

@@ -79,7 +79,7 @@ fn build(app: &AppHandle) -> tauri::Result<Parts> {
         ],
     )?;
     let mut builder = TrayIconBuilder::with_id("main")
-        .tooltip("Wixdrop")
+        .tooltip(tooltip("Nothing to upload"))
         .menu(&menu)
         .show_menu_on_left_click(false)
         .on_menu_event(on_menu)
@@ -93,6 +93,12 @@ fn build(app: &AppHandle) -> tauri::Result<Parts> {
                 opened::show_main(tray.app_handle());
             }
         });
+    // The StatusNotifierItem's Title names the app (the panel's tooltip heading and its list of
+    // items); elsewhere a title is text beside the icon (macOS menu bar), so Linux only.
+    #[cfg(target_os = "linux")]
+    {
+        builder = builder.title("Wixdrop");
+    }
     if let Some(icon) = app.default_window_icon() {
         builder = builder.icon(icon.clone());
     }
@@ -110,6 +116,15 @@ fn on_menu(app: &AppHandle, event: MenuEvent) {
         "pause" => toggle_pause(app),
         "quit" => close::quit(app),
         _ => {}
+    }
+}
+
+/// The tooltip for the queue's line: on Linux the item's Title ("Wixdrop") heads it already.
+fn tooltip(line: &str) -> String {
+    if cfg!(target_os = "linux") {
+        line.to_string()
+    } else {
+        format!("Wixdrop — {line}")
     }
 }
 
@@ -153,6 +168,6 @@ pub fn overview_changed(app: &AppHandle, o: &QueueOverview) {
             .pause
             .set_text(if paused { "Resume all" } else { "Pause all" });
         let _ = parts.pause.set_enabled(busy);
-        let _ = parts.icon.set_tooltip(Some(format!("Wixdrop — {line}")));
+        let _ = parts.icon.set_tooltip(Some(tooltip(&line)));
     });
 }

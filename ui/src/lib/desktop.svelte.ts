@@ -9,6 +9,9 @@ const message = (e: unknown) => (e as { message?: string })?.message ?? String(e
 class DesktopStore {
   /** How many uploads run: set when the window was closed and the close dialog should show. */
   closeAsked = $state<number | null>(null)
+  /** Whether a tray icon is shown (null until known). Without one, a hidden window has no Quit
+   *  to reach, so the close dialog's answer is not remembered: it asks each time. */
+  trayAvailable = $state<boolean | null>(null)
   private started = false
 
   /** Once for the app's life: listen, then take what a cold start was given. */
@@ -17,6 +20,7 @@ class DesktopStore {
     this.started = true
     ipc.onOpened(() => void this.takeOpened()).catch((e) => (uploads.error = message(e)))
     ipc.onCloseRequested((n) => (this.closeAsked = n)).catch(() => {})
+    ipc.desktopInfo().then((d) => (this.trayAvailable = d.tray_available)).catch(() => {})
     void this.takeOpened()
   }
 
@@ -34,11 +38,11 @@ class DesktopStore {
     }
   }
 
-  /** The close dialog's answer (remembered: the dialog asks once). */
+  /** The close dialog's answer (remembered where there is a tray: the dialog asks once). */
   async answerClose(action: CloseAction) {
     this.closeAsked = null
     try {
-      await ipc.closeWindow(action, action !== 'ask')
+      await ipc.closeWindow(action, action !== 'ask' && this.trayAvailable !== false)
     } catch (e) {
       uploads.error = message(e)
     }

@@ -37,5 +37,15 @@ describe('files handed over by the OS', () => {
       { action: 'keep_uploading', remember: true },
       { action: 'ask', remember: false },
     ])
+
+    // With no tray icon nothing is remembered: a window hidden for good would leave no Quit.
+    desktop.trayAvailable = false
+    await desktop.answerClose('keep_uploading')
+    await desktop.answerClose('quit')
+    expect(calls.filter((c) => c.cmd === 'close_window').slice(2).map((c) => c.args)).toEqual([
+      { action: 'keep_uploading', remember: false },
+      { action: 'quit', remember: false },
+    ])
+    desktop.trayAvailable = null
   })
 })

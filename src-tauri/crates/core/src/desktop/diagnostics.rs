@@ -32,6 +32,9 @@ pub struct Facts {
     pub config_dir: PathBuf,
     pub data_dir: PathBuf,
     pub log_dir: PathBuf,
+    /// The user's home folder ([`home_dir`]): written as `~` wherever it appears, so the text
+    /// carries no user name.
+    pub home: Option<PathBuf>,
 }
 
 /// How many log lines the text ends with.
@@ -78,7 +81,52 @@ pub fn diagnostics_text(facts: &Facts, log_tail: &str) -> String {
     } else {
         t.push_str(&indent(log_tail));
     }
+    let t = match facts.home.as_deref() {
+        Some(home) => shorten_home(&t, home),
+        None => t,
+    };
     redact_log(&t)
+}
+
+/// `text` with every path under `home` (and `home` itself) written from `~`:
+/// `/home/ana/.config/wixdrop` → `~/.config/wixdrop`. Only whole path elements match
+/// (`/home/anabel` stays as it is for `/home/ana`); a home of `/` or "" changes nothing.
+pub fn shorten_home(text: &str, home: &Path) -> String {
+    let home = home.to_string_lossy();
+    let home = home.trim_end_matches(['/', '\\']);
+    if home.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(home) {
+        let after = &rest[i + home.len()..];
+        let whole = after
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, '/' | '\\' | '"' | '\'' | ')' | ',') || c.is_whitespace());
+        out.push_str(&rest[..i]);
+        out.push_str(if whole { "~" } else { home });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The webview engine Tauri uses on this OS, to name its version.
+pub fn webview_engine() -> &'static str {
+    if cfg!(target_os = "windows") {
+        "WebView2"
+    } else if cfg!(target_os = "macos") {
+        "WKWebView"
+    } else {
+        "WebKitGTK"
+    }
+}
+
+/// The user's home folder, if the OS says where it is.
+pub fn home_dir() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf())
 }
 
 fn indent(s: &str) -> String {
@@ -164,6 +212,30 @@ mod tests {
         }
         assert!(!t.contains("eyJ") && !t.contains(":pw@"), "{t}");
         assert!(t.contains("(keys and passwords are never included)"));
+    }
+
+    #[test]
+    fn the_home_folder_is_written_as_a_tilde() {
+        let home = Path::new("/home/ana");
+        assert_eq!(
+            shorten_home(
+                "Data folder: /home/ana/.local/share/wixdrop\nwatch \"/home/ana\", /home/anabel/x\n",
+                home
+            ),
+            "Data folder: ~/.local/share/wixdrop\nwatch \"~\", /home/anabel/x\n"
+        );
+        assert_eq!(shorten_home("at /x", Path::new("/")), "at /x");
+        let facts = Facts {
+            config_dir: "/home/ana/.config/wixdrop".into(),
+            home: Some("/home/ana/".into()),
+            ..Facts::default()
+        };
+        let t = diagnostics_text(&facts, "queued /home/ana/Pictures/a.jpg");
+        assert!(t.contains("Settings folder: ~/.config/wixdrop\n"), "{t}");
+        assert!(
+            t.contains("queued ~/Pictures/a.jpg") && !t.contains("/home/ana"),
+            "{t}"
+        );
     }
 
     #[test]
