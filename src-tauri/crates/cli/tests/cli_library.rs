@@ -320,6 +320,20 @@ fn import_from_a_loopback_url_reaches_ready_and_a_404_fails_explained() {
         .collect();
     states.sort();
     assert_eq!(states, ["FAILED", "READY"]);
+    // The imported file is in History beside uploads, from its URL; the failed one is not.
+    let h = t.ok_json(&["history", "--json"]);
+    let ups = h["uploads"].as_array().unwrap();
+    assert_eq!(ups.len(), 1, "{h}");
+    assert_eq!(ups[0]["file_id"], fid);
+    assert_eq!(ups[0]["path"], good.as_str());
+    // A private import says how to share it, not a URL that answers 403.
+    let r = t.run(&["import", &good, "--private"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("private; share it with `wixdrop files link "),
+        "{r:?}"
+    );
 
     // A URL that is not http(s) is bad input before anything is sent.
     let r = t.run(&["import", "file:///etc/passwd"]);

@@ -280,6 +280,11 @@ fn private_uploads_are_private_on_the_site_and_say_so() {
     assert!(!plain.stdout.contains("private"), "{plain:?}");
     let again = t.run(&["upload", small.to_str().unwrap(), "--private", "--anyway"]);
     assert!(again.stdout.contains("  private"), "{again:?}");
+    assert!(
+        again.stdout.contains("share it with `wixdrop files link ")
+            && !again.stdout.contains("/_static/"),
+        "no URL that answers 403: {again:?}"
+    );
     // History says which are private, in JSON and CSV; the table offers the link command.
     let h = t.run(&["history", "--json"]);
     let private: Vec<bool> = h.json()["uploads"]

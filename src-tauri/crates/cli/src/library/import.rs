@@ -124,13 +124,15 @@ fn import(ctx: &Ctx, a: ImportArgs) -> Result<Exit, CliError> {
                 "file": file.as_ref().map(file_json), "error": error,
             }));
         } else if ok {
-            println!(
-                "imported  {} → {}",
-                j.display_name,
-                file.as_ref()
-                    .and_then(|f| f.url.clone())
-                    .unwrap_or_default()
-            );
+            // A private file's URL answers 403: say so and name the command that shares it.
+            let at = match &file {
+                Some(f) if f.private => {
+                    format!("private; share it with `wixdrop files link {}`", f.id)
+                }
+                Some(f) => f.url.clone().unwrap_or_default(),
+                None => String::new(),
+            };
+            println!("imported  {} → {at}", j.display_name);
         } else {
             eprintln!("failed    {}: {}", j.url, error.unwrap_or_default());
         }

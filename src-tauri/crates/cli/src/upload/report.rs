@@ -99,6 +99,13 @@ impl FileResult {
             l.push_str("  private");
         }
         match self.status {
+            // A private file's URL answers 403: name the command that makes a link instead.
+            "uploaded" if self.private => {
+                l.push_str(&format!(
+                    "  share it with `wixdrop files link {}`",
+                    self.file_id.as_deref().unwrap_or("FILE_ID")
+                ));
+            }
             "uploaded" => {
                 l.push_str("  ");
                 l.push_str(

@@ -326,6 +326,25 @@ pub async fn run_jobs(
         match wait_ready(site, &id, READY_TIMEOUT).await {
             Ok(f) if f.status == "READY" => {
                 store.set(j.id, ImportStage::Done, Some(&f), None)?;
+                // In History beside uploads.
+                let source = match (&j.source_site, &j.source_file_id) {
+                    (Some(site), Some(file)) => format!("{site}/{file}"),
+                    _ => j.url.clone(),
+                };
+                store
+                    .0
+                    .add_imported(&crate::upload::journal::ImportedEntry {
+                        source: &source,
+                        file_name: &f.display_name,
+                        size: f.size.unwrap_or(0),
+                        profile: &j.profile,
+                        site_id: &j.site_id,
+                        folder_id: &f.folder_id,
+                        file_id: &f.id,
+                        url: f.url.as_deref(),
+                        media_type: &f.media_type,
+                        private: f.private,
+                    })?;
                 j.stage = ImportStage::Done;
                 j.wix_url = f.url.clone();
             }

@@ -60,6 +60,24 @@ pub struct HistoryEntry {
     pub private: bool,
 }
 
+/// A file imported to a site, for [`Journal::add_imported`].
+pub(crate) struct ImportedEntry<'a> {
+    /// Where it came from: the URL Wix fetched (for a copy, the source file's link).
+    pub source: &'a str,
+    pub file_name: &'a str,
+    /// Bytes, as Wix reports them (0 when it does not say).
+    pub size: u64,
+    pub profile: &'a str,
+    pub site_id: &'a str,
+    /// The Wix folder ID it is in (`media-root` for Site Files).
+    pub folder_id: &'a str,
+    pub file_id: &'a str,
+    pub url: Option<&'a str>,
+    /// Wix's `mediaType` (`IMAGE`, `VIDEO`…).
+    pub media_type: &'a str,
+    pub private: bool,
+}
+
 /// Filters for [`Journal::history`] and [`Journal::history_page`]; all optional.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -353,6 +371,38 @@ impl Journal {
             .query_row("SELECT 1 FROM history WHERE site_id = ?1 AND folder_key = ?2 AND size = ?3 LIMIT 1", params![site_id, folder_key, size as i64], |_| Ok(()))
             .optional()?
             .is_some())
+    }
+
+    /// Records a file that came to a site by an import (a URL, or a copy from another site) in
+    /// History, beside uploads: `path` is where it came from, `sha256` is empty (Wix fetched the
+    /// bytes, Wixdrop never saw them, so it is never matched as a duplicate of an upload), and
+    /// the folder is the Wix folder ID it landed in.
+    pub(crate) fn add_imported(&self, e: &ImportedEntry<'_>) -> Result<(), JournalError> {
+        let mut c = self.conn();
+        let tx = c.transaction()?;
+        let site_name = super::names::site_name(&tx, e.site_id);
+        let folder_path = super::names::path_of(&tx, e.site_id, e.folder_id);
+        tx.execute(
+            "INSERT INTO history (job_id, path, file_name, size, sha256, profile, site_id, folder_key, folder_label, wix_file_id, url, mime_type, media_type, uploaded_at, site_name, folder_path, private)
+             VALUES (NULL, ?1, ?2, ?3, '', ?4, ?5, ?6, ?6, ?7, ?8, NULL, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                e.source,
+                e.file_name,
+                e.size as i64,
+                e.profile,
+                e.site_id,
+                e.folder_id,
+                e.file_id,
+                e.url,
+                e.media_type,
+                super::now_ms(),
+                site_name,
+                folder_path,
+                e.private as i64
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// The earlier upload of the same content to the same site and folder, if any.

@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
+pub(crate) use history::ImportedEntry;
 pub use history::{HistoryEntry, HistoryMonth, HistoryPage, HistoryQuery};
 pub use jobs::{JobRecord, NewJob, Protocol};
 pub use prepared::{ExportQuery, ExportRow};
