@@ -226,6 +226,11 @@ def test_folders_rename_with_f2_trash_from_their_menu_or_delete_and_come_back(li
     s.js("document.querySelector('[data-testid=lib-folder][data-name=Archive]').focus()")
     s.press(F2)
     s.wait('dialog[data-testid="folder-rename-dialog"][open]')
+    # The name is selected, so typing replaces it; an empty name cannot be saved.
+    sel = "const i = document.querySelector('[data-testid=folder-rename-dialog-input]');"
+    wait_for(lambda: s.js(sel + " return [i.selectionStart, i.selectionEnd]") == [0, len("Archive")], "the name selected")
+    s.type('[data-testid="folder-rename-dialog-input"]', " ")
+    assert s.js("return document.querySelector('[data-testid=folder-rename-dialog-ok]').disabled")
     s.type('[data-testid="folder-rename-dialog-input"]', "Old stuff")
     shot(s, artifacts / "library-folder-rename-800.png")
     s.click('[data-testid="folder-rename-dialog-ok"]')

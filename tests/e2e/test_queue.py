@@ -106,9 +106,11 @@ def test_pasted_links_are_imported_as_rows_of_the_queue(launch, emulator, app_en
     missing = f"{emulator.base_url}/_static/media/gone_0~mv2.png"
 
     # Copied from a browser or a spreadsheet: one a line. Ctrl+V anywhere on the Upload screen.
-    clipboard.own("UTF8_STRING", "\n".join([good[0], missing, good[1]]).encode())
+    # With a line that is no link and a repeat: both are said, nothing is dropped silently.
+    clipboard.own("UTF8_STRING", "\n".join([good[0], "hello world", f"{missing} {good[1]}", good[0]]).encode())
     s.press(CONTROL + "v")
-    s.wait_text('[data-testid="import-note"]', "Importing 3 links into Site Files")
+    s.wait_text('[data-testid="import-note"]', "Sent 3 links to Wix to import into Site Files")
+    s.wait_text('[data-testid="import-note"]', "Left out 1 line with no web link: “hello world”. 1 repeated link was imported once.")
     wait_for(lambda: sorted(r["stage"] for r in import_rows(s)) == ["done", "done", "failed"], "the imports finished")
     rows = import_rows(s)
     failed = next(r for r in rows if r["stage"] == "failed")

@@ -20,7 +20,7 @@ use wixdrop_core::library::api::{
     self, bulk_files, download_link, update_file, BulkAction, FileChange, ItemResult,
 };
 use wixdrop_core::library::copy::{enqueue_copies, CopyTarget};
-use wixdrop_core::library::import::{check_url, urls_in_text, ImportRequest};
+use wixdrop_core::library::import::{check_url, links_in_text, ImportRequest, ImportStarted};
 use wixdrop_core::library::jobs::{run_jobs, ImportJob, ImportJournal, NewImport};
 use wixdrop_core::library::thumbs::{ThumbCache, DEFAULT_BUDGET};
 use wixdrop_core::library::{paths, LibraryError, LibraryFile, ListFilter, Site};
@@ -418,8 +418,9 @@ pub async fn library_import(
     text: String,
     folder_id: Option<String>,
     private: bool,
-) -> Result<Vec<i64>, IpcError> {
-    let mut urls = urls_in_text(&text);
+) -> Result<ImportStarted, IpcError> {
+    let pasted = links_in_text(&text);
+    let mut urls = pasted.urls;
     if urls.is_empty() {
         // One bare URL with no line structure, or an error that names it.
         urls.push(check_url(&text)?);
@@ -447,7 +448,11 @@ pub async fn library_import(
         );
     }
     spawn_jobs(&state, profile, site_id, ids.clone());
-    Ok(ids)
+    Ok(ImportStarted {
+        ids,
+        left_out: pasted.left_out,
+        repeats: pasted.repeats,
+    })
 }
 
 /// Copy files to another site (same or another profile), into `path` or each file's own

@@ -34,6 +34,7 @@ import type { LibraryQuery } from '../lib/bindings/LibraryQuery'
 import type { LibraryAction } from '../lib/bindings/LibraryAction'
 import type { ItemResult } from '../lib/bindings/ItemResult'
 import type { ImportJob } from '../lib/bindings/ImportJob'
+import type { ImportStarted } from '../lib/bindings/ImportStarted'
 import type { CopyStart } from '../lib/bindings/CopyStart'
 export type { LibraryPage, LibraryItem, LibraryQuery, LibraryAction, ItemResult, ImportJob, CopyStart }
 import type { PreflightReport } from '../lib/bindings/PreflightReport'
@@ -165,7 +166,7 @@ export const ipc = {
     call<string>('library_link', { profile, siteId, fileId, minutes }),
   /** Import URLs (text: one a line or a CSV column) as background jobs; their ids. */
   libraryImport: (profile: string, siteId: string, text: string, folderId: string | null, isPrivate: boolean) =>
-    call<number[]>('library_import', { profile, siteId, text, folderId, private: isPrivate }),
+    call<ImportStarted>('library_import', { profile, siteId, text, folderId, private: isPrivate }),
   /** Copy files to another site (jobs in the background). */
   libraryCopy: (profile: string, siteId: string, fileIds: string[], toProfile: string, toSiteId: string, path: string | null) =>
     call<CopyStart[]>('library_copy', { profile, siteId, fileIds, toProfile, toSiteId, path }),

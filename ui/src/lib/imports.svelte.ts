@@ -11,7 +11,20 @@
 // The pure parts (`importCounts`, `importLine`, `visibleJobs`) are what Vitest tests.
 import { ipc, type ImportJob } from '../ipc'
 import type { ImportStage } from './bindings/ImportStage'
+import type { ImportStarted } from './bindings/ImportStarted'
 import { uploads } from './uploads.svelte'
+
+/** What of pasted text was not imported, as a sentence to add to a notice ("" when nothing). */
+export function leftOutText(r: Pick<ImportStarted, 'left_out' | 'repeats'>): string {
+  const parts: string[] = []
+  const n = r.left_out.length
+  if (n) {
+    const shown = r.left_out.slice(0, 3).map((l) => `“${l.length > 60 ? l.slice(0, 59) + '…' : l}”`).join(', ')
+    parts.push(`Left out ${n} line${n === 1 ? '' : 's'} with no web link: ${shown}${n > 3 ? ` and ${n - 3} more` : ''}.`)
+  }
+  if (r.repeats) parts.push(`${r.repeats} repeated link${r.repeats === 1 ? ' was' : 's were'} imported once.`)
+  return parts.join(' ')
+}
 
 export const importFinal = (s: ImportStage) => s === 'done' || s === 'failed'
 
@@ -90,13 +103,14 @@ class ImportsStore {
     if (this.jobs.some((j) => !importFinal(j.stage))) this.timer = setTimeout(() => void this.poll(), 1000)
   }
 
-  /** Import the links in `text` (one a line, or a CSV column) into a site's folder; how many
-   *  jobs started. Bad text (no link in it) throws the core's plain-words error. */
-  async importText(profile: string, siteId: string, text: string, folderId: string | null, isPrivate: boolean): Promise<number> {
+  /** Import the links in `text` (one a line, or a CSV column) into a site's folder: the jobs
+   *  started and what of the text was left out. Bad text (no link in it) throws the core's
+   *  plain-words error. */
+  async importText(profile: string, siteId: string, text: string, folderId: string | null, isPrivate: boolean): Promise<ImportStarted> {
     if (this.first) await this.poll()
-    const ids = await ipc.libraryImport(profile, siteId, text, folderId, isPrivate)
+    const started = await ipc.libraryImport(profile, siteId, text, folderId, isPrivate)
     await this.poll()
-    return ids.length
+    return started
   }
 
   /** Links pasted or dropped on the Upload screen: imported into its site and folder (private
@@ -111,8 +125,13 @@ class ImportsStore {
     }
     try {
       const folder = t.folder?.kind === 'folder_id' ? t.folder.value : null
-      const n = await this.importText(t.profile, t.siteId, text, folder, uploads.isPrivate)
-      this.note = `Importing ${n} link${n === 1 ? '' : 's'} into ${t.folderName}${uploads.isPrivate ? ' as private files' : ''}: Wix fetches ${n === 1 ? 'it' : 'them'} itself.`
+      const started = await this.importText(t.profile, t.siteId, text, folder, uploads.isPrivate)
+      const n = started.ids.length
+      this.note = [
+        // True while they run and after: their rows below say how each went.
+        `Sent ${n} link${n === 1 ? '' : 's'} to Wix to import into ${t.folderName}${uploads.isPrivate ? ' as private files' : ''}; Wix fetches ${n === 1 ? 'it' : 'them'} itself.`,
+        leftOutText(started),
+      ].filter(Boolean).join(' ')
     } catch (e) {
       uploads.error = (e as { message?: string }).message ?? String(e)
     }

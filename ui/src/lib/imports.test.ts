@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ImportJob } from '../ipc'
-import { importCounts, importFilterCount, importLine, visibleJobs } from './imports.svelte'
+import { importCounts, importFilterCount, importLine, leftOutText, visibleJobs } from './imports.svelte'
 
 const job = (id: number, stage: ImportJob['stage']): ImportJob => ({
   id, kind: 'import', profile: 'Studio', site_id: 's1', url: `https://x.test/${id}.png`, display_name: `${id}.png`,
@@ -21,5 +21,14 @@ describe('imports in the queue', () => {
     const all = [job(5, 'done'), job(4, 'queued'), job(3, 'failed'), job(2, 'done')]
     const hidden = new Set([2, 3, 4])
     expect(visibleJobs(all, hidden).map((j) => j.id)).toEqual([4, 5])
+  })
+})
+
+describe('what pasted text left out', () => {
+  it('is said, with the first lines quoted', () => {
+    expect(leftOutText({ left_out: [], repeats: 0 })).toBe('')
+    expect(leftOutText({ left_out: ['hello world'], repeats: 0 })).toBe('Left out 1 line with no web link: “hello world”.')
+    const t = leftOutText({ left_out: ['a', 'b', 'c', 'ftp://x/' + 'y'.repeat(80)], repeats: 2 })
+    expect(t).toBe('Left out 4 lines with no web link: “a”, “b”, “c” and 1 more. 2 repeated links were imported once.')
   })
 })

@@ -19,7 +19,7 @@ export async function dropUrls(urls: string[]): Promise<void> {
   }
   const folder = onLibrary && !library.trash && library.folderId !== ROOT ? library.folderId : null
   try {
-    const ids = await ipc.libraryImport(profile, siteId, urls.join('\n'), folder, false)
+    const { ids } = await ipc.libraryImport(profile, siteId, urls.join('\n'), folder, false)
     if (!library.ready) library.setTarget(profile, siteId)
     library.jobsTick++
     library.notice = { text: `Importing ${ids.length} link${ids.length === 1 ? '' : 's'}: Wix fetches them (see Imports and copies).` }

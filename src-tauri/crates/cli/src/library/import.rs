@@ -9,7 +9,7 @@ use std::io::Read;
 use clap::Args;
 use serde_json::json;
 use wixdrop_core::library::api::get_file;
-use wixdrop_core::library::import::{check_url, urls_in_text, ImportRequest};
+use wixdrop_core::library::import::{check_url, links_in_text, ImportRequest};
 use wixdrop_core::library::jobs::{run_jobs, ImportJob, ImportJournal, ImportStage, NewImport};
 
 use super::files::FolderArgs;
@@ -54,7 +54,19 @@ fn import(ctx: &Ctx, a: ImportArgs) -> Result<Exit, CliError> {
             std::fs::File::open(src).and_then(|mut f| f.read_to_string(&mut text).map(|_| ()))
         };
         read.map_err(|e| CliError::usage("not_found", format!("{src}: {e}")))?;
-        urls.extend(urls_in_text(&text));
+        let pasted = links_in_text(&text);
+        // Nothing left out goes unsaid (the batch goes on without those lines).
+        if !pasted.left_out.is_empty() {
+            eprintln!(
+                "{src}: left out {} line{} with no http(s) link:",
+                pasted.left_out.len(),
+                if pasted.left_out.len() == 1 { "" } else { "s" }
+            );
+            for l in &pasted.left_out {
+                eprintln!("  {l}");
+            }
+        }
+        urls.extend(pasted.urls);
     }
     if urls.is_empty() && !a.resume {
         return Err(CliError::usage(

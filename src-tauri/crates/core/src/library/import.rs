@@ -81,24 +81,64 @@ pub fn check_url(raw: &str) -> LibraryResult<String> {
     }
 }
 
-/// The URLs in pasted text: one a line, or a CSV whose cells include URLs (each cell that
-/// starts with http(s):// counts). Blank lines and other cells are skipped; order is kept and
-/// repeats dropped.
-pub fn urls_in_text(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// The links in pasted text, and what was left out of it (so that nothing goes unsaid).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct PastedLinks {
+    /// The http(s) URLs, in the order pasted, each once.
+    pub urls: Vec<String>,
+    /// Non-blank lines with no web link in them (a CSV header, a note, an `ftp://` address), as
+    /// pasted, each cut to 200 characters.
+    pub left_out: Vec<String>,
+    /// How many links were pasted again after their first time (each is imported once).
+    pub repeats: u32,
+}
+
+/// The URLs in pasted text: one a line, several on a line (separated by spaces, commas,
+/// semicolons or tabs), or a CSV whose cells include URLs (each cell that is an http(s) URL
+/// counts; quotes are taken off). Blank lines are skipped; order is kept and repeats dropped;
+/// lines without a link are listed in [`PastedLinks::left_out`].
+pub fn links_in_text(text: &str) -> PastedLinks {
+    let mut out = PastedLinks::default();
     for line in text.lines() {
-        for cell in line.split([',', ';', '\t']) {
+        let mut found = false;
+        for cell in line.split([',', ';', '\t', ' ']) {
             let c = cell.trim().trim_matches('"').trim();
             let lower = c.to_ascii_lowercase();
             if (lower.starts_with("http://") || lower.starts_with("https://"))
                 && check_url(c).is_ok()
-                && !out.iter().any(|u| u == c)
             {
-                out.push(c.to_owned());
+                found = true;
+                if out.urls.iter().any(|u| u == c) {
+                    out.repeats += 1;
+                } else {
+                    out.urls.push(c.to_owned());
+                }
             }
+        }
+        if !found && !line.trim().is_empty() {
+            out.left_out.push(line.trim().chars().take(200).collect());
         }
     }
     out
+}
+
+/// The URLs of [`links_in_text`].
+pub fn urls_in_text(text: &str) -> Vec<String> {
+    links_in_text(text).urls
+}
+
+/// What an import of pasted text started: the jobs, and what of the text was not imported.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(export)]
+pub struct ImportStarted {
+    /// The journal ids of the import jobs (one per link).
+    #[ts(type = "number[]")]
+    pub ids: Vec<i64>,
+    /// See [`PastedLinks::left_out`].
+    pub left_out: Vec<String>,
+    /// See [`PastedLinks::repeats`].
+    pub repeats: u32,
 }
 
 /// Imports are not idempotent: the HTTP layer must not send one again by itself (a retried
@@ -289,6 +329,19 @@ pub fn name_from_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_is_not_a_link_is_said_and_links_on_one_line_are_split() {
+        let text = "name,url\nhttps://a.example/1.jpg https://a.example/2.jpg\n\nhello world\nftp://x/y\n https://a.example/1.jpg \n";
+        let got = links_in_text(text);
+        assert_eq!(
+            got.urls,
+            vec!["https://a.example/1.jpg", "https://a.example/2.jpg"]
+        );
+        assert_eq!(got.left_out, vec!["name,url", "hello world", "ftp://x/y"]);
+        assert_eq!(got.repeats, 1);
+        assert_eq!(links_in_text(&"x".repeat(500)).left_out[0].len(), 200);
+    }
 
     #[test]
     fn urls_from_lines_and_csv() {
