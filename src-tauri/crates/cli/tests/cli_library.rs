@@ -283,6 +283,13 @@ fn rename_move_label_and_a_download_link_for_a_private_file() {
         t.ok_json(&["folders", "ls", "--trash", "--json"])["folders"][0]["displayName"],
         "Identity"
     );
+    // ...and back from the trash by its name, where it was.
+    let r = t.ok_json(&["folders", "restore", "Identity", "--json"]);
+    assert_eq!(r["results"][0]["ok"], true, "{r}");
+    let ls = t.ok_json(&["folders", "ls", "--json"]);
+    assert_eq!(ls["folders"][0]["displayName"], "Identity", "{ls}");
+    let r = t.run(&["folders", "restore", "no-such-folder"]);
+    assert_eq!(r.code, 1, "one failed, said: {r:?}");
 }
 
 #[test]

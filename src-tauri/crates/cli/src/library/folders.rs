@@ -1,5 +1,5 @@
-//! `wixdrop folders …`: list, create (a whole path), rename and trash/delete Media Manager
-//! folders. `FOLDER` is a folder ID or a path like `/events/2024`.
+//! `wixdrop folders …`: list, create (a whole path), rename, trash/delete and restore Media
+//! Manager folders. `FOLDER` is a folder ID or a path like `/events/2024`.
 
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -27,6 +27,20 @@ pub enum FoldersCmd {
     ///
     /// --json: {"results": [{"folder", "ok", "error"}], "permanent"}
     Rm(FolderRmArgs),
+    /// Bring trashed folders (and what is in them) back where they were
+    ///
+    /// FOLDER is a folder ID (see `wixdrop folders ls --trash`) or the name of a folder in the
+    /// trash. --json: {"results": [{"folder", "ok", "error"}], "permanent": false}
+    Restore(FolderRestoreArgs),
+}
+
+#[derive(Args)]
+pub struct FolderRestoreArgs {
+    /// Folder IDs, or names of folders in the trash
+    #[arg(required = true)]
+    pub folders: Vec<String>,
+    #[command(flatten)]
+    pub site: SiteArgs,
 }
 
 #[derive(Args)]
@@ -52,6 +66,7 @@ pub struct MkArgs {
 pub struct FolderRenameArgs {
     /// A folder ID or /path
     pub folder: String,
+    /// Its new name
     pub name: String,
     #[command(flatten)]
     pub site: SiteArgs,
@@ -146,47 +161,81 @@ fn folders(ctx: &Ctx, cmd: FoldersCmd) -> Result<Exit, CliError> {
             {
                 return Err(CliError::failed("declined", "Nothing was deleted."));
             }
-            let c = connect(ctx, &a.site)?;
-            let site = c.site();
             let action = if a.permanent {
                 BulkAction::DeleteForGood
             } else {
                 BulkAction::Trash
             };
-            let results = run(async {
-                let mut out = Vec::new();
-                for raw in &a.folders {
-                    let r = match folder_ref(&site, raw).await {
-                        Ok(id) => bulk_folders(&site, &[id], action).await,
-                        Err(e) => Err(e),
-                    };
-                    match r {
-                        Err(e @ LibraryError::Permission { .. }) => return Err(e),
-                        r => out.push((raw.clone(), r)),
-                    }
-                }
-                Ok(out)
-            })?;
-            let failed = results.iter().filter(|(_, r)| r.is_err()).count();
-            if ctx.json {
-                let list: Vec<_> = results
-                    .iter()
-                    .map(|(f, r)| match r {
-                        Ok(()) => json!({"folder": f, "ok": true, "error": null}),
-                        Err(e) => json!({"folder": f, "ok": false, "error": e.to_string(), "error_kind": e.kind()}),
-                    })
-                    .collect();
-                output::json(&json!({ "results": list, "permanent": a.permanent }));
-            } else {
-                for (f, r) in &results {
-                    match r {
-                        Ok(()) if a.permanent => println!("deleted   {f}"),
-                        Ok(()) => println!("trashed   {f}"),
-                        Err(e) => eprintln!("failed    {f}: {e}"),
-                    }
-                }
+            bulk(ctx, &a.site, &a.folders, action)
+        }
+        FoldersCmd::Restore(a) => bulk(ctx, &a.site, &a.folders, BulkAction::Restore),
+    }
+}
+
+/// A folder in the trash given by its ID or its name.
+async fn trashed_ref(site: &Site<'_>, raw: &str) -> Result<String, LibraryError> {
+    let raw = raw.trim();
+    let trashed = all_folders(site, TRASH_ROOT).await?;
+    let named: Vec<_> = trashed.iter().filter(|f| f.display_name == raw).collect();
+    match named.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => Ok(raw.to_owned()), // an ID (Wix says if it is not in the trash)
+        _ => Err(LibraryError::BadInput(format!(
+            "{} folders named \"{raw}\" are in the trash; give the ID of the one to restore (wixdrop folders ls --trash).",
+            named.len()
+        ))),
+    }
+}
+
+/// Trash, delete or restore folders one by one, so one bad folder does not stop the rest.
+fn bulk(
+    ctx: &Ctx,
+    where_: &SiteArgs,
+    raws: &[String],
+    action: BulkAction,
+) -> Result<Exit, CliError> {
+    let c = connect(ctx, where_)?;
+    let site = c.site();
+    let results = run(async {
+        let mut out = Vec::new();
+        for raw in raws {
+            let id = match action {
+                BulkAction::Restore => trashed_ref(&site, raw).await,
+                _ => folder_ref(&site, raw).await,
+            };
+            let r = match id {
+                Ok(id) => bulk_folders(&site, &[id], action).await,
+                Err(e) => Err(e),
+            };
+            match r {
+                Err(e @ LibraryError::Permission { .. }) => return Err(e),
+                r => out.push((raw.clone(), r)),
             }
-            Ok(batch_exit(failed))
+        }
+        Ok(out)
+    })?;
+    let failed = results.iter().filter(|(_, r)| r.is_err()).count();
+    if ctx.json {
+        let list: Vec<_> = results
+            .iter()
+            .map(|(f, r)| match r {
+                Ok(()) => json!({"folder": f, "ok": true, "error": null}),
+                Err(e) => json!({"folder": f, "ok": false, "error": e.to_string(), "error_kind": e.kind()}),
+            })
+            .collect();
+        output::json(&json!({
+            "results": list,
+            "permanent": action == BulkAction::DeleteForGood
+        }));
+    } else {
+        for (f, r) in &results {
+            match (r, action) {
+                (Ok(()), BulkAction::DeleteForGood) => println!("deleted   {f}"),
+                (Ok(()), BulkAction::Restore) => println!("restored  {f}"),
+                (Ok(()), _) => println!("trashed   {f}"),
+                (Err(e), _) => eprintln!("failed    {f}: {e}"),
+            }
         }
     }
+    Ok(batch_exit(failed))
 }
