@@ -19,6 +19,15 @@ and measures:
     xdg-dbus-proxy…); PSS splits shared pages between the processes that map them, so the sum
     does not count shared libraries twice.
 BENCH_RUNS (5) runs; each figure's median is printed beside the target.
+
+The GL shader cache. Without a GPU, WebKit composites through Mesa's software renderer (llvmpipe),
+which compiles every shader the page needs with LLVM the first time and keeps it in its on-disk
+shader cache (MESA_SHADER_CACHE_DIR, by default under ~/.cache/mesa_shader_cache). The first launch
+on a machine pays for those compiles (seconds, here); every later launch reads them from the cache,
+as a GPU driver's cache does. So each app (Wixdrop and the bare window) gets its own shader cache for
+the session: one launch with it empty, printed apart as the first launch, then BENCH_RUNS launches
+with it filled, whose medians are the figures compared with the targets. Everything else (home,
+XDG dirs, WebKit's own caches) is fresh in every run.
 """
 
 import ctypes
@@ -295,10 +304,12 @@ def stop(pids):
 
 
 # --- one run -----------------------------------------------------------------------------------
-def run_once(binary, workdir, log, shot_path, title=TITLE):
+def run_once(binary, workdir, log, shot_path, title=TITLE, shader_cache=None):
     home = tempfile.mkdtemp(dir=workdir)
     env = dict(os.environ, WIXDROP_HOME=f"{home}/wixdrop", XDG_CONFIG_HOME=f"{home}/config",
                XDG_DATA_HOME=f"{home}/data", XDG_CACHE_HOME=f"{home}/cache", **APP_ENV)
+    if shader_cache:
+        env["MESA_SHADER_CACHE_DIR"] = shader_cache
     r = {}
     t0 = time.monotonic()
     proc = subprocess.Popen([binary], env=env, stdout=log, stderr=log)
@@ -362,7 +373,22 @@ def run_once(binary, workdir, log, shot_path, title=TITLE):
         shutil.rmtree(home, ignore_errors=True)
 
 
-def compare_with_bare(runs, work, out_dir, log_path):
+def first_launch(binary, work, log, shot_path, cache, title=TITLE):
+    """One launch with an empty shader cache (filling `cache`): the machine's first launch."""
+    shutil.rmtree(cache, ignore_errors=True)
+    os.makedirs(cache)
+    try:
+        r = run_once(binary, work, log, shot_path, title=title, shader_cache=cache)
+    except RuntimeError as e:
+        print(f"  first launch (empty shader cache): FAILED: {e}", flush=True)
+        return None
+    print(f"  first launch (empty shader cache, not in the medians): window {r['window']:.2f} s, "
+          f"first paint {r['paint']:.2f} s, CPU to first paint {r['paint_cpu']:.2f} s, "
+          f"idle PSS {r['pss_kib'] * 1024 / MB:.0f} MB", flush=True)
+    return r
+
+
+def compare_with_bare(runs, work, out_dir, log_path, first=None):
     """The same measurements of a bare Tauri 2 window (BENCH_BARE: one static page, same tauri and
     WebKitGTK, same release profile), in the same session, and Wixdrop's figures as ratios to it:
     what Wixdrop adds on top of the platform. True if it could be measured (or was not asked for)."""
@@ -372,10 +398,13 @@ def compare_with_bare(runs, work, out_dir, log_path):
     print()
     print(f"Bare Tauri 2 window (one static page, same tauri, same WebKitGTK, same release profile): {bare}")
     bare_runs = []
+    cache = f"{work}/shader-cache-bare"
     with open(log_path, "ab") as log:
+        bare_first = first_launch(bare, work, log, f"{out_dir}/bare-first-paint-first-launch.png", cache, title=b"Bare window")
         for i in range(RUNS):
             try:
-                r = run_once(bare, work, log, f"{out_dir}/bare-first-paint-run{i + 1}.png", title=b"Bare window")
+                r = run_once(bare, work, log, f"{out_dir}/bare-first-paint-run{i + 1}.png", title=b"Bare window",
+                             shader_cache=cache)
             except RuntimeError as e:
                 print(f"  bare run {i + 1}: FAILED: {e}", flush=True)
                 continue
@@ -399,8 +428,14 @@ def compare_with_bare(runs, work, out_dir, log_path):
     print(f"{'CPU to first paint (s)':<{w}}{cw:>10.2f}{cb:>10.2f}   {cw / cb:>5.2f}×")
     mw, mb = med(runs, "pss_kib") * 1024 / MB, med(bare_runs, "pss_kib") * 1024 / MB
     print(f"{'idle memory, PSS (MB)':<{w}}{mw:>10.1f}{mb:>10.1f}   {mw - mb:>+6.1f} MB             ≤ +60 MB")
+    if first and bare_first:
+        fw, fb = first["paint"], bare_first["paint"]
+        print(f"{'first launch, empty cache':<{w}}{fw:>10.2f}{fb:>10.2f}   {fw / fb:>5.2f}×   (first paint, s; once per machine)")
+        fcw, fcb = first["paint_cpu"], bare_first["paint_cpu"]
+        print(f"{'  its CPU to first paint':<{w}}{fcw:>10.2f}{fcb:>10.2f}   {fcw / fcb:>5.2f}×")
     print("Both measured the same way, one after the other in this session (Wixdrop with its tray, single-instance,")
-    print("window-state, log, autostart and clipboard plugins in).")
+    print("window-state, log, autostart and clipboard plugins in); medians of the launches with a filled GL")
+    print("shader cache, the first launch (empty cache: llvmpipe compiles every shader) on its own line.")
     return len(bare_runs) == RUNS
 
 
@@ -427,14 +462,17 @@ def main():
         print("  tray host: " + ("a StatusNotifierWatcher runs (tests/e2e/sni_host.py): Wixdrop's tray icon is shown and counted"
                                  if os.environ.get("BENCH_TRAY_HOST") else
                                  "NONE (no target/pyenv with jeepney: scripts/setup.sh --test): Wixdrop runs without its tray"))
-        print(f"  {RUNS} runs, each a first launch (fresh WIXDROP_HOME and XDG dirs) of the binary unpacked from the .deb"
+        print(f"  1 launch with an empty GL shader cache, then {RUNS} runs with it filled, each otherwise a first launch"
+              " (fresh WIXDROP_HOME and XDG dirs) of the binary unpacked from the .deb"
               + (f"; app environment: {os.environ['BENCH_APP_ENV']}" if APP_ENV else ""))
         print()
         runs = []
+        cache = f"{work}/shader-cache-wixdrop"
         with open(log_path, "ab") as log:
+            first = first_launch(binary, work, log, f"{out_dir}/first-paint-first-launch.png", cache)
             for i in range(RUNS):
                 try:
-                    r = run_once(binary, work, log, f"{out_dir}/first-paint-run{i + 1}.png")
+                    r = run_once(binary, work, log, f"{out_dir}/first-paint-run{i + 1}.png", shader_cache=cache)
                 except RuntimeError as e:
                     print(f"  run {i + 1}: FAILED: {e} (app output: {log_path})", flush=True)
                     continue
@@ -491,7 +529,7 @@ def main():
               + ", ".join(f"{n} {k * 1024 / MB:.1f}" for n, k in last["pss_kinds"].items()))
         if out_dir != work:
             print(f"Window captures per run: {out_dir}/first-paint-runN.png, screen-done-runN.png, idle-runN.png")
-        bare_ok = compare_with_bare(runs, work, out_dir, log_path)
+        bare_ok = compare_with_bare(runs, work, out_dir, log_path, first)
         return 0 if len(runs) == RUNS and bare_ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
