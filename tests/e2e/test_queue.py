@@ -127,6 +127,8 @@ def test_pasted_links_are_imported_as_rows_of_the_queue(launch, emulator, app_en
     wait_stages(s, {"done"}, 1)
     s.wait_text('[data-testid="queue-line"]', "4 of 4 finished")
     s.wait_text('[data-testid="queue-line"]', "2 of 3 links imported, 1 failed")
+    # The headline tells both, the failed import included (not "1 file uploaded").
+    s.wait_text('[data-testid="queue-headline"]', "All done — 1 uploaded, 2 imported, 1 failed")
     shot(s, artifacts / "queue-imports-1280.png")
     check(s, "upload queue with import rows")
     s.set_window_rect(800, 600)
