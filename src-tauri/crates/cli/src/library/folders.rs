@@ -5,6 +5,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 use wixdrop_core::library::api::{all_folders, bulk_folders, update_folder, BulkAction, Site};
 use wixdrop_core::library::{paths, LibraryError, TRASH_ROOT};
+use wixdrop_core::wix::media::Folder;
 
 use super::files::FolderArgs;
 use super::{batch_exit, confirm_permanent, connect, run, SiteArgs};
@@ -172,10 +173,9 @@ fn folders(ctx: &Ctx, cmd: FoldersCmd) -> Result<Exit, CliError> {
     }
 }
 
-/// A folder in the trash given by its ID or its name.
-async fn trashed_ref(site: &Site<'_>, raw: &str) -> Result<String, LibraryError> {
+/// A folder in the trash given by its ID or its name (`trashed`: the trash's folders).
+fn trashed_ref(trashed: &[Folder], raw: &str) -> Result<String, LibraryError> {
     let raw = raw.trim();
-    let trashed = all_folders(site, TRASH_ROOT).await?;
     let named: Vec<_> = trashed.iter().filter(|f| f.display_name == raw).collect();
     match named.as_slice() {
         [one] => Ok(one.id.clone()),
@@ -197,10 +197,15 @@ fn bulk(
     let c = connect(ctx, where_)?;
     let site = c.site();
     let results = run(async {
+        // Names to restore are looked up in the trash, listed once for all of them.
+        let trashed = match action {
+            BulkAction::Restore => all_folders(&site, TRASH_ROOT).await?,
+            _ => Vec::new(),
+        };
         let mut out = Vec::new();
         for raw in raws {
             let id = match action {
-                BulkAction::Restore => trashed_ref(&site, raw).await,
+                BulkAction::Restore => trashed_ref(&trashed, raw),
                 _ => folder_ref(&site, raw).await,
             };
             let r = match id {
