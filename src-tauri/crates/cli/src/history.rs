@@ -40,65 +40,35 @@ pub struct HistoryArgs {
     pub csv: bool,
 }
 
-/// One upload as `history --json` prints it: the journal's fields plus the export's (the same
-/// names as the CSV's columns).
+/// One upload as `history --json` prints it: the journal's names for a few fields (`path`,
+/// `file_name`, `size`, `url`, with `profile` and `mime_type`) beside the export's record (the
+/// same names as the CSV's columns, see [`export::Record`]).
 #[derive(Serialize)]
 pub struct UploadView {
     pub path: String,
     pub file_name: String,
     /// Bytes of the original file.
     pub size: u64,
-    /// SHA-256 of the original file.
-    pub sha256: String,
     pub profile: String,
-    pub site_id: String,
-    /// The destination as chosen, e.g. `media-root/holiday/day1`.
-    pub folder: String,
-    pub file_id: String,
+    /// The static URL; a private file's answers 403 (`wixdrop files link FILE_ID` shares it).
     pub url: Option<String>,
     pub mime_type: Option<String>,
-    /// RFC 3339, UTC.
-    pub uploaded_at: String,
-    pub local_path: String,
-    pub display_name: String,
-    pub static_url: Option<String>,
-    pub wix_uri: String,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub bytes_sent: u64,
-    pub original_bytes: u64,
-    /// `none`, `removed`, `kept`, `unknown`; null when not recorded.
-    pub location: Option<String>,
-    /// A private file: `url` answers 403; `wixdrop files link FILE` makes a temporary link.
-    pub private: bool,
+    #[serde(flatten)]
+    pub record: export::Record,
 }
 
 impl UploadView {
     fn of(r: ExportRow) -> UploadView {
         let (profile, mime_type) = (r.profile.clone(), r.mime_type.clone());
-        let e = export::Record::from(r);
+        let record = export::Record::from(r);
         UploadView {
-            path: e.local_path.clone(),
-            file_name: e.display_name.clone(),
-            size: e.original_bytes,
-            sha256: e.sha256,
+            path: record.local_path.clone(),
+            file_name: record.display_name.clone(),
+            size: record.original_bytes,
             profile,
-            site_id: e.site_id,
-            folder: e.folder,
-            file_id: e.file_id,
-            url: e.static_url.clone(),
+            url: record.static_url.clone(),
             mime_type,
-            uploaded_at: e.uploaded_at,
-            local_path: e.local_path,
-            display_name: e.display_name,
-            static_url: e.static_url,
-            wix_uri: e.wix_uri,
-            width: e.width,
-            height: e.height,
-            bytes_sent: e.bytes_sent,
-            original_bytes: e.original_bytes,
-            location: e.location,
-            private: e.private,
+            record,
         }
     }
 }
@@ -182,17 +152,18 @@ fn history(ctx: &Ctx, args: HistoryArgs) -> Result<Exit, CliError> {
         for v in &views {
             t.row(
                 vec![
-                    v.uploaded_at
+                    v.record
+                        .uploaded_at
                         .get(..16)
-                        .unwrap_or(&v.uploaded_at)
+                        .unwrap_or(&v.record.uploaded_at)
                         .replace('T', " "),
                     human_bytes(v.size),
-                    human_bytes(v.bytes_sent),
+                    human_bytes(v.record.bytes_sent),
                     v.path.clone(),
-                    v.site_id.clone(),
-                    v.folder.clone(),
-                    v.file_id.clone(),
-                    if v.private {
+                    v.record.site_id.clone(),
+                    v.record.folder.clone(),
+                    v.record.file_id.clone(),
+                    if v.record.private {
                         "private (wixdrop files link)".into()
                     } else {
                         v.url.clone().unwrap_or_else(|| "-".into())
