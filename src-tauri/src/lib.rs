@@ -15,6 +15,7 @@ pub use state::{AppState, Session};
 /// Build and run the app. Fails loudly (with a dialog-free message on stderr) only if the
 /// webview itself cannot start; everything else degrades with a message in the window.
 pub fn run() {
+    let painting = desktop::choose_painting();
     let paths = wixdrop_core::config::Paths::from_env().unwrap_or_else(|e| {
         eprintln!("Wixdrop cannot start: {e}");
         std::process::exit(1);
@@ -36,7 +37,11 @@ pub fn run() {
                 std::process::exit(1);
             });
             app.manage(state);
-            desktop::setup(app.handle(), desktop::logs::resolve(app.handle(), &paths));
+            desktop::setup(
+                app.handle(),
+                desktop::logs::resolve(app.handle(), &paths),
+                painting.clone(),
+            );
             app.state::<AppState>().attach(app.handle());
             // Test builds only: let the main window call the drop simulator, the tray's Quit
             // (Xvfb has no tray host) and a user's close of the window.

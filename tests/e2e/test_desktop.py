@@ -329,8 +329,39 @@ def test_no_secret_in_any_log_file_after_a_journey(launch, home, emulator, app_e
         for p in pieces:
             assert p not in body, f"a piece of the key is in the {where}"
     assert "IST." + "eyJ" not in text
+    # Where the window paints: on the CPU on a machine with no GPU (no render node, as under
+    # Xvfb here), said in the diagnostics and the log, and really given to WebKit's web process.
+    gpu = has_render_node()
+    said = "Painting: on the GPU" if gpu else "Painting: on the CPU (no GPU: no render node in /dev/dri)"
+    assert said in diag, diag[:800]
+    assert ("the window paints on the GPU" if gpu else "the window paints on the CPU") in text
+    envs = web_process_environments(home)
+    assert envs, "the app's WebKit web process was found"
+    for env in envs:
+        assert (env.get("WEBKIT_SKIA_ENABLE_CPU_RENDERING") == "1") == (not gpu), env.get("WEBKIT_SKIA_ENABLE_CPU_RENDERING")
     (artifacts / "desktop-journey.log").write_text(text)
     (artifacts / "desktop-diagnostics.txt").write_text(diag)
+
+
+def has_render_node() -> bool:
+    """A DRM render node (/dev/dri/renderD*): a GPU this machine's processes can render on."""
+    return any(p.name.startswith("renderD") for p in Path("/dev/dri").glob("*")) if Path("/dev/dri").is_dir() else False
+
+
+def web_process_environments(home: Path) -> list[dict[str, str]]:
+    """The environments of the WebKit web processes of the app whose WIXDROP_HOME is `home`
+    (a web process inherits the app's environment)."""
+    out = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if not proc.name.isdigit() or (proc / "comm").read_text().strip() != "WebKitWebProces":
+                continue
+            env = dict(kv.split("=", 1) for kv in (proc / "environ").read_text(errors="replace").split("\0") if "=" in kv)
+        except OSError:
+            continue
+        if env.get("WIXDROP_HOME") == str(home):
+            out.append(env)
+    return out
 
 
 SCREENS = ["upload", "keys", "history", "guide", "settings"]

@@ -187,6 +187,7 @@ pub fn copy_diagnostics(app: AppHandle, state: State<'_, AppState>) -> Result<St
         api_base: s.client.base().as_str().trim_end_matches('/').into(),
         demo: s.demo.is_some(),
         tray: d.tray.description.clone(),
+        painting: d.painting.describe(),
         settings: serde_json::to_value(s.settings()).unwrap_or_default(),
         profiles: s.vault.list().len(),
         config_dir: s.paths.config_dir.clone(),

@@ -17,6 +17,7 @@ use std::sync::Mutex;
 use tauri::{AppHandle, Manager, Wry};
 use wixdrop_core::config::Paths;
 use wixdrop_core::desktop::launch::{parse_launch, HIDDEN_FLAG};
+use wixdrop_core::desktop::painting::{self, Painting, CPU_RENDERING_VAR};
 
 /// What the desktop parts keep for the app's life.
 pub struct Desktop {
@@ -26,6 +27,20 @@ pub struct Desktop {
     pub log_dir: PathBuf,
     /// The tray, or why there is none.
     pub tray: tray::TrayState,
+    /// Where the web view paints (GPU or CPU), chosen before it started.
+    pub painting: Painting,
+}
+
+/// Where the web view will paint: on the CPU when this machine has no GPU (the rules and the
+/// figures are in `wixdrop_core::desktop::painting`). Call first thing in `run`, before any
+/// thread or the web view starts: it sets the variable WebKit's web process reads from the
+/// environment it inherits.
+pub fn choose_painting() -> Painting {
+    let choice = painting::detect();
+    if choice.sets_cpu_rendering() {
+        std::env::set_var(CPU_RENDERING_VAR, "1");
+    }
+    choice
 }
 
 /// Register the desktop plugins on `builder`. Single-instance goes first: a second launch must
@@ -93,7 +108,7 @@ fn instance_id(paths: &Paths) -> String {
 }
 
 /// Once the app exists: the tray, files given on this process's own command line, start hidden.
-pub fn setup(app: &AppHandle, log_dir_hint: PathBuf) {
+pub fn setup(app: &AppHandle, log_dir_hint: PathBuf, painting: Painting) {
     let cwd = std::env::current_dir().unwrap_or_default();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let launch = parse_launch(&args, &cwd);
@@ -102,10 +117,12 @@ pub fn setup(app: &AppHandle, log_dir_hint: PathBuf) {
         let _ = std::fs::create_dir_all(parent);
     }
     let tray = tray::TrayState::create(app);
+    let painted = painting.describe();
     app.manage(Desktop {
         opened: Mutex::default(),
         log_dir: log_dir_hint,
         tray,
+        painting,
     });
     if launch.hidden {
         if let Some(w) = app.get_webview_window("main") {
@@ -113,11 +130,12 @@ pub fn setup(app: &AppHandle, log_dir_hint: PathBuf) {
         }
     }
     log::info!(
-        "Wixdrop {} started ({} {}); {} item(s) on the command line",
+        "Wixdrop {} started ({} {}); {} item(s) on the command line; the window paints {}",
         env!("CARGO_PKG_VERSION"),
         std::env::consts::OS,
         std::env::consts::ARCH,
-        launch.paths.len()
+        launch.paths.len(),
+        painted
     );
     opened::hand_over(app, launch, false);
 }

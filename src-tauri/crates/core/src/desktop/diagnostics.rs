@@ -25,6 +25,8 @@ pub struct Facts {
     pub demo: bool,
     /// "shown", or why there is none ("no tray host on this desktop").
     pub tray: String,
+    /// Where the web view paints ([`super::painting::Painting::describe`]).
+    pub painting: String,
     /// The settings as saved (JSON).
     pub settings: serde_json::Value,
     /// How many keys (profiles) are saved; never their names' secrets, which they do not hold.
@@ -66,6 +68,9 @@ pub fn diagnostics_text(facts: &Facts, log_tail: &str) -> String {
         if facts.demo { " (demo)" } else { "" }
     ));
     t.push_str(&format!("Tray: {}\n", facts.tray));
+    if !facts.painting.is_empty() {
+        t.push_str(&format!("Painting: {}\n", facts.painting));
+    }
     t.push_str(&format!("Saved keys: {}\n", facts.profiles));
     t.push_str(&format!(
         "Settings folder: {}\n",
@@ -195,6 +200,7 @@ mod tests {
             os_release: Some("Debian GNU/Linux 12 (bookworm)".into()),
             api_base: "https://www.wixapis.com".into(),
             tray: "no tray host on this desktop".into(),
+            painting: "on the CPU (no GPU: no render node in /dev/dri)".into(),
             settings: serde_json::json!({"concurrency": 3, "close_action": "ask"}),
             profiles: 2,
             ..Facts::default()
@@ -204,6 +210,7 @@ mod tests {
             "App: Wixdrop 0.1.0",
             "OS: linux x86_64 — Debian GNU/Linux 12",
             "Tray: no tray host",
+            "Painting: on the CPU (no GPU",
             "\"concurrency\": 3",
             "Saved keys: 2",
             "  line 100",
