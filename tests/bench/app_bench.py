@@ -243,14 +243,18 @@ def cpu_seconds(pids):
     return by_name
 
 
+KINDS = ("Mesa's libLLVM", "WebKit + JSC libraries", "app binary", "other libraries/files", "heap/anonymous")
+
+
 def pss_by_kind(pids):
-    """Where the idle PSS is, summed over the processes (KiB): Mesa's LLVM (software GL), WebKit and
-    JavaScriptCore libraries, the app binary, other libraries and files, and anonymous memory (heaps,
-    JS heap, buffers)."""
-    kinds = {"Mesa's libLLVM": 0, "WebKit + JSC libraries": 0, "wixdrop-desktop binary": 0,
-             "other libraries/files": 0, "heap/anonymous": 0}
+    """Where the idle PSS is, per process name and kind of mapping (KiB): Mesa's LLVM (software GL),
+    WebKit and JavaScriptCore libraries, the app's own executable, other libraries and files, and
+    anonymous memory (heaps, JS heap, buffers)."""
+    out = {}
     for p in pids:
+        kinds = out.setdefault(name(p), dict.fromkeys(KINDS, 0))
         try:
+            exe = os.readlink(f"/proc/{p}/exe")
             kind = "heap/anonymous"
             for line in open(f"/proc/{p}/smaps"):
                 head = line.split(maxsplit=6)
@@ -258,14 +262,14 @@ def pss_by_kind(pids):
                     path = head[5].strip() if len(head) > 5 else ""
                     kind = ("Mesa's libLLVM" if "libLLVM" in path
                             else "WebKit + JSC libraries" if "libwebkit2gtk" in path or "libjavascriptcoregtk" in path
-                            else "wixdrop-desktop binary" if path.endswith("wixdrop-desktop")
+                            else "app binary" if path == exe
                             else "heap/anonymous" if not path.startswith("/")
                             else "other libraries/files")
                 elif head[0] == "Pss:":
                     kinds[kind] += int(head[1])
         except OSError:
             pass
-    return kinds
+    return out
 
 
 def software_gl(pids):
@@ -304,10 +308,23 @@ def stop(pids):
 
 
 # --- one run -----------------------------------------------------------------------------------
-def run_once(binary, workdir, log, shot_path, title=TITLE, shader_cache=None):
+def webkit_env(pids):
+    """The WEBKIT_* variables a WebKit web process of the app runs with (it inherits the app's
+    environment, and whatever the app set for WebKit before it started)."""
+    for p in pids:
+        try:
+            if name(p).startswith("WebKitWebProc"):
+                env = open(f"/proc/{p}/environ", "rb").read().decode(errors="replace").split("\0")
+                return dict(kv.split("=", 1) for kv in env if kv.startswith("WEBKIT_") and "=" in kv)
+        except OSError:
+            pass
+    return {}
+
+
+def run_once(binary, workdir, log, shot_path, title=TITLE, shader_cache=None, extra_env=None):
     home = tempfile.mkdtemp(dir=workdir)
     env = dict(os.environ, WIXDROP_HOME=f"{home}/wixdrop", XDG_CONFIG_HOME=f"{home}/config",
-               XDG_DATA_HOME=f"{home}/data", XDG_CACHE_HOME=f"{home}/cache", **APP_ENV)
+               XDG_DATA_HOME=f"{home}/data", XDG_CACHE_HOME=f"{home}/cache", **APP_ENV, **(extra_env or {}))
     if shader_cache:
         env["MESA_SHADER_CACHE_DIR"] = shader_cache
     r = {}
@@ -362,6 +379,7 @@ def run_once(binary, workdir, log, shot_path, title=TITLE, shader_cache=None):
         if idle:
             save_png(idle, win[1], win[2], shot_path.replace("first-paint", "idle"))
         r["software_gl"] = software_gl(descendants(proc.pid))
+        r["webkit_env"] = webkit_env(descendants(proc.pid))
         procs = [(p, name(p), pss_kib(p)) for p in descendants(proc.pid)]
         r["procs"] = [(p, n, k) for p, n, k in procs if k is not None]
         r["pss_kib"] = sum(k for _, _, k in r["procs"])
@@ -373,12 +391,12 @@ def run_once(binary, workdir, log, shot_path, title=TITLE, shader_cache=None):
         shutil.rmtree(home, ignore_errors=True)
 
 
-def first_launch(binary, work, log, shot_path, cache, title=TITLE):
+def first_launch(binary, work, log, shot_path, cache, title=TITLE, extra_env=None):
     """One launch with an empty shader cache (filling `cache`): the machine's first launch."""
     shutil.rmtree(cache, ignore_errors=True)
     os.makedirs(cache)
     try:
-        r = run_once(binary, work, log, shot_path, title=title, shader_cache=cache)
+        r = run_once(binary, work, log, shot_path, title=title, shader_cache=cache, extra_env=extra_env)
     except RuntimeError as e:
         print(f"  first launch (empty shader cache): FAILED: {e}", flush=True)
         return None
@@ -388,32 +406,55 @@ def first_launch(binary, work, log, shot_path, cache, title=TITLE):
     return r
 
 
-def compare_with_bare(runs, work, out_dir, log_path, first=None):
-    """The same measurements of a bare Tauri 2 window (BENCH_BARE: one static page, same tauri and
-    WebKitGTK, same release profile), in the same session, and Wixdrop's figures as ratios to it:
-    what Wixdrop adds on top of the platform. True if it could be measured (or was not asked for)."""
-    bare = os.environ.get("BENCH_BARE")
-    if not bare:
-        return True
-    print()
-    print(f"Bare Tauri 2 window (one static page, same tauri, same WebKitGTK, same release profile): {bare}")
-    bare_runs = []
-    cache = f"{work}/shader-cache-bare"
+def measure_bare(bare, work, out_dir, log_path, extra_env, tag):
+    """First launch plus RUNS launches of the bare window with `extra_env`; (first, runs)."""
+    runs = []
+    cache = f"{work}/shader-cache-bare-{tag}"
     with open(log_path, "ab") as log:
-        bare_first = first_launch(bare, work, log, f"{out_dir}/bare-first-paint-first-launch.png", cache, title=b"Bare window")
+        first = first_launch(bare, work, log, f"{out_dir}/bare-{tag}-first-paint-first-launch.png", cache,
+                             title=b"Bare window", extra_env=extra_env)
         for i in range(RUNS):
             try:
-                r = run_once(bare, work, log, f"{out_dir}/bare-first-paint-run{i + 1}.png", title=b"Bare window",
-                             shader_cache=cache)
+                r = run_once(bare, work, log, f"{out_dir}/bare-{tag}-first-paint-run{i + 1}.png", title=b"Bare window",
+                             shader_cache=cache, extra_env=extra_env)
             except RuntimeError as e:
                 print(f"  bare run {i + 1}: FAILED: {e}", flush=True)
                 continue
-            bare_runs.append(r)
+            runs.append(r)
+            cpu_by = ", ".join(f"{n} {v:.2f}" for n, v in sorted(r["paint_cpu_by"].items(), key=lambda t: -t[1]))
             print(f"  bare run {i + 1}: window {r['window']:.2f} s, first paint {r['paint']:.2f} s, "
-                  f"idle PSS {r['pss_kib'] * 1024 / MB:.0f} MB in {len(r['procs'])} processes", flush=True)
+                  f"idle PSS {r['pss_kib'] * 1024 / MB:.0f} MB in {len(r['procs'])} processes; "
+                  f"CPU s to first paint: {cpu_by}", flush=True)
+    if runs:
+        print_breakdown(runs[-1], f"bare ({tag}), last run")
+    return first, runs
+
+
+def compare_with_bare(runs, work, out_dir, log_path, first=None):
+    """The same measurements of a bare Tauri 2 window (BENCH_BARE: one static page, same tauri and
+    WebKitGTK, same release profile), in the same session, and Wixdrop's figures as ratios to it:
+    what Wixdrop adds on top of the platform. "Same settings" includes the WEBKIT_* variables
+    Wixdrop's web process ran with (Wixdrop sets WEBKIT_SKIA_ENABLE_CPU_RENDERING=1 on a machine
+    without a GPU, see src-tauri/crates/core/src/desktop/painting.rs): the bare window gets them
+    too, and is then also measured with WebKit's defaults, for what that choice saves.
+    True if it could be measured (or was not asked for)."""
+    bare = os.environ.get("BENCH_BARE")
+    if not bare:
+        return True
+    same = runs[-1].get("webkit_env", {}) if runs else {}
+    print()
+    print(f"Bare Tauri 2 window (one static page, same tauri, same WebKitGTK, same release profile): {bare}")
+    print("  its WebKit environment: " + (" ".join(f"{k}={v}" for k, v in same.items()) + " (as Wixdrop's web process)"
+                                          if same else "WebKit's defaults (as Wixdrop's web process)"))
+    bare_first, bare_runs = measure_bare(bare, work, out_dir, log_path, same, "same")
     if not bare_runs:
         print("  No bare run produced figures.")
         return False
+    default_first, default_runs = None, []
+    if same:
+        print()
+        print("The bare window again with WebKit's defaults (" + ", ".join(f"no {k}" for k in same) + "), for comparison:")
+        default_first, default_runs = measure_bare(bare, work, out_dir, log_path, {}, "defaults")
 
     def med(rs, key):
         vals = [r[key] for r in rs if r.get(key) is not None]
@@ -436,7 +477,20 @@ def compare_with_bare(runs, work, out_dir, log_path, first=None):
     print("Both measured the same way, one after the other in this session (Wixdrop with its tray, single-instance,")
     print("window-state, log, autostart and clipboard plugins in); medians of the launches with a filled GL")
     print("shader cache, the first launch (empty cache: llvmpipe compiles every shader) on its own line.")
+    if default_runs:
+        dp, dm = med(default_runs, "paint"), med(default_runs, "pss_kib") * 1024 / MB
+        print(f"The bare window with WebKit's defaults: first paint {dp:.2f} s, idle memory {dm:.1f} MB "
+              f"(Wixdrop: {pw / dp:.2f}×, {mw - dm:+.1f} MB)"
+              + (f"; its first launch (empty cache) {default_first['paint']:.2f} s." if default_first else "."))
     return len(bare_runs) == RUNS
+
+
+def print_breakdown(run, label):
+    """Where one run's idle memory is: by process and by kind of mapping (PSS MB)."""
+    print(f"Idle memory by process, {label} (PSS MB): "
+          + ", ".join(f"{n} {k * 1024 / MB:.1f}" for _, n, k in sorted(run["procs"], key=lambda t: -t[2])))
+    for proc, kinds in sorted(run["pss_kinds"].items(), key=lambda t: -sum(t[1].values())):
+        print(f"  {proc}: " + ", ".join(f"{n} {k * 1024 / MB:.1f}" for n, k in kinds.items() if k))
 
 
 def fmt_s(v):
@@ -448,7 +502,9 @@ def main():
     out_dir = os.environ.get("BENCH_OUT", work)
     try:
         subprocess.run(["dpkg-deb", "-x", DEB, f"{work}/root"], check=True)
-        binary = f"{work}/root/usr/bin/wixdrop-desktop"
+        # BENCH_BIN: measure this binary instead of the package's (an experiment, e.g. a debug
+        # build with a changed UI: the WebKit processes' figures do not depend on the Rust profile).
+        binary = os.environ.get("BENCH_BIN") or f"{work}/root/usr/bin/wixdrop-desktop"
         bin_size = os.path.getsize(binary)
         stripped = "not stripped" not in subprocess.run(["file", "-b", binary], capture_output=True, text=True).stdout
         deb_size = os.path.getsize(DEB)
@@ -517,16 +573,15 @@ def main():
         print(f"{'.deb package (MB)':<{w}}{'':<{rw}}{deb_size / MB:>8.1f}   (none)    "
               f"({deb_size} bytes; {installed_kib / 1000:.1f} MB installed)")
         print(f"MB = 10^6 bytes. Load average at the end: {load_end}.")
+        wk = runs[-1].get("webkit_env", {})
+        print("Wixdrop's web process ran with: " + (" ".join(f"{k}={v}" for k, v in wk.items()) or "WebKit's defaults")
+              + (" (page content painted by Skia on the CPU: this machine has no GPU)"
+                 if wk.get("WEBKIT_SKIA_ENABLE_CPU_RENDERING") == "1" else ""))
         if any(r.get("software_gl") for r in runs):
             print("Mesa's software GL (llvmpipe, which loads LLVM) was in use: Xvfb has no GPU, so WebKit's GL")
-            print("compositing ran on the CPU. To compare without it: BENCH_APP_ENV=WEBKIT_DISABLE_COMPOSITING_MODE=1")
-            print("(faster and smaller, but WebKitGTK then stops repainting a focused text field here; see README).")
+            print("compositing ran on the CPU.")
         print()
-        last = runs[-1]
-        print("Idle memory by process, last run (PSS MB): "
-              + ", ".join(f"{n} {k * 1024 / MB:.1f}" for _, n, k in sorted(last["procs"], key=lambda t: -t[2])))
-        print("Idle memory by kind, last run (PSS MB): "
-              + ", ".join(f"{n} {k * 1024 / MB:.1f}" for n, k in last["pss_kinds"].items()))
+        print_breakdown(runs[-1], "last run")
         if out_dir != work:
             print(f"Window captures per run: {out_dir}/first-paint-runN.png, screen-done-runN.png, idle-runN.png")
         bare_ok = compare_with_bare(runs, work, out_dir, log_path, first)

@@ -11,9 +11,9 @@
 # It also builds and measures a bare Tauri 2 window (one static page, same tauri and WebKitGTK,
 # same release profile: tests/bench/bare-window) in the same run and prints Wixdrop's first paint
 # and idle memory beside it (targets: first paint ≤ 1.2× the bare window's, idle memory ≤ the
-# bare window's + 60 MB). BENCH_BARE=path/to/bare-window skips building it.
+# bare window's + 60 MB). BENCH_BARE=path/to/bare-window skips building it; BENCH_BARE=none skips it.
 #
-# Other knobs: BENCH_RUNS (5), BENCH_IDLE_S (5), BENCH_APP_ENV ("VAR=value …" added to the app's
+# Other knobs: BENCH_BIN (measure this binary, not the package's: an experiment), BENCH_RUNS (5), BENCH_IDLE_S (5), BENCH_APP_ENV ("VAR=value …" added to the app's
 # environment, e.g. WEBKIT_DISABLE_COMPOSITING_MODE=1 to compare without WebKit's GL compositing).
 # Runs the app in its own Xvfb (1280x800x24, no window manager), D-Bus session with a tray host
 # (tests/e2e/sni_host.py, so the tray is in the figures) and throwaway gnome-keyring, so it never opens a window on your screen or touches your keychain. The app's own
@@ -29,7 +29,9 @@ fi
 [ -f "$BENCH_DEB" ] || { echo "app_bench: no package at $BENCH_DEB" >&2; exit 1; }
 # The platform's share: a bare Tauri 2 window (tests/bench/bare-window), same tauri version (our
 # Cargo.lock), same release profile, its own target dir. BENCH_BARE=path skips the build.
-if [ -z "${BENCH_BARE:-}" ]; then
+if [ "${BENCH_BARE:-}" = none ]; then
+  BENCH_BARE=""  # not measured (an experiment on Wixdrop alone)
+elif [ -z "${BENCH_BARE:-}" ]; then
   echo "[bench] building the bare Tauri window (release, target/bench/bare-window)…" >&2
   cp Cargo.lock tests/bench/bare-window/Cargo.lock
   CARGO_TARGET_DIR="$PWD/target/bench/bare-window" cargo build --release --quiet \
@@ -38,7 +40,7 @@ if [ -z "${BENCH_BARE:-}" ]; then
 fi
 export BENCH_BARE
 mkdir -p target/bench
-rm -f target/bench/first-paint-run*.png target/bench/bare-first-paint-run*.png target/bench/screen-done-run*.png target/bench/idle-run*.png
+rm -f target/bench/first-paint-run*.png target/bench/bare-*first-paint-run*.png target/bench/screen-done-run*.png target/bench/idle-run*.png
 export BENCH_DEB BENCH_OUT="$PWD/target/bench" BENCH_APP_LOG="$PWD/target/bench/app_bench-app.log"
 : >"$BENCH_APP_LOG"
 session_log="$PWD/target/bench/app_bench-session.log"
