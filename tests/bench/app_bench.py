@@ -392,69 +392,92 @@ def run_once(binary, workdir, log, shot_path, title=TITLE, shader_cache=None, ex
 
 
 def first_launch(binary, work, log, shot_path, cache, title=TITLE, extra_env=None):
-    """One launch with an empty shader cache (filling `cache`): the machine's first launch."""
+    """One launch with an empty shader cache (filling `cache`): the machine's first launch.
+    The run's figures, or the failure's message (a str)."""
     shutil.rmtree(cache, ignore_errors=True)
     os.makedirs(cache)
     try:
-        r = run_once(binary, work, log, shot_path, title=title, shader_cache=cache, extra_env=extra_env)
+        return run_once(binary, work, log, shot_path, title=title, shader_cache=cache, extra_env=extra_env)
     except RuntimeError as e:
-        print(f"  first launch (empty shader cache): FAILED: {e}", flush=True)
-        return None
-    print(f"  first launch (empty shader cache, not in the medians): window {r['window']:.2f} s, "
-          f"first paint {r['paint']:.2f} s, CPU to first paint {r['paint_cpu']:.2f} s, "
-          f"idle PSS {r['pss_kib'] * 1024 / MB:.0f} MB", flush=True)
-    return r
+        return str(e)
 
 
-def measure_bare(bare, work, out_dir, log_path, extra_env, tag):
-    """First launch plus RUNS launches of the bare window with `extra_env`; (first, runs)."""
-    runs = []
-    cache = f"{work}/shader-cache-bare-{tag}"
+def print_first(r):
+    if isinstance(r, str):
+        print(f"  first launch (empty shader cache): FAILED: {r}", flush=True)
+    elif r:
+        print(f"  first launch (empty shader cache, not in the medians): window {r['window']:.2f} s, "
+              f"first paint {r['paint']:.2f} s, CPU to first paint {r['paint_cpu']:.2f} s, "
+              f"idle PSS {r['pss_kib'] * 1024 / MB:.0f} MB", flush=True)
+
+
+def measure_interleaved(apps, work, log_path):
+    """Launch every app of `apps` ({key: (binary, title, extra_env, shot prefix)}) once with an
+    empty shader cache, then RUNS rounds of one launch each, in turn (A B C, A B C, …), so that
+    any drift in the machine's load over the session falls on all of them alike.
+    Returns {key: (first launch or None, [runs], [failure messages])}."""
+    out = {k: [None, [], []] for k in apps}
     with open(log_path, "ab") as log:
-        first = first_launch(bare, work, log, f"{out_dir}/bare-{tag}-first-paint-first-launch.png", cache,
-                             title=b"Bare window", extra_env=extra_env)
+        for k, (binary, title, env, prefix) in apps.items():
+            if k == "wixdrop":
+                continue  # measured first by the caller: its web process's environment is needed
+            out[k][0] = first_launch(binary, work, log, f"{prefix}first-paint-first-launch.png",
+                                     f"{work}/shader-cache-{k}", title=title, extra_env=env)
         for i in range(RUNS):
-            try:
-                r = run_once(bare, work, log, f"{out_dir}/bare-{tag}-first-paint-run{i + 1}.png", title=b"Bare window",
-                             shader_cache=cache, extra_env=extra_env)
-            except RuntimeError as e:
-                print(f"  bare run {i + 1}: FAILED: {e}", flush=True)
-                continue
-            runs.append(r)
-            cpu_by = ", ".join(f"{n} {v:.2f}" for n, v in sorted(r["paint_cpu_by"].items(), key=lambda t: -t[1]))
-            print(f"  bare run {i + 1}: window {r['window']:.2f} s, first paint {r['paint']:.2f} s, "
-                  f"idle PSS {r['pss_kib'] * 1024 / MB:.0f} MB in {len(r['procs'])} processes; "
-                  f"CPU s to first paint: {cpu_by}", flush=True)
-    if runs:
-        print_breakdown(runs[-1], f"bare ({tag}), last run")
-    return first, runs
+            for k, (binary, title, env, prefix) in apps.items():
+                try:
+                    out[k][1].append(run_once(binary, work, log, f"{prefix}first-paint-run{i + 1}.png", title=title,
+                                              shader_cache=f"{work}/shader-cache-{k}", extra_env=env))
+                except RuntimeError as e:
+                    out[k][2].append(f"run {i + 1}: FAILED: {e} (app output: {log_path})")
+    return out
 
 
-def compare_with_bare(runs, work, out_dir, log_path, first=None):
+def print_runs(label, runs, failures):
+    for n, r in enumerate(runs, 1):
+        cpu_by = ", ".join(f"{name} {v:.2f}" for name, v in sorted(r["paint_cpu_by"].items(), key=lambda t: -t[1]))
+        print(f"  {label}{n}: window {r['window']:.2f} s, first paint {r['paint']:.2f} s "
+              f"({r.get('paint_colours', '?')} colours), screen done {fmt_s(r.get('complete')).strip()} s, "
+              f"idle PSS {r['pss_kib'] * 1024 / MB:.0f} MB in {len(r['procs'])} processes; "
+              f"CPU s to first paint: {cpu_by}", flush=True)
+    for f in failures:
+        print(f"  {f}")
+
+
+def compare_with_bare(runs, results, same, first=None):
     """The same measurements of a bare Tauri 2 window (BENCH_BARE: one static page, same tauri and
-    WebKitGTK, same release profile), in the same session, and Wixdrop's figures as ratios to it:
-    what Wixdrop adds on top of the platform. "Same settings" includes the WEBKIT_* variables
-    Wixdrop's web process ran with (Wixdrop sets WEBKIT_SKIA_ENABLE_CPU_RENDERING=1 on a machine
-    without a GPU, see src-tauri/crates/core/src/desktop/painting.rs): the bare window gets them
-    too, and is then also measured with WebKit's defaults, for what that choice saves.
-    True if it could be measured (or was not asked for)."""
+    WebKitGTK, same release profile), taken in turn with Wixdrop's in this session, and Wixdrop's
+    figures as ratios to it: what Wixdrop adds on top of the platform. "Same settings" includes
+    the WEBKIT_* variables Wixdrop's web process ran with (Wixdrop sets
+    WEBKIT_SKIA_ENABLE_CPU_RENDERING=1 on a machine without a GPU, see
+    src-tauri/crates/core/src/desktop/painting.rs): the bare window gets them too, and is also
+    measured with WebKit's defaults, for what that choice saves. True if it could be measured
+    (or was not asked for)."""
     bare = os.environ.get("BENCH_BARE")
     if not bare:
         return True
-    same = runs[-1].get("webkit_env", {}) if runs else {}
     print()
     print(f"Bare Tauri 2 window (one static page, same tauri, same WebKitGTK, same release profile): {bare}")
     print("  its WebKit environment: " + (" ".join(f"{k}={v}" for k, v in same.items()) + " (as Wixdrop's web process)"
                                           if same else "WebKit's defaults (as Wixdrop's web process)"))
-    bare_first, bare_runs = measure_bare(bare, work, out_dir, log_path, same, "same")
+    bare_first, bare_runs, failures = results["bare-same"]
+    print_first(bare_first)
+    bare_first = bare_first if isinstance(bare_first, dict) else None
+    print_runs("bare run ", bare_runs, failures)
     if not bare_runs:
         print("  No bare run produced figures.")
         return False
+    print_breakdown(bare_runs[-1], "bare, last run")
     default_first, default_runs = None, []
-    if same:
+    if "bare-defaults" in results:
+        default_first, default_runs, failures = results["bare-defaults"]
         print()
         print("The bare window again with WebKit's defaults (" + ", ".join(f"no {k}" for k in same) + "), for comparison:")
-        default_first, default_runs = measure_bare(bare, work, out_dir, log_path, {}, "defaults")
+        print_first(default_first)
+        default_first = default_first if isinstance(default_first, dict) else None
+        print_runs("bare run ", default_runs, failures)
+        if default_runs:
+            print_breakdown(default_runs[-1], "bare with WebKit's defaults, last run")
 
     def med(rs, key):
         vals = [r[key] for r in rs if r.get(key) is not None]
@@ -474,9 +497,10 @@ def compare_with_bare(runs, work, out_dir, log_path, first=None):
         print(f"{'first launch, empty cache':<{w}}{fw:>10.2f}{fb:>10.2f}   {fw / fb:>5.2f}×   (first paint, s; once per machine)")
         fcw, fcb = first["paint_cpu"], bare_first["paint_cpu"]
         print(f"{'  its CPU to first paint':<{w}}{fcw:>10.2f}{fcb:>10.2f}   {fcw / fcb:>5.2f}×")
-    print("Both measured the same way, one after the other in this session (Wixdrop with its tray, single-instance,")
-    print("window-state, log, autostart and clipboard plugins in); medians of the launches with a filled GL")
-    print("shader cache, the first launch (empty cache: llvmpipe compiles every shader) on its own line.")
+    print("Both measured the same way, launched in turn in this session (Wixdrop, bare, …: drift in the machine's")
+    print("load falls on both; Wixdrop with its tray, single-instance, window-state, log, autostart and clipboard")
+    print("plugins in); medians of the launches with a filled GL shader cache, the first launch (empty cache:")
+    print("llvmpipe compiles every shader) on its own line.")
     if default_runs:
         dp, dm = med(default_runs, "paint"), med(default_runs, "pss_kib") * 1024 / MB
         print(f"The bare window with WebKit's defaults: first paint {dp:.2f} s, idle memory {dm:.1f} MB "
@@ -522,22 +546,20 @@ def main():
               " (fresh WIXDROP_HOME and XDG dirs) of the binary unpacked from the .deb"
               + (f"; app environment: {os.environ['BENCH_APP_ENV']}" if APP_ENV else ""))
         print()
-        runs = []
-        cache = f"{work}/shader-cache-wixdrop"
         with open(log_path, "ab") as log:
-            first = first_launch(binary, work, log, f"{out_dir}/first-paint-first-launch.png", cache)
-            for i in range(RUNS):
-                try:
-                    r = run_once(binary, work, log, f"{out_dir}/first-paint-run{i + 1}.png", shader_cache=cache)
-                except RuntimeError as e:
-                    print(f"  run {i + 1}: FAILED: {e} (app output: {log_path})", flush=True)
-                    continue
-                runs.append(r)
-                cpu_by = ", ".join(f"{n} {v:.2f}" for n, v in sorted(r["paint_cpu_by"].items(), key=lambda t: -t[1]))
-                print(f"  run {i + 1}: window {r['window']:.2f} s, first paint {r['paint']:.2f} s "
-                      f"({r.get('paint_colours', '?')} colours), screen done {fmt_s(r.get('complete')).strip()} s, "
-                      f"idle PSS {r['pss_kib'] * 1024 / MB:.0f} MB in {len(r['procs'])} processes; "
-                      f"CPU s to first paint: {cpu_by}", flush=True)
+            first = first_launch(binary, work, log, f"{out_dir}/first-paint-first-launch.png", f"{work}/shader-cache-wixdrop")
+        print_first(first)
+        first = first if isinstance(first, dict) else None
+        same = first.get("webkit_env", {}) if first else {}
+        apps = {"wixdrop": (binary, TITLE, {}, f"{out_dir}/")}
+        bare = os.environ.get("BENCH_BARE")
+        if bare:
+            apps["bare-same"] = (bare, b"Bare window", same, f"{out_dir}/bare-")
+            if same:
+                apps["bare-defaults"] = (bare, b"Bare window", {}, f"{out_dir}/bare-defaults-")
+        results = measure_interleaved(apps, work, log_path)
+        _, runs, failures = results["wixdrop"]
+        print_runs("run ", runs, failures)
         load_end = " ".join(open("/proc/loadavg").read().split()[:3])
         if not runs:
             print("\nNo run produced figures.")
@@ -584,7 +606,7 @@ def main():
         print_breakdown(runs[-1], "last run")
         if out_dir != work:
             print(f"Window captures per run: {out_dir}/first-paint-runN.png, screen-done-runN.png, idle-runN.png")
-        bare_ok = compare_with_bare(runs, work, out_dir, log_path, first)
+        bare_ok = compare_with_bare(runs, results, same, first)
         return 0 if len(runs) == RUNS and bare_ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
