@@ -31,11 +31,22 @@ pub fn run() {
         )
         .setup(move |app| {
             // The journal opens here, after the single-instance plugin had its say: a second
-            // launch hands its files over and exits before it could start a second engine.
-            let state = AppState::from_env().unwrap_or_else(|e| {
-                eprintln!("Wixdrop cannot start: {e}");
-                std::process::exit(1);
-            });
+            // launch hands its files over and exits before it could start a second engine. It
+            // opens (with the keychain: 15–40 ms) on a worker thread while the main window is
+            // made, so the web view starts loading without waiting for it; no command can
+            // arrive before this function returns with the state managed.
+            let opening = std::thread::spawn(AppState::from_env);
+            desktop::create_main_window(app.handle())?;
+            let state = opening
+                .join()
+                .unwrap_or_else(|_| {
+                    eprintln!("Wixdrop cannot start: opening its data folder failed");
+                    std::process::exit(1);
+                })
+                .unwrap_or_else(|e| {
+                    eprintln!("Wixdrop cannot start: {e}");
+                    std::process::exit(1);
+                });
             app.manage(state);
             desktop::setup(
                 app.handle(),

@@ -107,6 +107,21 @@ fn instance_id(paths: &Paths) -> String {
     }
 }
 
+/// Make the main window as `tauri.conf.json` describes it (there its `create` is false, so that
+/// `run`'s setup makes it while the journal opens on another thread).
+pub fn create_main_window(app: &AppHandle) -> tauri::Result<()> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+        .ok_or_else(|| tauri::Error::WindowNotFound)?;
+    tauri::WebviewWindowBuilder::from_config(app, &config)?.build()?;
+    Ok(())
+}
+
 /// Once the app exists: the tray, files given on this process's own command line, start hidden.
 pub fn setup(app: &AppHandle, log_dir_hint: PathBuf, painting: Painting) {
     let cwd = std::env::current_dir().unwrap_or_default();
