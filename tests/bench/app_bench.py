@@ -490,6 +490,12 @@ def compare_with_bare(runs, results, same, first=None):
     print(f"{'launch → first paint (s)':<{w}}{pw:>10.2f}{pb:>10.2f}   {pw / pb:>5.2f}×                 ≤ 1.2×")
     cw, cb = med(runs, "paint_cpu"), med(bare_runs, "paint_cpu")
     print(f"{'CPU to first paint (s)':<{w}}{cw:>10.2f}{cb:>10.2f}   {cw / cb:>5.2f}×")
+    # Launches were taken in turn, so round i of each is a pair measured under the same load:
+    # the median of the pairs' ratios is the figure least moved by load that comes and goes.
+    pairs = [w["paint"] / b["paint"] for w, b in zip(runs, bare_runs)]
+    if len(pairs) == len(runs) == len(bare_runs):
+        print(f"{'  per round (paired)':<{w}}{'':>20}   {statistics.median(pairs):>5.2f}×   "
+              f"(rounds: {' '.join(f'{x:.2f}' for x in pairs)})")
     mw, mb = med(runs, "pss_kib") * 1024 / MB, med(bare_runs, "pss_kib") * 1024 / MB
     print(f"{'idle memory, PSS (MB)':<{w}}{mw:>10.1f}{mb:>10.1f}   {mw - mb:>+6.1f} MB             ≤ +60 MB")
     if first and bare_first:
