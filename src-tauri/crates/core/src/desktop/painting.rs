@@ -6,9 +6,9 @@
 //! emulates one on the CPU and compiles every shader with LLVM: painting then costs more CPU and
 //! memory than Skia's own CPU painting, and a machine's first launch waits while llvmpipe compiles
 //! shaders. Measured on a 2-core machine under Xvfb (`tests/bench/app_bench.sh`): Wixdrop's idle
-//! memory 359 → 311 MB and its first launch 3.3 s → 0.8 s. So when no GPU can be reached, Wixdrop
-//! asks WebKit to paint on the CPU (`WEBKIT_SKIA_ENABLE_CPU_RENDERING=1`, read by the web
-//! process, which inherits the app's environment). Compositing stays on (turning it off,
+//! memory 359 → 311 MB and its first launch 3.3–3.6 s → 0.8–1.2 s. So when no GPU can be
+//! reached, Wixdrop asks WebKit to paint on the CPU (`WEBKIT_SKIA_ENABLE_CPU_RENDERING=1`, read
+//! by the web process, which inherits the app's environment). Compositing stays on (turning it off,
 //! `WEBKIT_DISABLE_COMPOSITING_MODE`, leaves a focused text field unrepainted on this WebKitGTK).
 //!
 //! "No GPU" is: no DRM render node (`/dev/dri/renderD*`), the only way a Linux process reaches
