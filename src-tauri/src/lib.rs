@@ -51,7 +51,7 @@ pub fn run() {
             desktop::setup(
                 app.handle(),
                 desktop::logs::resolve(app.handle(), &paths),
-                painting.clone(),
+                painting,
             );
             app.state::<AppState>().attach(app.handle());
             // Test builds only: let the main window call the drop simulator, the tray's Quit

@@ -116,9 +116,8 @@ pub fn create_main_window(app: &AppHandle) -> tauri::Result<()> {
         .windows
         .iter()
         .find(|w| w.label == "main")
-        .cloned()
-        .ok_or_else(|| tauri::Error::WindowNotFound)?;
-    tauri::WebviewWindowBuilder::from_config(app, &config)?.build()?;
+        .ok_or(tauri::Error::WindowNotFound)?;
+    tauri::WebviewWindowBuilder::from_config(app, config)?.build()?;
     Ok(())
 }
 
