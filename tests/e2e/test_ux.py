@@ -211,6 +211,9 @@ def test_pause_resume_cancel_retry_every_place_agrees(launch, home, emulator, ap
     s.click('[data-testid="job"][data-file="two.png"] [data-testid="retry"]')
     emulator.control("DELETE", "faults")
     wait_stages(s, {"done"}, 2, timeout=90)
+    # The rows are fetched pages and the header is the engine's coalesced overview (at most ~10
+    # a second): a page can be a tick newer than the header, so wait for the overview to settle.
+    s.wait('[data-testid="queue-overview"][data-busy="false"]', timeout=5)
     assert "cancelled" not in s.text(s.wait('[data-testid="group-line"]'))
     assert "2 files uploaded" in s.text(s.wait('[data-testid="queue-headline"]'))
 
