@@ -36,7 +36,8 @@ pub fn run() {
             // made, so the web view starts loading without waiting for it; no command can
             // arrive before this function returns with the state managed.
             let opening = std::thread::spawn(AppState::from_env);
-            desktop::create_main_window(app.handle())?;
+            let launch = desktop::this_launch();
+            desktop::create_main_window(app.handle(), launch.hidden)?;
             let state = opening
                 .join()
                 .unwrap_or_else(|_| {
@@ -52,6 +53,7 @@ pub fn run() {
                 app.handle(),
                 desktop::logs::resolve(app.handle(), &paths),
                 painting,
+                launch,
             );
             app.state::<AppState>().attach(app.handle());
             // Test builds only: let the main window call the drop simulator, the tray's Quit

@@ -544,7 +544,7 @@ def main():
         log_path = os.environ.get("BENCH_APP_LOG", f"{work}/app.log")
         print(f"Wixdrop app benchmarks: Wixdrop {version}, release .deb, measured from outside the app (not pass/fail)")
         print(f"  package: {DEB}")
-        print(f"  machine: {os.cpu_count()} CPUs, load average {load_start} at start; Xvfb 1280x800x24, no window manager, throwaway keyring")
+        print(f"  machine: {os.cpu_count()} CPUs, load average {load_start} at start; Xvfb 1920x1080x24, no window manager, throwaway keyring")
         print("  tray host: " + ("a StatusNotifierWatcher runs (tests/e2e/sni_host.py): Wixdrop's tray icon is shown and counted"
                                  if os.environ.get("BENCH_TRAY_HOST") else
                                  "NONE (no target/pyenv with jeepney: scripts/setup.sh --test): Wixdrop runs without its tray"))

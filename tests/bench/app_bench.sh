@@ -15,7 +15,8 @@
 #
 # Other knobs: BENCH_BIN (measure this binary, not the package's: an experiment), BENCH_RUNS (5), BENCH_IDLE_S (5), BENCH_APP_ENV ("VAR=value …" added to the app's
 # environment, e.g. WEBKIT_DISABLE_COMPOSITING_MODE=1 to compare without WebKit's GL compositing).
-# Runs the app in its own Xvfb (1280x800x24, no window manager), D-Bus session with a tray host
+# Runs the app in its own Xvfb (1920x1080x24, no window manager: large enough that both windows
+# open at their configured 1180x780), D-Bus session with a tray host
 # (tests/e2e/sni_host.py, so the tray is in the figures) and throwaway gnome-keyring, so it never opens a window on your screen or touches your keychain. The app's own
 # output goes to target/bench/app_bench-app.log, window captures to target/bench/*.png.
 # Needs: what scripts/setup.sh --test installs (xvfb, gnome-keyring, dbus), python3, libX11.
@@ -48,7 +49,7 @@ session_log="$PWD/target/bench/app_bench-session.log"
 # The figures go to fd 3 (this stdout); the D-Bus daemon, Xvfb and the services D-Bus starts
 # (keyring, accessibility bus) write to stdout/stderr, which go to a log to keep the figures readable.
 # shellcheck disable=SC2016
-dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -c '
+dbus-run-session -- xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" bash -c '
   kr_home=$(mktemp -d)
   eval "$(echo -n bench | HOME=$kr_home gnome-keyring-daemon --replace --unlock --components=secrets 2>/dev/null 3>&-)" || true
   export GNOME_KEYRING_CONTROL

@@ -16,8 +16,9 @@ use std::sync::Mutex;
 
 use tauri::{AppHandle, Manager, Wry};
 use wixdrop_core::config::Paths;
-use wixdrop_core::desktop::launch::{parse_launch, HIDDEN_FLAG};
+use wixdrop_core::desktop::launch::{parse_launch, Launch, HIDDEN_FLAG};
 use wixdrop_core::desktop::painting::{self, Painting, CPU_RENDERING_VAR};
+use wixdrop_core::desktop::window;
 
 /// What the desktop parts keep for the app's life.
 pub struct Desktop {
@@ -107,9 +108,17 @@ fn instance_id(paths: &Paths) -> String {
     }
 }
 
+/// What this process's own command line asks for (files to queue, start hidden).
+pub fn this_launch() -> Launch {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    parse_launch(&args, &cwd)
+}
+
 /// Make the main window as `tauri.conf.json` describes it (there its `create` is false, so that
-/// `run`'s setup makes it while the journal opens on another thread).
-pub fn create_main_window(app: &AppHandle) -> tauri::Result<()> {
+/// `run`'s setup makes it while the journal opens on another thread); `hidden` (started at
+/// login) makes it without showing it, even for a moment.
+pub fn create_main_window(app: &AppHandle, hidden: bool) -> tauri::Result<()> {
     let config = app
         .config()
         .app
@@ -117,15 +126,38 @@ pub fn create_main_window(app: &AppHandle) -> tauri::Result<()> {
         .iter()
         .find(|w| w.label == "main")
         .ok_or(tauri::Error::WindowNotFound)?;
-    tauri::WebviewWindowBuilder::from_config(app, config)?.build()?;
+    let mut builder = tauri::WebviewWindowBuilder::from_config(app, config)?;
+    // Fitted to the screen's work area (a window manager would do it; without one, a window
+    // larger than the screen has its buttons out of reach). The window-state plugin then puts
+    // back a size the user chose.
+    if let Ok(Some(monitor)) = app.primary_monitor() {
+        let area = monitor
+            .work_area()
+            .size
+            .to_logical::<f64>(monitor.scale_factor());
+        let (width, height) = window::fit_inner_size(
+            (config.width, config.height),
+            (
+                config.min_width.unwrap_or(0.0),
+                config.min_height.unwrap_or(0.0),
+            ),
+            (area.width, area.height),
+        );
+        if (width, height) != (config.width, config.height) {
+            log::info!(
+                "The window opens at {width}x{height} to fit a {}x{} work area",
+                area.width,
+                area.height
+            );
+            builder = builder.inner_size(width, height);
+        }
+    }
+    builder.visible(!hidden).build()?;
     Ok(())
 }
 
-/// Once the app exists: the tray, files given on this process's own command line, start hidden.
-pub fn setup(app: &AppHandle, log_dir_hint: PathBuf, painting: Painting) {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let launch = parse_launch(&args, &cwd);
+/// Once the app exists: the tray, and the files given on this process's own command line.
+pub fn setup(app: &AppHandle, log_dir_hint: PathBuf, painting: Painting, launch: Launch) {
     // The window-state plugin writes beside the settings; make sure the folder is there.
     if let Some(parent) = log_dir_hint.parent() {
         let _ = std::fs::create_dir_all(parent);
@@ -138,11 +170,6 @@ pub fn setup(app: &AppHandle, log_dir_hint: PathBuf, painting: Painting) {
         tray,
         painting,
     });
-    if launch.hidden {
-        if let Some(w) = app.get_webview_window("main") {
-            let _ = w.hide();
-        }
-    }
     log::info!(
         "Wixdrop {} started ({} {}); {} item(s) on the command line; the window paints {}",
         env!("CARGO_PKG_VERSION"),
