@@ -66,7 +66,9 @@ def wait_rows(s, pred, what: str, timeout: float = 15) -> list[str]:
 def journal_of_hundreds(home, emulator, app_env, tmp_path):
     add_profile_with_cli(home, app_env, emulator.api_key)
     site = emulator.sites[0]["id"]
-    first = media_file(tmp_path / "the-very-first.png", 120)
+    # The oldest is a document: its row shows its kind where a picture shows a thumbnail.
+    first = tmp_path / "the-very-first.pdf"
+    first.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
     cli_upload(home, app_env, site, first)
     d = tmp_path / "shoot"
     d.mkdir()
@@ -86,7 +88,7 @@ def test_history_counts_searches_pages_and_jumps(launch, journal_of_hundreds, ar
     first_screen = wait_rows(s, lambda f: True, "appeared")
     # Virtualized: only what is on screen (plus a small buffer) is in the DOM.
     assert 3 <= len(first_screen) <= 40, len(first_screen)
-    assert "the-very-first.png" not in first_screen
+    assert "the-very-first.pdf" not in first_screen
     shot(s, artifacts / "history-paged-01.png")
 
     # Search is folded in Rust: no accents, other case, words in any order.
@@ -120,7 +122,11 @@ def test_history_counts_searches_pages_and_jumps(launch, journal_of_hundreds, ar
 
     # Jump to the oldest: the very first upload is on screen.
     s.js("const j = document.querySelector('[data-testid=history-jump]'); j.value = 'oldest'; j.dispatchEvent(new Event('change', {bubbles: true}))")
-    wait_rows(s, lambda f: "the-very-first.png" in f, "reached the oldest")
+    wait_rows(s, lambda f: "the-very-first.pdf" in f, "reached the oldest")
+    kinds = s.js("return Object.fromEntries([...document.querySelectorAll('[data-testid=history-row]')].map(r => [r.dataset.file, r.querySelector('[data-testid=history-kind]')?.dataset.kind ?? 'thumbnail']))")
+    assert kinds["the-very-first.pdf"] == "file", kinds
+    # These PNGs are noise after the magic bytes: no thumbnail can be made, so they show their kind.
+    assert {k for f, k in kinds.items() if f.endswith(".png")} == {"image"}, kinds
     months = s.js("return [...document.querySelectorAll('[data-testid=history-jump] option')].map(o => o.textContent.trim())")
     assert months[:2] == ["Jump to…", "Newest"] and months[-1] == "Oldest" and len(months) >= 4, months
     assert months[2].endswith(f"· {TOTAL}"), months
