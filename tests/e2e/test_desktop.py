@@ -464,6 +464,9 @@ def test_narrow_window_layout_of_every_screen(launch, home, emulator, app_env, w
     assert got["width"] == 800, got
     s.wait('[data-testid="welcome"]', timeout=30)
     shot(s, artifacts / f"narrow-{theme}-00-welcome.png")
+    # All of it in view, down to "Skip for now", without scrolling.
+    fits = s.js("const d = document.querySelector('[data-testid=welcome]').getBoundingClientRect(), b = document.querySelector('[data-testid=welcome-skip]').getBoundingClientRect(); return [b.bottom, d.bottom, innerHeight]")
+    assert fits[0] <= fits[1] <= fits[2], f"the welcome needs scrolling at 800x600 (skip's bottom, the dialog's, the window's): {fits}"
     s.click('[data-testid="welcome-skip"]')
     s.wait_gone('[data-testid="welcome"]')
 
