@@ -60,7 +60,13 @@ mod tests {
     #[test]
     fn fractional_sizes_from_a_scaled_monitor_round_down() {
         // A 2560×1440 work area at 1.75× is 1462.86×822.86 logical pixels.
-        assert_eq!(fit_inner_size(WANT, MIN, (1462.86, 822.86)), (1180.0, 774.0));
-        assert_eq!(fit_inner_size(WANT, MIN, (1097.14, 617.14)), (1081.0, 600.0));
+        assert_eq!(
+            fit_inner_size(WANT, MIN, (1462.86, 822.86)),
+            (1180.0, 774.0)
+        );
+        assert_eq!(
+            fit_inner_size(WANT, MIN, (1097.14, 617.14)),
+            (1081.0, 600.0)
+        );
     }
 }
