@@ -201,21 +201,6 @@ export function formatEta(secs: number | null | undefined): string {
 /** `media-root/events/2024` → `Site Files / events / 2024`. A folder whose name is not known
  *  (`<32 hex digits>/day1`, from before names were kept) reads "a chosen folder / day1": an ID
  *  means nothing to a person (it stays one click away, in the row's tooltip). */
-/** The line icon (UIcon name) for a Wix `mediaType`; anything else, or unknown, is a file. */
-export function kindIcon(mediaType: string | null | undefined): 'image' | 'video' | 'audio' | 'file' {
-  switch (mediaType) {
-    case 'IMAGE':
-    case 'VECTOR':
-      return 'image'
-    case 'VIDEO':
-      return 'video'
-    case 'AUDIO':
-      return 'audio'
-    default:
-      return 'file'
-  }
-}
-
 export function folderLabel(folder: string): string {
   const parts = folder.split('/').filter(Boolean)
   if (parts[0] === 'media-root') parts.shift()

@@ -4,7 +4,7 @@ import type { JobView } from './bindings/JobView'
 import type { QueueOverview } from './bindings/QueueOverview'
 import type { StageCounts } from './bindings/StageCounts'
 import {
-  adopt, EMPTY, entryFolder, filterCount, folderLabel, formatBytes, formatEta, groupLine, itemAt, jobFraction, kindIcon, layout, pagesFor, reduce, stageLabel, summarize,
+  adopt, EMPTY, entryFolder, filterCount, folderLabel, formatBytes, formatEta, groupLine, itemAt, jobFraction, layout, pagesFor, reduce, stageLabel, summarize,
   PAGE, type QueueState,
 } from './uploads.svelte'
 
@@ -134,18 +134,5 @@ describe('formatting', () => {
     expect(entryFolder({ folder: 'f9246239754e564b93f5f3dde9e85827', folder_path: 'Summer 2026' })).toBe('Site Files / Summer 2026')
     expect(entryFolder({ folder: 'media-root', folder_path: '' })).toBe('Site Files')
     expect(entryFolder({ folder: 'media-root/a', folder_path: null })).toBe('Site Files / a')
-  })
-})
-
-describe('kindIcon', () => {
-  it("names a line icon for each of Wix's media types, and a file for the rest", () => {
-    expect(kindIcon('IMAGE')).toBe('image')
-    expect(kindIcon('VECTOR')).toBe('image')
-    expect(kindIcon('VIDEO')).toBe('video')
-    expect(kindIcon('AUDIO')).toBe('audio')
-    expect(kindIcon('DOCUMENT')).toBe('file')
-    expect(kindIcon('ARCHIVE')).toBe('file')
-    expect(kindIcon(null)).toBe('file')
-    expect(kindIcon(undefined)).toBe('file')
   })
 })

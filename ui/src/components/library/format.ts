@@ -1,4 +1,5 @@
 // Small text helpers of the Library (tested in format.test.ts).
+import { kindIcon } from '../../lib/media'
 
 /** 1.2 MB, 830 KB, 12 B; an em dash when unknown. */
 export function size(n: number | null | undefined): string {
@@ -13,19 +14,10 @@ export function size(n: number | null | undefined): string {
   return u === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`
 }
 
-/** The icon for a Wix media type. */
+/** The Library's icon (LIcon name) for a Wix media type: its kind, a document for the rest. */
 export function typeIcon(mediaType: string): string {
-  switch (mediaType) {
-    case 'IMAGE':
-    case 'VECTOR':
-      return 'image'
-    case 'VIDEO':
-      return 'video'
-    case 'AUDIO':
-      return 'audio'
-    default:
-      return 'doc'
-  }
+  const kind = kindIcon(mediaType)
+  return kind === 'file' ? 'doc' : kind
 }
 
 /** 'PENDING' → 'Processing', 'FAILED' → 'Failed'; READY is not shown. */
