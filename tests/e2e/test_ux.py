@@ -110,6 +110,8 @@ def test_every_dialog_takes_focus_keeps_it_closes_on_escape_and_gives_it_back(la
     s.click('[data-testid="confirm-delete"]')
     s.wait_gone('[data-profile="Studio site"]')
     assert s.active()["tag"] == "H1"
+    # With no key left the screen is not empty: the form to add one is there.
+    s.wait('[data-testid="add-key"] [data-testid="save-key"]', timeout=5)
 
 
 def test_the_default_site_changes_only_on_purpose_and_every_view_follows(launch, emulator, app_env, with_profile, home, artifacts):
