@@ -204,6 +204,11 @@ def test_a_dropped_link_is_imported_and_a_file_is_copied_to_another_site(library
     click_mod(s, idx)
     s.click('[data-testid="act-copy-site"]')
     s.wait('[data-testid="copy-target"]')
+    # With more than one other site nothing is chosen for the user: Copy waits for a choice.
+    assert s.js("return [...document.querySelectorAll('[data-testid=copy-target] option')].filter(o => o.value).length") > 1
+    assert s.js("return document.querySelector('[data-testid=copy-target]').value") == ""
+    assert s.js("return document.querySelector('[data-testid=copy-start]').disabled")
+    shot(s, artifacts / "library-copy-dialog-unchosen-1280.png")
     s.js(
         "const sel = document.querySelector('[data-testid=copy-target]');"
         "sel.value = [...sel.options].find(o => o.textContent.includes(arguments[0])).value;"
