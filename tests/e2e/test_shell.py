@@ -39,7 +39,7 @@ def test_window_opens_with_welcome_and_navigation(launch, home, artifacts):
         s.screenshot(artifacts / f"shell-0{n}-{screen}.png")
 
 
-def test_welcome_is_not_shown_again_and_settings_save(launch, home):
+def test_welcome_is_not_shown_again_and_settings_save(launch, home, artifacts):
     (home / "config").mkdir(parents=True)
     (home / "config" / "settings.json").write_text('{"welcome_seen": true}')
     s = launch()
@@ -57,6 +57,21 @@ def test_welcome_is_not_shown_again_and_settings_save(launch, home):
     assert s.js("return document.querySelector('#concurrency').validity.valid") is False
     time.sleep(0.5)
     assert json.loads((home / "config" / "settings.json").read_text())["concurrency"] == 5
+    # An unsaved edit survives leaving the screen, and its Save stays in view on a short window.
+    s.set_window_rect(800, 600)
+    s.wait('[data-testid="settings-unsaved"]')
+    s.click('[data-testid="nav-upload"]')
+    s.wait_text("main h1", "Upload")
+    s.click('[data-testid="nav-settings"]')
+    s.wait('[data-testid="settings-unsaved"]')
+    assert s.js("return document.querySelector('#concurrency').value") == "40"
+    box = s.js("const r = document.querySelector('[data-testid=settings-save]').getBoundingClientRect(); return [r.top, r.bottom, innerHeight]")
+    assert 0 <= box[0] and box[1] <= box[2], box
+    s.screenshot(artifacts / "settings-unsaved-800x600.png")
+    # Discard puts back what is saved.
+    s.click('[data-testid="settings-discard"]')
+    s.wait_gone('[data-testid="settings-unsaved"]')
+    assert s.js("return document.querySelector('#concurrency').value") == "5"
 
 
 def test_damaged_settings_file_is_reported_not_fatal(launch, home):
