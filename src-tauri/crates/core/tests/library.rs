@@ -282,3 +282,71 @@ async fn thumbnails_are_fetched_once_and_kept_within_the_budget() {
     let url = page.files[0].url.clone().unwrap();
     assert_eq!(reqwest::get(&url).await.unwrap().status().as_u16(), 403);
 }
+
+#[tokio::test]
+async fn a_failed_job_is_retried_on_request_and_finished_ones_can_be_cleared() {
+    let env = Env::start().await;
+    let (client, key) = (env.client(), env.seed_key());
+    let site_id = env.emu.seed().sites[0].id.clone();
+    let src = seed(
+        &env,
+        &env.emu.seed().sites[1].id.clone(),
+        1,
+        json!({"prefix": "Again"}),
+    )
+    .await;
+    let base = env.emu.base_url();
+    let good = format!("{base}/_static/media/{}", src[0]);
+    let missing = format!("{base}/_static/media/gone_0~mv2.png");
+    let journal = Journal::in_memory().unwrap();
+    let store = ImportJournal(&journal);
+    let site = Site {
+        client: &client,
+        key: &key,
+        site_id: &site_id,
+    };
+    // Wix refuses the first import call (a per-URL refusal, not worth a retry by itself).
+    env.control(
+        Method::POST,
+        "faults",
+        json!({"path_prefix": "/site-media/v1/files/import", "fault": {"type": "status", "status": 400}}),
+    )
+    .await;
+    let a = store.add(&new_import(&site_id, &good)).unwrap();
+    let jobs = run_jobs(&journal, &site, &[a], &|_| {}).await.unwrap();
+    assert_eq!(jobs[0].stage, ImportStage::Failed, "{jobs:?}");
+    // The missing file fails on Wix's side: its file ends FAILED.
+    let b = store.add(&new_import(&site_id, &missing)).unwrap();
+    let jobs = run_jobs(&journal, &site, &[b], &|_| {}).await.unwrap();
+    assert_eq!(jobs[0].stage, ImportStage::Failed, "{jobs:?}");
+    assert!(jobs[0].wix_file_id.is_some());
+    let done = store.add(&new_import(&site_id, &good)).unwrap();
+    run_jobs(&journal, &site, &[done], &|_| {}).await.unwrap();
+
+    // Retry takes failed jobs only, back to queued with no error and no file.
+    let queued = store.retry(&[a, b, done, 9_999]).unwrap();
+    assert_eq!(queued.iter().map(|j| j.id).collect::<Vec<_>>(), vec![a, b]);
+    assert!(queued
+        .iter()
+        .all(|j| j.stage == ImportStage::Queued && j.error.is_none() && j.wix_file_id.is_none()));
+    assert_eq!(store.get(done).unwrap().unwrap().stage, ImportStage::Done);
+    let jobs = run_jobs(&journal, &site, &[a, b], &|_| {}).await.unwrap();
+    let by = |id: i64| jobs.iter().find(|j| j.id == id).unwrap().clone();
+    assert_eq!(by(a).stage, ImportStage::Done, "{jobs:?}");
+    // The missing one is asked for again (a second file on Wix), not matched to the failed one.
+    assert_eq!(by(b).stage, ImportStage::Failed, "{jobs:?}");
+    assert!(by(b).error.as_deref().unwrap().contains("404"), "{jobs:?}");
+    let name = by(b).display_name;
+    let failed_files = stored(&env, &site_id)
+        .await
+        .into_iter()
+        .filter(|f| f["displayName"] == name.as_str())
+        .count();
+    assert_eq!(failed_files, 2, "a second import call was made");
+
+    // Clearing forgets the finished jobs and keeps an unfinished one.
+    let open = store.add(&new_import(&site_id, &good)).unwrap();
+    assert_eq!(store.clear_finished().unwrap(), 3);
+    let left: Vec<i64> = store.recent(10).unwrap().iter().map(|j| j.id).collect();
+    assert_eq!(left, vec![open]);
+}

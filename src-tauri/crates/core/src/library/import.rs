@@ -290,7 +290,8 @@ pub async fn explain_failure(http: &reqwest::Client, url: &str) -> String {
 }
 
 /// A file an earlier attempt of this import may have made: same name, and the same source URL
-/// when Wix reports one (search is fuzzy, so both are checked here).
+/// when Wix reports one (search is fuzzy, so both are checked here); never one whose
+/// `operationStatus` is `FAILED`.
 pub async fn find_imported(
     site: &Site<'_>,
     display_name: &str,
@@ -300,8 +301,10 @@ pub async fn find_imported(
         return Ok(None);
     }
     let page = search_files(site, display_name, false, &ListFilter::default(), None, 100).await?;
+    // A file Wix failed to import is not one to adopt: a retry asks Wix to fetch it again.
     Ok(page.files.into_iter().find(|f| {
-        f.display_name == display_name.trim()
+        f.status != "FAILED"
+            && f.display_name == display_name.trim()
             && f.source_url
                 .as_deref()
                 .is_none_or(|s| s == source_url.trim())

@@ -242,6 +242,32 @@ impl ImportJournal<'_> {
         Ok(())
     }
 
+    /// Puts failed jobs back in the queue for another run, forgetting the file of a failed
+    /// attempt (so Wix is asked to fetch it again) and the error. Jobs not failed are left
+    /// alone. Returns the jobs now queued, for the caller to run.
+    pub fn retry(&self, ids: &[i64]) -> Result<Vec<ImportJob>, JournalError> {
+        let mut out = Vec::new();
+        for id in ids {
+            let changed = self.0.conn().execute(
+                "UPDATE library_jobs SET state = 'queued', error = NULL, wix_file_id = NULL, wix_url = NULL, updated_at = ?2 WHERE id = ?1 AND state = 'failed'",
+                params![id, now_ms()],
+            )?;
+            if changed == 1 {
+                out.extend(self.get(*id)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Forgets the finished jobs (done or failed): they leave the list (a done one stays in
+    /// History). Unfinished jobs are kept. Returns how many were forgotten.
+    pub fn clear_finished(&self) -> Result<usize, JournalError> {
+        Ok(self.0.conn().execute(
+            "DELETE FROM library_jobs WHERE state IN ('done', 'failed')",
+            [],
+        )?)
+    }
+
     /// Counts an attempt (before the import call) and, for a copy, the URL it imports from.
     pub fn begin_attempt(&self, id: i64, url: &str) -> Result<(), JournalError> {
         self.0.conn().execute(
