@@ -45,6 +45,8 @@ const COMMANDS: &[&str] = &[
     "library_import",
     "library_copy",
     "library_jobs",
+    "library_jobs_retry",
+    "library_jobs_clear",
     "preflight_uploads",
     "thumbnails",
     "export_history",

@@ -109,6 +109,8 @@ pub fn run() {
             commands::library::library_import,
             commands::library::library_copy,
             commands::library::library_jobs,
+            commands::library::library_jobs_retry,
+            commands::library::library_jobs_clear,
             commands::prepare::preflight_uploads,
             commands::prepare::thumbnails,
             commands::prepare::export_history,

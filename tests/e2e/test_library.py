@@ -216,9 +216,20 @@ def test_a_dropped_link_is_imported_and_a_file_is_copied_to_another_site(library
         emulator.sites[1]["displayName"],
     )
     shot(s, artifacts / "library-copy-dialog-1280.png")
+    # Wix refuses the copy's import once: the row says so and offers Retry, which copies it.
+    emulator.control("POST", "faults", {"path_prefix": "/site-media/v1/files/import", "fault": {"type": "status", "status": 400}, "times": 1})
     s.click('[data-testid="copy-start"]')
+    stages = "return [...document.querySelectorAll('[data-testid=import-job]')].map(e => e.dataset.stage).join()"
+    wait_for(lambda: s.js(stages) == "failed,failed,done", "the copy failed")
+    assert not any(f["displayName"] == "Logo 00001.png" for f in stored(emulator, site2).values())
+    assert len(s.find_all('[data-testid="import-retry"]')) == 2
+    shot(s, artifacts / "library-copy-failed-1280.png")
+    s.click('[data-testid="import-job"]:first-child [data-testid="import-retry"]')
     wait_for(lambda: any(f["displayName"] == "Logo 00001.png" and f["operationStatus"] == "READY" for f in stored(emulator, site2).values()), "copied to the second site")
-    wait_for(lambda: s.js("return [...document.querySelectorAll('[data-testid=import-job]')].filter(e => e.dataset.stage === 'done').length") >= 2, "the copy job done")
+    wait_for(lambda: s.js(stages) == "done,failed,done", "the copy job done")
+    # Clear finished empties the list (the copy and the import stay in History).
+    s.click('[data-testid="import-clear"]')
+    s.wait_gone('[data-testid="import-jobs"]', timeout=5)
 
 
 def test_folders_rename_with_f2_trash_from_their_menu_or_delete_and_come_back(library, emulator, artifacts):

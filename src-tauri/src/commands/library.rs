@@ -543,6 +543,36 @@ pub fn library_jobs(
         .map_err(|e| IpcError::new(IpcErrorKind::Io, e.to_string()))
 }
 
+/// Runs failed import and copy jobs again (others are left alone); how many were started.
+/// A copy goes through the link made when it was first asked for (a private file's is valid
+/// for [`wixdrop_core::library::copy::LINK_MINUTES`] after that). Errors: `Io` when the journal cannot be written.
+#[tauri::command]
+pub fn library_jobs_retry(state: State<'_, AppState>, ids: Vec<i64>) -> Result<u32, IpcError> {
+    let journal = journal_of(&state);
+    let queued = ImportJournal(&journal)
+        .retry(&ids)
+        .map_err(|e| IpcError::new(IpcErrorKind::Io, e.to_string()))?;
+    let n = queued.len() as u32;
+    let mut groups: std::collections::BTreeMap<(String, String), Vec<i64>> = Default::default();
+    for j in queued {
+        groups.entry((j.profile, j.site_id)).or_default().push(j.id);
+    }
+    for ((profile, site_id), ids) in groups {
+        spawn_jobs(&state, profile, site_id, ids);
+    }
+    Ok(n)
+}
+
+/// Forgets the finished import and copy jobs (done ones stay in History); how many.
+#[tauri::command]
+pub fn library_jobs_clear(state: State<'_, AppState>) -> Result<u32, IpcError> {
+    let journal = journal_of(&state);
+    ImportJournal(&journal)
+        .clear_finished()
+        .map(|n| n as u32)
+        .map_err(|e| IpcError::new(IpcErrorKind::Io, e.to_string()))
+}
+
 /// The `wixthumb:` protocol: `<scheme>://localhost/<key>` → the cached or fetched thumbnail;
 /// 404 for a key no listing registered or a thumbnail that cannot be had.
 pub fn thumb_protocol(

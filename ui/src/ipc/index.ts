@@ -172,6 +172,10 @@ export const ipc = {
     call<CopyStart[]>('library_copy', { profile, siteId, fileIds, toProfile, toSiteId, path }),
   /** The latest import and copy jobs, newest first. */
   libraryJobs: () => call<ImportJob[]>('library_jobs'),
+  /** Run failed import and copy jobs again; how many were started. */
+  libraryJobsRetry: (ids: number[]) => call<number>('library_jobs_retry', { ids }),
+  /** Forget finished import and copy jobs (done ones stay in History); how many. */
+  libraryJobsClear: () => call<number>('library_jobs_clear'),
   /** Where the webview loads a thumbnail from (the app's own protocol; never a remote host). */
   thumbUrl(key: string): string {
     const windows = typeof navigator !== 'undefined' && /Windows/.test(navigator.userAgent)
