@@ -211,7 +211,11 @@ async fn download(
         .timeout(Duration::from_secs(300))
         .build()
         .map_err(|e| e.to_string())?;
-    let resp = client.get(url).send().await.map_err(|e| e.to_string())?;
+    let resp = client
+        .get(own_cdn(&state.base_url, url))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
     if !resp.status().is_success() {
         return Err(format!("HTTP {}", resp.status()));
     }
@@ -246,6 +250,17 @@ async fn download(
     }
     file.flush().await.map_err(|e| e.to_string())?;
     Ok((size, hex::encode(hasher.finalize()), ct))
+}
+
+/// Wix importing from its own CDN: the emulator holds those bytes, so a
+/// `https://static.wixstatic.com/<kind>/<id>` URL is read from its own static host (the one
+/// `serve_static` names). Demo mode copies between its sites this way, with the live URLs
+/// its files carry, and nothing is asked of the internet. Other URLs are fetched as given.
+fn own_cdn(base_url: &str, url: &str) -> String {
+    match url.strip_prefix("https://static.wixstatic.com/") {
+        Some(rest) => format!("{}/_static/{rest}", base_url.trim_end_matches('/')),
+        None => url.to_owned(),
+    }
 }
 
 fn state_site(state: &AppState, id: &str) -> Result<String, String> {

@@ -389,4 +389,34 @@ async fn thumbnails_only_static_host_keeps_the_live_url() {
     let r = env.http.get(thumb).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert!(r.bytes().await.unwrap().starts_with(b"\x89PNG"));
+
+    // Importing that live URL (a copy to another site) reads the emulator's own bytes.
+    let (s, v) = post(&env, "/site-media/v1/files/import", json!({"url": url})).await;
+    assert_eq!(s, 200, "{v}");
+    let id = v["file"]["id"].as_str().unwrap().to_owned();
+    let mut st = String::new();
+    for _ in 0..100 {
+        let (_, v) = json_of(
+            env.site_req(
+                Method::GET,
+                &format!("/site-media/v1/files/get-file-by-id?fileId={id}"),
+            )
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
+        st = v["file"]["operationStatus"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        if st != "PENDING" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(st, "READY");
+    let stored = env.stored(env.site()).await;
+    let sha = |id: &str| stored.iter().find(|f| f["id"] == id).unwrap()["sha256"].clone();
+    assert_eq!(sha(&id), sha(&ids[0]));
 }
