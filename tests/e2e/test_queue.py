@@ -129,6 +129,9 @@ def test_pasted_links_are_imported_as_rows_of_the_queue(launch, emulator, app_en
     s.wait_text('[data-testid="queue-line"]', "2 of 3 links imported, 1 failed")
     # The headline tells both, the failed import included (not "1 file uploaded").
     s.wait_text('[data-testid="queue-headline"]', "All done — 1 uploaded, 2 imported, 1 failed")
+    # The bar: green for the 3 that arrived, red for the 1 in 4 that failed (not all red).
+    share = "const b = document.querySelector('[data-testid=queue-overview] [role=progressbar]'); return [b.querySelector('.fill').style.width, b.querySelector('[data-testid=bar-failed]').style.width]"
+    assert s.js(share) == ["75%", "25%"], s.js(share)
     shot(s, artifacts / "queue-imports-1280.png")
     check(s, "upload queue with import rows")
     s.set_window_rect(800, 600)

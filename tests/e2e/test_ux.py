@@ -204,6 +204,15 @@ def test_pause_resume_cancel_retry_every_place_agrees(launch, home, emulator, ap
     s.wait('[data-testid="queue-overview"][data-paused="false"]')
     s.wait('[data-testid="nav-upload-status"][data-paused="false"]')
     s.wait_text('[data-testid="job"][data-stage="uploading"] [data-testid="job-detail"]', "/s", timeout=20)
+    # Cancel all asks first; Keep uploading (the default) stops nothing.
+    s.click('[data-testid="cancel-all"]')
+    s.wait('dialog[data-testid="cancel-all-dialog"][open]')
+    assert "Cancel 2 files?" in s.js("return document.querySelector('dialog[data-testid=cancel-all-dialog]').textContent")
+    assert s.active()["testid"] == "cancel-all-keep"
+    shot(s, artifacts / "ux-cancel-all-dialog.png")
+    s.press(KEY["Enter"])
+    s.wait_gone('dialog[data-testid="cancel-all-dialog"][open]', timeout=5)
+    assert not s.find_all('[data-testid="job"][data-stage="cancelled"]')
     # Cancel one: its row, its group line and the header all say so.
     s.click('[data-testid="job"][data-file="two.png"] [data-testid="cancel"]')
     s.wait('[data-testid="job"][data-file="two.png"][data-stage="cancelled"]')
