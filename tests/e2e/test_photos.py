@@ -133,6 +133,9 @@ def test_preflight_webready_thumbnails_and_export(launch, home, emulator, app_en
     for r in rows:
         assert r["static_url"].startswith("http") and r["wix_uri"].startswith("wix:image://v1/")
         assert r["location"] in ("removed", "none")
+    # Names beside the IDs: the site by its name, the folder as a path (Site Files is "/").
+    names = {x["id"]: x["displayName"] for x in emulator.sites}
+    assert {(r["site_id"], r["site_name"], r["folder_path"]) for r in rows} == {(site_id, names[site_id], "/")}, rows
     p = next(r for r in rows if r["display_name"] == "noise-poster.png")
     assert (p["width"], p["height"]) == ("2560", "2560") and int(p["bytes_sent"]) < int(p["original_bytes"])
 

@@ -301,7 +301,11 @@ fn private_uploads_are_private_on_the_site_and_say_so() {
     );
     let csv = t.run(&["history", "--csv"]);
     assert!(
-        csv.stdout.lines().next().unwrap().ends_with(",private"),
+        csv.stdout
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",private,site_name,folder_path"),
         "{csv:?}"
     );
     assert!(t
@@ -386,6 +390,7 @@ fn a_folder_tree_is_mirrored_below_the_path() {
             "file_id",
             "file_name",
             "folder",
+            "folder_path",
             "height",
             "local_path",
             "location",
@@ -396,6 +401,7 @@ fn a_folder_tree_is_mirrored_below_the_path() {
             "profile",
             "sha256",
             "site_id",
+            "site_name",
             "size",
             "static_url",
             "uploaded_at",
@@ -409,6 +415,7 @@ fn a_folder_tree_is_mirrored_below_the_path() {
         .find(|u| u["path"] == canon(&c).as_str())
         .unwrap();
     assert_eq!(c_entry["folder"], "media-root/events/2024/Holiday/day1/raw");
+    assert_eq!(c_entry["folder_path"], "/events/2024/Holiday/day1/raw");
     assert_eq!(c_entry["profile"], "(environment)");
     assert_eq!(c_entry["site_id"], t.site.as_str());
     assert_eq!(c_entry["size"], 150_000);

@@ -4,7 +4,10 @@
 //! `file_id`, `static_url`, `wix_uri`, `width`, `height`, `bytes_sent`, `original_bytes`,
 //! `sha256` (of the original), `location` (`none`/`removed`/`kept`/`unknown`, empty when not
 //! recorded), `uploaded_at` (RFC 3339, UTC), `private` (`true` for a private file: its
-//! `static_url` answers 403, a temporary link opens it). CSV follows RFC 4180 (comma, CRLF, quotes doubled),
+//! `static_url` answers 403, a temporary link opens it), and for people rather than programs
+//! `site_name` (the site's name) and `folder_path` (the folder as a path below Site Files:
+//! `/` for Site Files itself, `/Events/2024` below it), each empty (`null` in JSON) when the
+//! journal does not know it. CSV follows RFC 4180 (comma, CRLF, quotes doubled),
 //! with a UTF-8 byte-order mark so spreadsheet programs read accents right; a cell starting with
 //! `=`, `+`, `-` or `@` gets a leading `'` so a file name is never run as a formula.
 //!
@@ -42,9 +45,11 @@ pub struct Record {
     pub location: Option<String>,
     pub uploaded_at: String,
     pub private: bool,
+    pub site_name: Option<String>,
+    pub folder_path: Option<String>,
 }
 
-const HEADER: [&str; 15] = [
+const HEADER: [&str; 17] = [
     "local_path",
     "display_name",
     "site_id",
@@ -60,6 +65,8 @@ const HEADER: [&str; 15] = [
     "location",
     "uploaded_at",
     "private",
+    "site_name",
+    "folder_path",
 ];
 
 /// The `wix:` URI of an uploaded file.
@@ -115,6 +122,8 @@ impl From<ExportRow> for Record {
             location: r.location.map(|l| l.as_str().to_string()),
             uploaded_at: rfc3339(r.uploaded_ms),
             private: r.private,
+            site_name: r.site_name.filter(|n| !n.is_empty()),
+            folder_path: r.folder_path.map(|p| format!("/{p}")),
         }
     }
 }
@@ -157,6 +166,8 @@ pub fn render(records: &[Record], format: Format) -> String {
                         r.location.clone().unwrap_or_default(),
                         r.uploaded_at.clone(),
                         r.private.to_string(),
+                        r.site_name.clone().unwrap_or_default(),
+                        r.folder_path.clone().unwrap_or_default(),
                     ]
                     .into_iter(),
                 );

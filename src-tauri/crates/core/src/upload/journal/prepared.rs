@@ -66,6 +66,10 @@ pub struct ExportRow {
     pub job_id: Option<JobId>,
     /// Uploaded as a private file.
     pub private: bool,
+    /// The site's name, when the journal knows it (see `names`).
+    pub site_name: Option<String>,
+    /// The folder's path below Site Files (`""` = Site Files itself), when known.
+    pub folder_path: Option<String>,
 }
 
 /// Which history rows to export; all optional.
@@ -149,7 +153,7 @@ impl Journal {
         }
         let c = self.conn();
         let mut st = c.prepare(&format!(
-            "SELECT path, file_name, site_id, folder_label, wix_file_id, url, media_type, width, height, coalesce(sent_size, size), size, sha256, location, uploaded_at, job_id, profile, mime_type, private FROM history {sql} ORDER BY uploaded_at, id"
+            "SELECT path, file_name, site_id, folder_label, wix_file_id, url, media_type, width, height, coalesce(sent_size, size), size, sha256, location, uploaded_at, job_id, profile, mime_type, private, site_name, folder_path FROM history {sql} ORDER BY uploaded_at, id"
         ))?;
         let rows = st
             .query_map(params_from_iter(args), |r| {
@@ -175,6 +179,8 @@ impl Journal {
                     profile: r.get(15)?,
                     mime_type: r.get(16)?,
                     private: r.get::<_, i64>(17)? != 0,
+                    site_name: r.get(18)?,
+                    folder_path: r.get(19)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
