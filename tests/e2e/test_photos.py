@@ -127,6 +127,10 @@ def test_preflight_webready_thumbnails_and_export(launch, home, emulator, app_en
     s.click('[data-testid="export-csv"]')
     save_dialog(out)
     s.wait_text('[data-testid="export-status"]', "3 uploads saved", timeout=20)
+    # The file by its name (the path on hover) and a way to it, not a long path in the toolbar.
+    assert s.js("return document.querySelector('[data-testid=export-status]').textContent") == "3 uploads saved to export.csv"
+    assert s.js("return document.querySelector('[data-testid=export-status]').title") == str(out)
+    assert s.find_all('[data-testid="export-show"]')
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert len(rows) == 3
     assert {r["display_name"] for r in rows} == {"noise-poster.png", "beach.jpg", "garden.jpg"}

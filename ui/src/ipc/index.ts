@@ -4,7 +4,7 @@ import { Channel, invoke } from '@tauri-apps/api/core'
 import { listen } from '@tauri-apps/api/event'
 import { getCurrentWebview } from '@tauri-apps/api/webview'
 import { open as openDialog, save as saveDialog } from '@tauri-apps/plugin-dialog'
-import { openUrl } from '@tauri-apps/plugin-opener'
+import { openUrl, revealItemInDir } from '@tauri-apps/plugin-opener'
 import type { AppInfo } from '../lib/bindings/AppInfo'
 import type { DemoInfo } from '../lib/bindings/DemoInfo'
 import type { CredentialReport } from '../lib/bindings/CredentialReport'
@@ -190,6 +190,8 @@ export const ipc = {
     call<number>('export_history', { request, format, path }),
   /** The Wix URLs of the selected uploads, one per line. */
   exportUrls: (request: ExportRequest) => call<string>('export_urls', { request }),
+  /** Shows a saved file in the system's file manager (its folder, the file selected where it can). */
+  showInFolder: (path: string): Promise<void> => revealItemInDir(path),
   /** Native save dialog; the chosen path, or null. */
   async chooseSavePath(defaultPath: string, title: string, extension: string): Promise<string | null> {
     const picked = await saveDialog({ defaultPath, title, filters: [{ name: extension.toUpperCase(), extensions: [extension] }] })
