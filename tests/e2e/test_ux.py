@@ -204,6 +204,18 @@ def test_pause_resume_cancel_retry_every_place_agrees(launch, home, emulator, ap
     s.wait('[data-testid="queue-overview"][data-paused="false"]')
     s.wait('[data-testid="nav-upload-status"][data-paused="false"]')
     s.wait_text('[data-testid="job"][data-stage="uploading"] [data-testid="job-detail"]', "/s", timeout=20)
+    s.set_window_rect(800, 600, 0, 0)
+    shot(s, artifacts / "ux-upload-running-800x600.png")
+    # Scrolled to, the queue fills the small window below the sticky overview and the filters.
+    s.js("document.querySelector('[data-testid=queue-filters]').scrollIntoView({block: 'start'}); const c = document.querySelector('main.content'); c.scrollTop -= 90")
+    fit = s.js(
+        "const r = e => document.querySelector(e).getBoundingClientRect();"
+        "return [r('[data-testid=queue-overview]').bottom, r('[data-testid=queue-filters]').top, r('[data-testid=queue]').top, r('[data-testid=queue]').height, innerHeight]"
+    )
+    over, filters, top, height, inner = fit
+    assert over + (top - filters) + height <= inner and height >= 0.6 * inner, fit
+    shot(s, artifacts / "ux-upload-queue-800x600.png")
+    s.set_window_rect(1280, 800, 0, 0)
     # Cancel all asks first; Keep uploading (the default) stops nothing.
     s.click('[data-testid="cancel-all"]')
     s.wait('dialog[data-testid="cancel-all-dialog"][open]')
