@@ -221,6 +221,8 @@ def test_a_dropped_link_is_imported_and_a_file_is_copied_to_another_site(library
     s.click('[data-testid="copy-start"]')
     stages = "return [...document.querySelectorAll('[data-testid=import-job]')].map(e => e.dataset.stage).join()"
     wait_for(lambda: s.js(stages) == "failed,failed,done", "the copy failed")
+    # "Copying 1 file…" goes once the copy has ended; its row says how.
+    s.wait_gone('[data-testid="lib-notice"]', timeout=5)
     assert not any(f["displayName"] == "Logo 00001.png" for f in stored(emulator, site2).values())
     assert len(s.find_all('[data-testid="import-retry"]')) == 2
     shot(s, artifacts / "library-copy-failed-1280.png")

@@ -24,6 +24,8 @@ export interface Notice {
   bad?: boolean
   undo?: string[]
   undoFolders?: string[]
+  /** Only says that imports or copies started: it goes when they have all ended (their rows say how). */
+  jobs?: boolean
 }
 
 class LibraryStore {

@@ -22,7 +22,7 @@ export async function dropUrls(urls: string[]): Promise<void> {
     const { ids } = await ipc.libraryImport(profile, siteId, urls.join('\n'), folder, false)
     if (!library.ready) library.setTarget(profile, siteId)
     library.jobsTick++
-    library.notice = { text: `Importing ${ids.length} link${ids.length === 1 ? '' : 's'}: Wix fetches them (see Imports and copies).` }
+    library.notice = { text: `Importing ${ids.length} link${ids.length === 1 ? '' : 's'}: Wix fetches them (see Imports and copies).`, jobs: true }
   } catch (e) {
     library.notice = { text: asIpcError(e).message, bad: true }
   }
