@@ -175,8 +175,11 @@ def test_pause_resume_cancel_retry_every_place_agrees(launch, home, emulator, ap
                     group: [...document.querySelectorAll('[data-testid=group-line]')].map(e => e.textContent),
                     rows: rows.map(r => [r.dataset.paused, r.querySelector('[data-testid=job-stage]').textContent, r.querySelector('[data-testid=job-detail]').textContent]),
                     moving: document.querySelectorAll('.bar.moving').length,
-                    nav: document.querySelector('[data-testid=nav-upload-status]')?.textContent ?? null}"""
+                    nav: document.querySelector('[data-testid=nav-upload-status]')?.textContent ?? null,
+                    chip: document.querySelector('[data-testid=filter-in_progress]').textContent}"""
         )
+        if not v["chip"].strip().startswith("Waiting"):
+            return f"filter chip: {v['chip']!r}"
         if v["nav"] != "Paused":
             return f"sidebar: {v['nav']!r}"
         if "Paused" not in v["headline"] or "/s" in v["line"] or "left" in v["line"]:
