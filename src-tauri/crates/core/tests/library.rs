@@ -291,7 +291,7 @@ async fn a_failed_job_is_retried_on_request_and_finished_ones_can_be_cleared() {
     let src = seed(
         &env,
         &env.emu.seed().sites[1].id.clone(),
-        1,
+        2,
         json!({"prefix": "Again"}),
     )
     .await;
@@ -320,7 +320,8 @@ async fn a_failed_job_is_retried_on_request_and_finished_ones_can_be_cleared() {
     let jobs = run_jobs(&journal, &site, &[b], &|_| {}).await.unwrap();
     assert_eq!(jobs[0].stage, ImportStage::Failed, "{jobs:?}");
     assert!(jobs[0].wix_file_id.is_some());
-    let done = store.add(&new_import(&site_id, &good)).unwrap();
+    let other = format!("{base}/_static/media/{}", src[1]);
+    let done = store.add(&new_import(&site_id, &other)).unwrap();
     run_jobs(&journal, &site, &[done], &|_| {}).await.unwrap();
 
     // Retry takes failed jobs only, back to queued with no error and no file.
@@ -333,16 +334,40 @@ async fn a_failed_job_is_retried_on_request_and_finished_ones_can_be_cleared() {
     let jobs = run_jobs(&journal, &site, &[a, b], &|_| {}).await.unwrap();
     let by = |id: i64| jobs.iter().find(|j| j.id == id).unwrap().clone();
     assert_eq!(by(a).stage, ImportStage::Done, "{jobs:?}");
-    // The missing one is asked for again (a second file on Wix), not matched to the failed one.
+    // The missing one is asked for again (a new import call), not matched to the failed one;
+    // the broken FAILED file each failure left on Wix is deleted, so none is left.
     assert_eq!(by(b).stage, ImportStage::Failed, "{jobs:?}");
     assert!(by(b).error.as_deref().unwrap().contains("404"), "{jobs:?}");
+    let log = env.control(Method::GET, "log", json!({})).await;
+    let imports: Vec<(String, u64)> = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"].as_str().unwrap().contains("files/import"))
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap().to_owned(),
+                r["status"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    // a (refused), b, done, then a and b again together through Bulk Import.
+    assert_eq!(
+        imports,
+        vec![
+            ("/site-media/v1/files/import".to_owned(), 400),
+            ("/site-media/v1/files/import".to_owned(), 200),
+            ("/site-media/v1/files/import".to_owned(), 200),
+            ("/site-media/v1/bulk/files/import-v2".to_owned(), 200),
+        ]
+    );
     let name = by(b).display_name;
-    let failed_files = stored(&env, &site_id)
+    let left = stored(&env, &site_id)
         .await
         .into_iter()
         .filter(|f| f["displayName"] == name.as_str())
         .count();
-    assert_eq!(failed_files, 2, "a second import call was made");
+    assert_eq!(left, 0, "no broken file left on the site");
 
     // Clearing forgets the finished jobs and keeps an unfinished one.
     let open = store.add(&new_import(&site_id, &good)).unwrap();

@@ -15,7 +15,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::api::Site;
+use super::api::{bulk_files, BulkAction, Site};
 use super::error::{LibraryError, LibraryResult};
 use super::file::LibraryFile;
 use super::import::{
@@ -377,6 +377,11 @@ pub async fn run_jobs(
             Ok(f) if f.status == "FAILED" => {
                 let why = explain_failure(site.client.http(), &j.url).await;
                 let msg = format!("Wix could not import {}: {why}", j.display_name);
+                // Wix keeps a failed import as a broken file (`FAILED`, no bytes). It goes
+                // for good, so the site is left as it was and a retry never adds a second
+                // one; if Wix refuses, it stays, and the job still says why it failed.
+                let _ =
+                    bulk_files(site, std::slice::from_ref(&f.id), BulkAction::DeleteForGood).await;
                 store.set(j.id, ImportStage::Failed, Some(&f), Some(&msg))?;
                 j.stage = ImportStage::Failed;
                 j.error = Some(msg);
