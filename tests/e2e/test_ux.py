@@ -178,7 +178,7 @@ def test_pause_resume_cancel_retry_every_place_agrees(launch, home, emulator, ap
                     nav: document.querySelector('[data-testid=nav-upload-status]')?.textContent ?? null,
                     chip: document.querySelector('[data-testid=filter-in_progress]').textContent}"""
         )
-        if not v["chip"].strip().startswith("Waiting"):
+        if not v["chip"].strip().startswith("Paused"):
             return f"filter chip: {v['chip']!r}"
         if v["nav"] != "Paused":
             return f"sidebar: {v['nav']!r}"
@@ -351,6 +351,10 @@ def test_each_screen_opens_at_its_top_and_settings_speak_one_unit(launch, app_en
     # Opening and saving changes nothing (8 MiB pieces stay 8 MiB though shown as 8.4 MB).
     s.click('[data-testid="settings-form"] button[type="submit"]')
     s.wait_text('[data-testid="settings-form"]', "Saved.")
+    # "Saved." is seen where Save was pressed: in the window, not below the fold.
+    s.js("document.querySelector('main.content').scrollTop = 0")
+    seen = s.js("const r = [...document.querySelectorAll('[data-testid=settings-save-row] [role=status]')].find(e => e.textContent === 'Saved.').getBoundingClientRect(); return [r.top, r.bottom, innerHeight]")
+    assert 0 <= seen[0] and seen[1] <= seen[2], seen
     saved = json.loads((home / "config" / "settings.json").read_text())
     assert saved.get("chunk_size_bytes", 8 * 1024 * 1024) == 8 * 1024 * 1024 and saved.get("simple_upload_max_bytes", 10_000_000) == 10_000_000, saved
     s.js("const c = document.querySelector('main.content'); c.scrollTop = c.scrollHeight")
