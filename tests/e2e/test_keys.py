@@ -1,6 +1,7 @@
 """Keys in the real window: paste → badge → save → verify → sites; diagnoses link to the guide."""
 import json
 import subprocess
+import time
 
 import pytest
 
@@ -163,3 +164,20 @@ def test_found_badge_in_the_dark_theme(launch, emulator, app_env, artifacts):
     s.screenshot(artifacts / "keys-11-found-dark-800x600.png")
     if not s.js("return matchMedia('(prefers-color-scheme: dark)').matches"):
         pytest.skip("this WebKitGTK does not report the dark GTK theme to prefers-color-scheme (light screenshot taken)")
+
+
+def test_on_a_small_window_a_recognised_key_brings_its_save_button_into_view(launch, emulator, app_env, artifacts):
+    s = launch(GTK_THEME="Adwaita:dark", **app_env)
+    s.set_window_rect(800, 600, 0, 0)
+    s.js("location.hash = '#/keys'")
+    s.wait('[data-testid="add-key"]')
+    s.type('[data-testid="paste-key"]', emulator.api_key)
+    s.wait('[data-testid="key-badge"][data-kind="wix_api_key"][data-usable="true"]')
+    # The badge pushes "Save and verify" down; it is brought back into the window.
+    where = "const r = document.querySelector('[data-testid=save-key]').getBoundingClientRect(); return [r.top, r.bottom, innerHeight]"
+    deadline = time.time() + 5
+    while s.js(where)[1] > s.js(where)[2] and time.time() < deadline:
+        time.sleep(0.1)
+    top, bottom, inner = s.js(where)
+    assert 0 <= top and bottom <= inner, (top, bottom, inner)
+    s.screenshot(artifacts / "keys-800x600-dark-recognised.png")
