@@ -39,9 +39,15 @@ impl Bandwidth {
         let wait = {
             let mut b = self.bucket.lock().unwrap_or_else(|p| p.into_inner());
             let now = Instant::now();
-            // A quarter-second burst at most, so the cap holds over short windows too.
+            // A quarter-second burst at most, so the cap holds over short windows too; after
+            // a second or more with nothing sent (a new batch) none at all, so a batch's first
+            // bytes go at the limit too, not in a burst above it.
             let burst = (limit as f64 / 4.0).max(64.0 * 1024.0);
-            b.0 = (b.0 + now.duration_since(b.1).as_secs_f64() * limit as f64).min(burst);
+            let gap = now.duration_since(b.1).as_secs_f64();
+            b.0 = (b.0 + gap * limit as f64).min(burst);
+            if gap >= 1.0 {
+                b.0 = b.0.min(0.0);
+            }
             b.1 = now;
             b.0 -= n as f64;
             // Going negative is the queue: later callers wait for earlier debts too.
@@ -127,5 +133,21 @@ mod tests {
         let t = Instant::now();
         free.take(100_000_000).await;
         assert!(t.elapsed() < Duration::from_millis(5));
+    }
+
+    #[tokio::test]
+    async fn after_an_idle_second_there_is_no_burst() {
+        let bw = Bandwidth::new(Some(1_000_000));
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        // Idle long enough to have filled the 250 kB burst: the first 200 kB still wait.
+        let t = Instant::now();
+        bw.take(200_000).await;
+        let took = t.elapsed().as_secs_f64();
+        assert!((0.18..0.6).contains(&took), "{took}");
+        // Sending on (no gap), the cap holds as before.
+        let t = Instant::now();
+        bw.take(100_000).await;
+        let took = t.elapsed().as_secs_f64();
+        assert!((0.08..0.4).contains(&took), "{took}");
     }
 }

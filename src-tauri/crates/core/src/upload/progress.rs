@@ -12,7 +12,12 @@ use super::types::{
     TotalProgress, UploadEvent,
 };
 
-/// Smoothed bytes per second: an exponential moving average over samples ≥ 100 ms apart.
+/// Smoothed bytes per second: an exponential moving average over samples ≥ 100 ms apart, the
+/// first one over at least [`FIRST_SAMPLE`] (a transfer's first moments are a burst: the speed
+/// limit's bucket, socket buffers), so a new transfer never shows a speed above the limit.
+/// How long a transfer runs before its speed is first shown.
+const FIRST_SAMPLE: Duration = Duration::from_millis(600);
+
 #[derive(Debug, Clone)]
 struct Meter {
     last_emit: Option<Instant>,
@@ -42,7 +47,12 @@ impl Meter {
 
     fn sample(&mut self, bytes: u64, now: Instant) {
         let dt = now.duration_since(self.sample_at).as_secs_f64();
-        if dt < 0.1 {
+        let least = if self.rate == 0.0 {
+            FIRST_SAMPLE.as_secs_f64()
+        } else {
+            0.1
+        };
+        if dt < least {
             return;
         }
         let inst = bytes.saturating_sub(self.sample_bytes) as f64 / dt;
@@ -674,6 +684,21 @@ fn bytes_of(v: &JobView) -> (u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_transfer_shows_no_speed_before_its_first_sample_window() {
+        let mut m = Meter::new();
+        let t0 = Instant::now();
+        m.reset(0);
+        // A burst in the first moments (buffers, the limit's bucket) is not shown as the speed.
+        m.sample(300_000, t0 + Duration::from_millis(200));
+        assert_eq!(m.rate, 0.0);
+        m.sample(1_400_000, t0 + Duration::from_millis(700));
+        assert!((m.rate - 2_000_000.0).abs() < 50_000.0, "{}", m.rate);
+        // Then every 100 ms, smoothed.
+        m.sample(1_600_000, t0 + Duration::from_millis(800));
+        assert!((m.rate - 2_000_000.0).abs() < 50_000.0, "{}", m.rate);
+    }
 
     fn view(id: i64) -> JobView {
         JobView {
