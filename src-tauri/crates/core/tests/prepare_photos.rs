@@ -38,6 +38,12 @@ fn location_is_removed_from_every_container_and_pixels_stay() {
         );
         // Same length for every container: only bytes inside the metadata changed.
         assert_eq!(p.sent_size, before.len() as u64, "{ext}");
+        // Its pixel size, upright (orientation 6 turns it), where the header can be read.
+        if let Ok((w, h)) = image::image_dimensions(&src) {
+            assert_eq!((p.width, p.height), (Some(h), Some(w)), "{ext}");
+        } else {
+            assert_eq!((p.width, p.height), (None, None), "{ext}");
+        }
         match ext.as_str() {
             "heic" | "avif" => assert_eq!(
                 decoded_with_tool(&src, d.path(), &format!("{ext}-a")),
@@ -154,6 +160,11 @@ fn small_photos_are_never_upscaled_or_re_encoded() {
     .unwrap();
     assert!(!p.optimized && !p.is_copy);
     assert_eq!(p.send, src);
+    assert_eq!(
+        (p.width, p.height),
+        (Some(800), Some(600)),
+        "its size, for History"
+    );
 }
 
 #[test]

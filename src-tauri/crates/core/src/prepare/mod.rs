@@ -139,7 +139,7 @@ pub struct Prepared {
     pub original_sha256: Option<String>,
     pub sent_size: u64,
     pub location: Location,
-    /// Pixel size of what is sent, when known.
+    /// Pixel size of what is sent, upright, when known (from the header; not for HEIC/AVIF).
     pub width: Option<u32>,
     pub height: Option<u32>,
     /// Made web-ready (resized and re-encoded).
@@ -282,6 +282,17 @@ pub fn prepare(
         out.send = dst;
         out.is_copy = true;
         out.sent_size = written;
+    }
+    // The pixels sent are the original's: their size from its header (no decode), upright as
+    // shown (EXIF orientations 5–8 turn it a quarter), for History and its export. Formats the
+    // `image` crate cannot read the header of (HEIC, AVIF) stay unknown.
+    if let Ok((w, h)) = image::image_dimensions(src) {
+        let turned = matches!(facts.orientation, Some(5..=8));
+        (out.width, out.height) = if turned {
+            (Some(h), Some(w))
+        } else {
+            (Some(w), Some(h))
+        };
     }
     out.notes = notes;
     Ok(out)
