@@ -686,9 +686,59 @@ pub async fn serve_static(State(state): State<AppState>, Path(path): Path<String
         Some(r) if r.forced_status.as_deref() == Some("PENDING") && r.size == 0 => {
             html(StatusCode::NOT_FOUND)
         }
+        Some(r) if rendition && r.media_type == "IMAGE" => match rendition_of(&r).await {
+            Some(resp) => resp,
+            None => send_file(&r, None).await,
+        },
         Some(r) => send_file(&r, None).await,
     }
 }
+
+/// An image's `/v1/fill/w_300,h_300/…` rendition (the descriptors' `thumbnailUrl`): a larger
+/// image scaled and cropped to 300×300 as Wix's CDN serves it, never the original (a
+/// 6000×4000 photo's thumbnail is a few kB, not the whole file). None (the file itself is
+/// sent) for an image already that small, or bytes that do not decode.
+async fn rendition_of(f: &FileRecord) -> Option<Response> {
+    let path = f.path.clone();
+    let png = f.mime_type == "image/png";
+    let bytes = tokio::task::spawn_blocking(move || scaled(&std::fs::read(path).ok()?, png))
+        .await
+        .ok()??;
+    let mime = if png { "image/png" } else { "image/jpeg" };
+    Some(([(header::CONTENT_TYPE, mime)], bytes).into_response())
+}
+
+/// RENDITION×RENDITION cropped to fill, PNG for a PNG (transparency), else JPEG; None when
+/// neither side is larger than that or the bytes are not an image.
+fn scaled(data: &[u8], png: bool) -> Option<Vec<u8>> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .ok()?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let img = reader.decode().ok()?;
+    if img.width() <= RENDITION && img.height() <= RENDITION {
+        return None;
+    }
+    let img = img.resize_to_fill(
+        RENDITION.min(img.width()),
+        RENDITION.min(img.height()),
+        image::imageops::FilterType::Triangle,
+    );
+    let mut out = std::io::Cursor::new(Vec::new());
+    if png {
+        img.write_to(&mut out, image::ImageFormat::Png).ok()?;
+    } else {
+        img.to_rgb8()
+            .write_to(&mut out, image::ImageFormat::Jpeg)
+            .ok()?;
+    }
+    Some(out.into_inner())
+}
+
+/// The side of the `thumbnailUrl` rendition (`w_300,h_300`).
+const RENDITION: u32 = 300;
 
 /// `GET /_download/<token>`: a download link's bytes until it expires (then 403).
 pub async fn serve_download(
@@ -720,4 +770,40 @@ pub async fn serve_download(
         .filter(|c| !c.is_control() && *c != '"')
         .collect();
     send_file(&rec, Some(format!("attachment; filename=\"{safe}\""))).await
+}
+
+#[cfg(test)]
+mod rendition_tests {
+    use super::*;
+
+    fn encoded(w: u32, h: u32, format: image::ImageFormat) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut out, format)
+            .unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn a_large_photo_becomes_a_small_300_square_and_a_small_image_stays() {
+        let big = encoded(1800, 1200, image::ImageFormat::Jpeg);
+        let thumb = scaled(&big, false).unwrap();
+        let img = image::load_from_memory(&thumb).unwrap();
+        assert_eq!((img.width(), img.height()), (300, 300));
+        assert!(
+            thumb.len() < big.len() / 4,
+            "{} of {}",
+            thumb.len(),
+            big.len()
+        );
+        let wide = scaled(&encoded(900, 120, image::ImageFormat::Png), true).unwrap();
+        assert!(wide.starts_with(b"\x89PNG"));
+        let img = image::load_from_memory(&wide).unwrap();
+        assert_eq!((img.width(), img.height()), (300, 120), "never enlarged");
+        assert!(scaled(&encoded(48, 48, image::ImageFormat::Png), true).is_none());
+        assert!(scaled(b"not an image", false).is_none());
+    }
 }

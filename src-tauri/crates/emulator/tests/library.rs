@@ -388,7 +388,8 @@ async fn thumbnails_only_static_host_keeps_the_live_url() {
     assert!(thumb.starts_with(env.emu.base_url()), "{thumb}");
     let r = env.http.get(thumb).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
-    assert!(r.bytes().await.unwrap().starts_with(b"\x89PNG"));
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"));
 
     // Importing that live URL (a copy to another site) reads the emulator's own bytes.
     let (s, v) = post(&env, "/site-media/v1/files/import", json!({"url": url})).await;
