@@ -186,7 +186,7 @@ def test_demo_from_welcome_to_leave(launch, home, artifacts, tmp_path):
     tile = '[data-testid="lib-file"][data-name="demo-sunset.png"] img[data-testid="thumb"]'
     s.wait(tile, timeout=30)
     deadline = time.time() + 20
-    while not s.js("const i = document.querySelector(arguments[0]); return !!i && i.complete && i.naturalWidth === 480", tile):
+    while not s.js("const i = document.querySelector(arguments[0]); return !!i && i.complete && i.naturalWidth === 300 && i.naturalHeight === 300", tile):
         assert time.time() < deadline, "the demo's thumbnail never painted"
         time.sleep(0.1)
     shot(s, artifacts / "demo-05b-library.png")

@@ -276,6 +276,32 @@ async fn private_urls_answer_403_and_download_links_expire() {
     assert_eq!(r.status().as_u16(), 403);
 }
 
+/// A file's `operationStatus` once it is no longer PENDING (5 s at most).
+async fn settled(env: &common::Env, id: &str) -> String {
+    let mut st = String::new();
+    for _ in 0..100 {
+        let (_, v) = json_of(
+            env.site_req(
+                Method::GET,
+                &format!("/site-media/v1/files/get-file-by-id?fileId={id}"),
+            )
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
+        st = v["file"]["operationStatus"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        if st != "PENDING" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    st
+}
+
 #[tokio::test]
 async fn imports_fetch_for_real_and_bulk_results_come_back_reversed() {
     let env = start().await;
@@ -292,34 +318,7 @@ async fn imports_fetch_for_real_and_bulk_results_come_back_reversed() {
     assert_eq!(v["file"]["operationStatus"], "PENDING");
     assert!(v["file"].get("media").is_none());
     let id = v["file"]["id"].as_str().unwrap().to_owned();
-    let status = |id: String| {
-        let env = &env;
-        async move {
-            let (_, v) = json_of(
-                env.site_req(
-                    Method::GET,
-                    &format!("/site-media/v1/files/get-file-by-id?fileId={id}"),
-                )
-                .send()
-                .await
-                .unwrap(),
-            )
-            .await;
-            v["file"]["operationStatus"]
-                .as_str()
-                .unwrap_or("")
-                .to_owned()
-        }
-    };
-    let mut st = String::new();
-    for _ in 0..100 {
-        st = status(id.clone()).await;
-        if st != "PENDING" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(st, "READY");
+    assert_eq!(settled(&env, &id).await, "READY");
     let stored = env.stored(env.site()).await;
     let src = stored.iter().find(|f| f["id"] == ids[0].as_str()).unwrap();
     let copy = stored.iter().find(|f| f["id"] == id.as_str()).unwrap();
@@ -346,14 +345,11 @@ async fn imports_fetch_for_real_and_bulk_results_come_back_reversed() {
     assert_eq!(v["bulkActionMetadata"]["totalFailures"], 1);
     assert_eq!(v["results"][1]["itemMetadata"]["success"], false);
     let bad_id = v["results"][0]["item"]["id"].as_str().unwrap().to_owned();
-    for _ in 0..100 {
-        st = status(bad_id.clone()).await;
-        if st != "PENDING" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(st, "FAILED", "a source answering 404 fails the import");
+    assert_eq!(
+        settled(&env, &bad_id).await,
+        "FAILED",
+        "a source answering 404 fails the import"
+    );
     let (s, _) = post(
         &env,
         "/site-media/v1/bulk/files/import-v2",
@@ -395,28 +391,7 @@ async fn thumbnails_only_static_host_keeps_the_live_url() {
     let (s, v) = post(&env, "/site-media/v1/files/import", json!({"url": url})).await;
     assert_eq!(s, 200, "{v}");
     let id = v["file"]["id"].as_str().unwrap().to_owned();
-    let mut st = String::new();
-    for _ in 0..100 {
-        let (_, v) = json_of(
-            env.site_req(
-                Method::GET,
-                &format!("/site-media/v1/files/get-file-by-id?fileId={id}"),
-            )
-            .send()
-            .await
-            .unwrap(),
-        )
-        .await;
-        st = v["file"]["operationStatus"]
-            .as_str()
-            .unwrap_or("")
-            .to_owned();
-        if st != "PENDING" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(st, "READY");
+    assert_eq!(settled(&env, &id).await, "READY");
     let stored = env.stored(env.site()).await;
     let sha = |id: &str| stored.iter().find(|f| f["id"] == id).unwrap()["sha256"].clone();
     assert_eq!(sha(&id), sha(&ids[0]));
