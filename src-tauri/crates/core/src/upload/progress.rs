@@ -12,12 +12,12 @@ use super::types::{
     TotalProgress, UploadEvent,
 };
 
-/// Smoothed bytes per second: an exponential moving average over samples ≥ 100 ms apart, the
-/// first one over at least [`FIRST_SAMPLE`] (a transfer's first moments are a burst: the speed
-/// limit's bucket, socket buffers), so a new transfer never shows a speed above the limit.
 /// How long a transfer runs before its speed is first shown.
 const FIRST_SAMPLE: Duration = Duration::from_millis(600);
 
+/// Smoothed bytes per second: an exponential moving average over samples ≥ 100 ms apart, the
+/// first one over at least [`FIRST_SAMPLE`] (a transfer's first moments are a burst: the speed
+/// limit's bucket, socket buffers), so a new transfer does not show a speed above the limit.
 #[derive(Debug, Clone)]
 struct Meter {
     last_emit: Option<Instant>,
