@@ -244,6 +244,15 @@ def test_folders_rename_with_f2_trash_from_their_menu_or_delete_and_come_back(li
     s = library()
     s.set_window_rect(800, 600)
     s.wait('[data-testid="lib-folder"][data-name="Archive"]')
+    # On a short window the files are partly out of view: clicking one selects it and the page
+    # is not scrolled to show them all (the file does not move from under the pointer).
+    s.js("document.querySelector('main.content').scrollTop = 0")
+    assert s.js("return document.querySelector('[data-testid=lib-files]').getBoundingClientRect().bottom") > 600
+    click_mod(s, 0)
+    s.wait_text('[data-testid="lib-selected"]', "1 selected")
+    assert s.js("return document.querySelector('main.content').scrollTop") == 0
+    click_mod(s, 0, ctrl=True)
+    s.wait_gone('[data-testid="lib-selected"]', timeout=5)
 
     # F2 on a folder renames it.
     s.js("document.querySelector('[data-testid=lib-folder][data-name=Archive]').focus()")
