@@ -253,6 +253,12 @@ def test_folders_rename_with_f2_trash_from_their_menu_or_delete_and_come_back(li
     assert s.js("return document.querySelector('main.content').scrollTop") == 0
     click_mod(s, 0, ctrl=True)
     s.wait_gone('[data-testid="lib-selected"]', timeout=5)
+    # Scrolled down, the files fill most of the short window.
+    s.js("const c = document.querySelector('main.content'); c.scrollTop = c.scrollHeight")
+    box = s.js("const r = document.querySelector('[data-testid=lib-files]').getBoundingClientRect(); return [r.top, r.bottom, r.height, innerHeight]")
+    assert 0 <= box[0] and box[1] <= box[3] and box[2] >= 0.7 * box[3], box
+    shot(s, artifacts / "library-files-scrolled-800.png")
+    s.js("document.querySelector('main.content').scrollTop = 0")
 
     # F2 on a folder renames it.
     s.js("document.querySelector('[data-testid=lib-folder][data-name=Archive]').focus()")
