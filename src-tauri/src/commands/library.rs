@@ -382,6 +382,17 @@ impl Drop for Running {
     }
 }
 
+/// Runs `jobs` in the background, one run per profile and site (see [`spawn_jobs`]).
+fn spawn_by_site(state: &AppState, jobs: Vec<ImportJob>) {
+    let mut groups: std::collections::BTreeMap<(String, String), Vec<i64>> = Default::default();
+    for j in jobs {
+        groups.entry((j.profile, j.site_id)).or_default().push(j.id);
+    }
+    for ((profile, site_id), ids) in groups {
+        spawn_jobs(state, profile, site_id, ids);
+    }
+}
+
 /// Runs jobs in the background; failures are recorded on the jobs (a refused key fails them
 /// with the diagnosis).
 fn spawn_jobs(state: &AppState, profile: String, site_id: String, ids: Vec<i64>) {
@@ -530,13 +541,7 @@ pub fn library_jobs(
         let open = store
             .unfinished()
             .map_err(|e| IpcError::new(IpcErrorKind::Io, e.to_string()))?;
-        let mut groups: std::collections::BTreeMap<(String, String), Vec<i64>> = Default::default();
-        for j in open {
-            groups.entry((j.profile, j.site_id)).or_default().push(j.id);
-        }
-        for ((profile, site_id), ids) in groups {
-            spawn_jobs(&state, profile, site_id, ids);
-        }
+        spawn_by_site(&state, open);
     }
     store
         .recent(200)
@@ -553,13 +558,7 @@ pub fn library_jobs_retry(state: State<'_, AppState>, ids: Vec<i64>) -> Result<u
         .retry(&ids)
         .map_err(|e| IpcError::new(IpcErrorKind::Io, e.to_string()))?;
     let n = queued.len() as u32;
-    let mut groups: std::collections::BTreeMap<(String, String), Vec<i64>> = Default::default();
-    for j in queued {
-        groups.entry((j.profile, j.site_id)).or_default().push(j.id);
-    }
-    for ((profile, site_id), ids) in groups {
-        spawn_jobs(&state, profile, site_id, ids);
-    }
+    spawn_by_site(&state, queued);
     Ok(n)
 }
 
